@@ -1,0 +1,137 @@
+// Flag parsing for sio-testserver: a table of flag names to setters, so each flag is one
+// line and the usage text is generated from the same table.
+#include "testserver_flags.hpp"
+
+#include <charconv>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace sio::testserver {
+namespace {
+
+long parseNumber(const std::string& flag, const std::string& value, long min, long max) {
+  long number = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (ec != std::errc{} || end != value.data() + value.size() || number < min || number > max)
+    throw UsageError(flag + " expects a number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", got '" + value + "'");
+  return number;
+}
+
+std::vector<std::string> splitList(const std::string& value) {
+  std::vector<std::string> items;
+  std::stringstream stream(value);
+  std::string item;
+  while (std::getline(stream, item, ','))
+    if (!item.empty()) items.push_back(item);
+  return items;
+}
+
+struct FlagSpec {
+  bool takesValue;
+  std::function<void(Flags&, const std::string& flag, const std::string& value)> apply;
+};
+
+FlagSpec number(long Flags::*field, long min = 0, long max = 1L << 40) {
+  return {true, [=](Flags& f, const std::string& flag, const std::string& v) {
+            f.*field = parseNumber(flag, v, min, max);
+          }};
+}
+FlagSpec text(std::string Flags::*field) {
+  return {true, [=](Flags& f, const std::string&, const std::string& v) { f.*field = v; }};
+}
+FlagSpec boolean(bool Flags::*field) {
+  return {false, [=](Flags& f, const std::string&, const std::string&) { f.*field = true; }};
+}
+FlagSpec choice(std::string Flags::*field, std::vector<std::string> allowed) {
+  return {true, [=](Flags& f, const std::string& flag, const std::string& v) {
+            for (const auto& option : allowed)
+              if (option == v) {
+                f.*field = v;
+                return;
+              }
+            throw UsageError(flag + ": unknown value '" + v + "'");
+          }};
+}
+
+const std::map<std::string, FlagSpec>& flagTable() {
+  static const std::map<std::string, FlagSpec> table = {
+      {"--host", text(&Flags::host)},
+      {"--port", {true, [](Flags& f, const std::string& flag, const std::string& v) {
+                    f.port = static_cast<uint16_t>(parseNumber(flag, v, 0, 65535));
+                  }}},
+      {"--adapter", choice(&Flags::adapter, {"memory", "redis-streams", "redis", "redis-sharded"})},
+      {"--redis", {true, [](Flags& f, const std::string&, const std::string& v) { f.redis.push_back(v); }}},
+      {"--cluster", boolean(&Flags::cluster)},
+      {"--sentinel", {true, [](Flags& f, const std::string&, const std::string& v) { f.sentinels.push_back(v); }}},
+      {"--sentinel-master", text(&Flags::sentinelMaster)},
+      {"--ping-interval", number(&Flags::pingInterval, 1)},
+      {"--ping-timeout", number(&Flags::pingTimeout, 1)},
+      {"--max-payload", number(&Flags::maxPayload, 1)},
+      {"--connect-timeout", number(&Flags::connectTimeout, 1)},
+      {"--recovery", boolean(&Flags::recovery)},
+      {"--max-disconnection-duration", number(&Flags::maxDisconnectionDuration)},
+      {"--namespaces", {true, [](Flags& f, const std::string& flag, const std::string& v) {
+                          f.namespaces = splitList(v);
+                          for (const auto& nsp : f.namespaces)
+                            if (nsp.empty() || nsp[0] != '/')
+                              throw UsageError(flag + ": namespaces start with '/', got '" + nsp + "'");
+                        }}},
+      {"--server-id", text(&Flags::serverId)},
+      {"--engine-echo", boolean(&Flags::engineEcho)},
+      {"--stream-name", text(&Flags::streamName)},
+      {"--stream-count", number(&Flags::streamCount, 1, 1024)},
+      {"--channel-prefix", {true, [](Flags& f, const std::string&, const std::string& v) { f.channelPrefix = v; }}},
+      {"--max-len", number(&Flags::maxLen)},
+      {"--read-count", number(&Flags::readCount, 1)},
+      {"--block-time-in-ms", number(&Flags::blockTimeInMs)},
+      {"--session-key-prefix", text(&Flags::sessionKeyPrefix)},
+      {"--use-sharded-pubsub", boolean(&Flags::useShardedPubSub)},
+      {"--only-plaintext", boolean(&Flags::onlyPlaintext)},
+      {"--heartbeat-interval", number(&Flags::heartbeatInterval, 1)},
+      {"--heartbeat-timeout", number(&Flags::heartbeatTimeout, 1)},
+      {"--protocol", choice(&Flags::protocol, {"0.2", "0.3"})},
+      {"--key", text(&Flags::key)},
+      {"--requests-timeout", number(&Flags::requestsTimeout, 1)},
+      {"--publish-on-specific-response-channel", boolean(&Flags::publishOnSpecificResponseChannel)},
+      {"--subscription-mode", choice(&Flags::subscriptionMode, {"static", "dynamic", "dynamic-private"})},
+  };
+  return table;
+}
+
+}  // namespace
+
+Flags parseFlags(const std::vector<std::string>& args) {
+  Flags flags;
+  const auto& table = flagTable();
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i], value;
+    bool inlineValue = false;
+    if (auto eq = name.find('='); name.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inlineValue = true;
+    }
+    auto it = table.find(name);
+    if (it == table.end()) throw UsageError("unknown flag '" + args[i] + "'");
+    if (it->second.takesValue && !inlineValue) {
+      if (i + 1 >= args.size()) throw UsageError(name + " needs a value");
+      value = args[++i];
+    } else if (!it->second.takesValue && inlineValue) {
+      throw UsageError(name + " takes no value");
+    }
+    it->second.apply(flags, name, value);
+  }
+  if (flags.redis.size() > 1 && !flags.cluster)
+    throw UsageError("--redis given more than once without --cluster");
+  return flags;
+}
+
+std::string usage() {
+  std::string text = "usage: sio-testserver [flags]\nflags:";
+  for (const auto& [name, spec] : flagTable()) text += "\n  " + name + (spec.takesValue ? " VALUE" : "");
+  return text + "\n(see shared/spec/test-server.md)\n";
+}
+
+}  // namespace sio::testserver

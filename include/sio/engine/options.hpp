@@ -1,0 +1,87 @@
+// Every option of the Engine.IO server, with the names and defaults of Node's engine.io
+// 6.6, plus the limits that Node leaves unbounded (documented on each field).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sio/engine/request.hpp"
+
+namespace sio::engine {
+
+using std::chrono::milliseconds;
+
+// Cross-origin resource sharing, as the `cors` npm package does it.
+struct CorsOptions {
+  // Allowed origins. {"*"} (the default) answers `*` to everyone; otherwise the request's
+  // Origin is echoed back when it is in the list or accepted by `originPredicate`.
+  std::vector<std::string> origin{"*"};
+  std::function<bool(std::string_view origin)> originPredicate;
+  bool credentials = false;
+  std::string methods = "GET,HEAD,PUT,PATCH,POST,DELETE";
+  std::vector<std::string> allowedHeaders;  // empty: echo Access-Control-Request-Headers
+  std::vector<std::string> exposedHeaders;
+  std::optional<int> maxAge;  // seconds
+};
+
+// The session cookie (off unless set). Defaults as Node: `io`, path `/`, HttpOnly, Lax.
+struct CookieOptions {
+  std::string name = "io";
+  std::string path = "/";
+  bool httpOnly = true;
+  std::string sameSite = "Lax";  // empty: no SameSite attribute
+  bool secure = false;
+  std::optional<int> maxAge;  // seconds
+  std::string domain;
+};
+
+// WebSocket permessage-deflate (off unless set). Messages under `threshold` bytes are not
+// compressed, as in Node.
+struct PerMessageDeflateOptions {
+  size_t threshold = 1024;
+};
+
+// gzip/deflate of polling responses when the client accepts them (on by default).
+struct HttpCompressionOptions {
+  size_t threshold = 1024;
+};
+
+// Asynchronous admission hook (Node's allowRequest): call `done(errorMessage, success)`.
+using AllowRequestCallback = std::function<void(std::string errorMessage, bool success)>;
+using AllowRequest = std::function<void(const Request&, AllowRequestCallback done)>;
+
+struct ServerOptions {
+  milliseconds pingInterval{25000};
+  milliseconds pingTimeout{20000};
+  milliseconds upgradeTimeout{10000};
+  size_t maxHttpBufferSize = 1'000'000;  // bytes, per POST body and per WebSocket message
+  std::vector<std::string> transports{"polling", "websocket"};
+  bool allowUpgrades = true;
+  std::string path = "/engine.io";  // a trailing slash is added, as in Node
+  std::optional<CorsOptions> cors;
+  AllowRequest allowRequest;
+  std::optional<CookieOptions> cookie;
+  std::optional<PerMessageDeflateOptions> perMessageDeflate;
+  std::optional<HttpCompressionOptions> httpCompression = HttpCompressionOptions{};
+
+  // A polling transport asked to close while no GET is pending waits this long for one.
+  milliseconds closeTimeout{30000};
+  // Bytes a session may buffer for a client that does not read. Past it the session is
+  // closed with "transport error" (Node has no bound). 0 disables the bound.
+  size_t maxBufferedBytes = 64u << 20;
+};
+
+// Options of the HTTP listener shared by every endpoint on one port.
+struct HttpServerOptions {
+  milliseconds headersTimeout{60000};    // from connection (or previous response) to headers
+  milliseconds requestTimeout{300000};   // to receive a whole request body
+  milliseconds keepAliveTimeout{5000};   // idle keep-alive connection after a response
+  size_t maxHeaderSize = 16 * 1024;      // Node's default; larger heads get 431
+};
+
+}  // namespace sio::engine

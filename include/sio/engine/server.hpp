@@ -1,0 +1,48 @@
+// The Engine.IO v4 server (Node's engine.io `Server`): handshakes, the session table, the
+// polling and WebSocket transports and upgrades. Attach it to an HttpServer at its path;
+// several servers (Engine.IO, Socket.IO) can share one HttpServer.
+//
+//   sio::engine::Server engine(io, {.pingInterval = 25s});
+//   engine.onConnection([](std::shared_ptr<sio::engine::Socket> s) { ... });
+//   sio::HttpServer http(io);  http.attach(engine);  http.listen("127.0.0.1", 3000);
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "sio/engine/options.hpp"
+#include "sio/engine/socket.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace sio::engine {
+
+class ServerCore;
+
+class Server {
+ public:
+  using ConnectionHandler = std::function<void(std::shared_ptr<Socket>)>;
+
+  explicit Server(boost::asio::io_context& io, ServerOptions options = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void onConnection(ConnectionHandler handler);
+  const ServerOptions& options() const;
+  size_t clientsCount() const;
+  std::shared_ptr<Socket> client(const std::string& id) const;
+
+  // Closes every session ("server shutting down"); new handshakes are refused after it.
+  void close();
+
+  // For HttpServer::attach.
+  std::shared_ptr<ServerCore> core() const { return core_; }
+
+ private:
+  std::shared_ptr<ServerCore> core_;
+};
+
+}  // namespace sio::engine

@@ -1,0 +1,51 @@
+// One Engine.IO session as the application sees it (Node's engine.io `Socket`): its id,
+// the request that opened it, messages in and out, and its close with Node's reasons
+// (see close_reason.hpp).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sio/engine/packet.hpp"
+#include "sio/engine/request.hpp"
+
+namespace sio::engine {
+
+enum class ReadyState { Opening, Open, Closing, Closed };
+
+class Socket {
+ public:
+  using MessageHandler = std::function<void(const Packet& message)>;
+  using CloseHandler = std::function<void(std::string_view reason, std::string_view description)>;
+  using UpgradeHandler = std::function<void(std::string_view transportName)>;
+
+  virtual ~Socket() = default;
+
+  virtual const std::string& id() const = 0;
+  virtual const Request& request() const = 0;
+  virtual std::string_view transportName() const = 0;  // "polling" or "websocket"
+  virtual ReadyState readyState() const = 0;
+  virtual bool upgraded() const = 0;
+  // True when a write would go out at once (no backlog): used to drop volatile packets.
+  virtual bool writable() const = 0;
+
+  virtual void onMessage(MessageHandler handler) = 0;
+  virtual void onClose(CloseHandler handler) = 0;
+  virtual void onUpgrade(UpgradeHandler handler) = 0;
+
+  // Queues a message packet. The bytes may be shared with other sessions (broadcast).
+  virtual void send(Packet message, bool compress = true) = 0;
+  void send(std::string_view text) { send(makePacket(PacketType::Message, text)); }
+  void sendBinary(std::string_view bytes) {
+    send(Packet{PacketType::Message, makeBytes(std::string(bytes)), true});
+  }
+
+  // Flushes what is buffered, then closes the session ("forced close").
+  virtual void close() = 0;
+  // Closes at once without flushing, reporting `reason` (e.g. a server shutting down).
+  virtual void closeNow(std::string_view reason) = 0;
+};
+
+}  // namespace sio::engine

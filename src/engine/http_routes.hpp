@@ -1,0 +1,35 @@
+// What an HTTP connection needs from its server: the endpoints by path prefix, the
+// fallback handler and the HTTP options. Shared by the listener and its connections.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "http_endpoint.hpp"
+#include "sio/engine/http_server.hpp"
+
+namespace sio::engine {
+
+struct HttpRoutes {
+  HttpServerOptions options;
+  std::vector<std::weak_ptr<HttpEndpoint>> endpoints;
+  HttpServer::FallbackHandler fallback;
+
+  std::shared_ptr<HttpEndpoint> find(std::string_view path) const {
+    for (const auto& weak : endpoints)
+      if (auto endpoint = weak.lock(); endpoint && endpoint->matches(path)) return endpoint;
+    return nullptr;
+  }
+
+  // The largest body any endpoint accepts (the parser's limit before routing).
+  size_t maxBodyLimit() const {
+    size_t limit = 1'000'000;
+    for (const auto& weak : endpoints)
+      if (auto endpoint = weak.lock()) limit = std::max(limit, endpoint->bodyLimit());
+    return limit;
+  }
+};
+
+}  // namespace sio::engine

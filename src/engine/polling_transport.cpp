@@ -1,0 +1,152 @@
+// Long-polling as Node's engine.io 6.6 does it: overlapping GETs are an error, a GET the
+// client aborts ends the session, a POST is decoded packet by packet and answered `ok`,
+// a close waits for the next GET to carry the close packet (or for closeTimeout).
+#include "polling_transport.hpp"
+
+#include "http_compression.hpp"
+
+namespace sio::engine {
+
+PollingTransport::PollingTransport(boost::asio::io_context& io,
+                                   std::shared_ptr<const ServerOptions> options,
+                                   Decorator decorate)
+    : options_(std::move(options)), decorate_(std::move(decorate)), closeTimer_(io) {}
+
+void PollingTransport::onRequest(std::shared_ptr<HttpExchange> exchange, HeaderList extraHeaders) {
+  const auto& method = exchange->request().method;
+  if (method == "GET") {
+    pollHeaders_ = std::move(extraHeaders);
+    onPollRequest(std::move(exchange));
+  } else if (method == "POST") {
+    onDataRequest(exchange);
+  } else {
+    respond(*exchange, HttpResponse{500, {}, {}});
+  }
+}
+
+void PollingTransport::respond(HttpExchange& exchange, HttpResponse response) {
+  if (decorate_) decorate_(exchange.request(), response);
+  exchange.respond(std::move(response));
+}
+
+void PollingTransport::onPollRequest(std::shared_ptr<HttpExchange> exchange) {
+  if (closed_) {
+    respond(*exchange, HttpResponse{400, {}, {}});
+    return;
+  }
+  if (poll_) {
+    auto self = shared_from_this();
+    fail("overlap from client");  // the session closes: the first GET gets the close packet
+    respond(*exchange, HttpResponse{400, {}, {}});
+    return;
+  }
+  poll_ = std::move(exchange);
+  poll_->onAbort([weak = weak_from_this(), poll = std::weak_ptr<HttpExchange>(poll_)] {
+    auto self = weak.lock();
+    if (!self || self->poll_ != poll.lock()) return;
+    self->poll_.reset();
+    self->fail("poll connection closed prematurely");
+  });
+  auto self = shared_from_this();
+  if (auto listener = this->listener()) listener->onTransportReady(*this);
+  if (writable() && shouldClose_) send({makePacket(PacketType::Noop)}, false);
+}
+
+void PollingTransport::onDataRequest(const std::shared_ptr<HttpExchange>& exchange) {
+  const auto* contentType = exchange->request().header("content-type");
+  auto self = shared_from_this();
+  if (contentType && *contentType == "application/octet-stream") {
+    respond(*exchange, HttpResponse{400, {}, {}});
+    fail("invalid content");
+    return;
+  }
+  // Packets before a bad one are delivered, then the bad one ends the session.
+  std::string_view payload = exchange->body();
+  while (!closed_) {
+    auto sep = payload.find(kRecordSeparator);
+    auto packet = decodePacket(payload.substr(0, sep));
+    auto listener = this->listener();
+    if (!packet) {
+      if (listener) listener->onTransportParseError(*this);
+      break;
+    }
+    if (packet->type == PacketType::Close) {
+      onPeerClose();
+      break;
+    }
+    if (listener) listener->onTransportPacket(*this, std::move(*packet));
+    if (sep == std::string_view::npos) break;
+    payload.remove_prefix(sep + 1);
+  }
+  HttpResponse ok{200, {{"Content-Type", "text/html"}}, "ok"};
+  respond(*exchange, std::move(ok));
+}
+
+void PollingTransport::send(std::vector<Packet> packets, bool compress) {
+  if (!writable()) return;
+  bool closing = shouldClose_;
+  if (closing) {
+    packets.push_back(makePacket(PacketType::Close));
+    shouldClose_ = false;
+  }
+  auto exchange = std::move(poll_);
+  poll_.reset();
+  std::string payload = encodePayload(packets);
+  HttpResponse response{200, {{"Content-Type", "text/plain; charset=UTF-8"}}, {}};
+  for (auto& header : pollHeaders_) response.headers.push_back(std::move(header));
+  pollHeaders_.clear();
+  const auto& compression = options_->httpCompression;
+  const auto* accept = exchange->request().header("accept-encoding");
+  if (compression && compress && accept && payload.size() >= compression->threshold) {
+    if (auto encoding = chooseEncoding(*accept)) {
+      if (auto body = compressBody(payload, *encoding)) {
+        payload = std::move(*body);
+        response.set("Content-Encoding", std::string(encodingName(*encoding)));
+      }
+    }
+  }
+  response.body = std::move(payload);
+  respond(*exchange, std::move(response));
+  auto self = shared_from_this();
+  if (auto listener = this->listener()) listener->onTransportDrain(*this);
+  if (closing) finishClose();
+}
+
+void PollingTransport::close() {
+  if (closed_) return;
+  auto self = shared_from_this();
+  if (writable()) {
+    // After an upgrade the client has moved on: release its poll with a noop instead.
+    send({makePacket(discarded_ ? PacketType::Noop : PacketType::Close)}, false);
+    finishClose();
+  } else if (discarded_ || failed_) {
+    finishClose();
+  } else {
+    shouldClose_ = true;
+    closeTimer_.expires_after(options_->closeTimeout);
+    closeTimer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+      if (auto self = weak.lock(); self && !ec) self->finishClose();
+    });
+  }
+}
+
+// The client sent a close packet: release a pending poll with a noop, then we are gone.
+void PollingTransport::onPeerClose() {
+  if (writable()) send({makePacket(PacketType::Noop)}, false);
+  finishClose();
+}
+
+void PollingTransport::fail(std::string_view message) {
+  failed_ = true;
+  if (auto listener = this->listener()) listener->onTransportError(*this, message);
+}
+
+void PollingTransport::finishClose() {
+  if (closed_) return;
+  closed_ = true;
+  shouldClose_ = false;
+  closeTimer_.cancel();
+  if (auto listener = this->listener()) listener->onTransportClose(*this);
+}
+
+}  // namespace sio::engine

@@ -1,0 +1,55 @@
+// The HTTP long-polling transport: a GET waits until the session has packets (or a ping)
+// and takes them all as one payload; a POST carries packets from the client. Knows HTTP
+// only through HttpExchange, so it compiles without Beast.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+
+#include "http_endpoint.hpp"
+#include "sio/engine/options.hpp"
+#include "transport.hpp"
+
+namespace sio::engine {
+
+class PollingTransport final : public Transport,
+                               public std::enable_shared_from_this<PollingTransport> {
+ public:
+  // Adds headers every response of this endpoint carries (CORS).
+  using Decorator = std::function<void(const Request&, HttpResponse&)>;
+
+  PollingTransport(boost::asio::io_context& io, std::shared_ptr<const ServerOptions> options,
+                   Decorator decorate);
+
+  // A GET or POST for this session. `extraHeaders` go on this request's response only
+  // (the handshake's Set-Cookie).
+  void onRequest(std::shared_ptr<HttpExchange> exchange, HeaderList extraHeaders = {});
+
+  std::string_view name() const override { return "polling"; }
+  bool writable() const override { return poll_ != nullptr && !closed_; }
+  void send(std::vector<Packet> packets, bool compress) override;
+  void close() override;
+  void discard() override { discarded_ = true; }
+
+ private:
+  void onPollRequest(std::shared_ptr<HttpExchange> exchange);
+  void onDataRequest(const std::shared_ptr<HttpExchange>& exchange);
+  void onPeerClose();
+  void fail(std::string_view message);
+  void finishClose();
+  void respond(HttpExchange& exchange, HttpResponse response);
+
+  std::shared_ptr<const ServerOptions> options_;
+  Decorator decorate_;
+  std::shared_ptr<HttpExchange> poll_;  // the pending GET, while writable
+  HeaderList pollHeaders_;
+  boost::asio::steady_timer closeTimer_;
+  bool shouldClose_ = false;  // close() waits for the next GET to deliver the close packet
+  bool discarded_ = false;
+  bool failed_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace sio::engine

@@ -1,0 +1,268 @@
+// Engine.IO session logic, following Node's engine.io 6.6 `Socket`: packets are buffered
+// and flushed whenever the transport is writable; the server pings every pingInterval and
+// closes the session when no pong comes within pingTimeout; an upgrade answers the probe,
+// nudges the polling side with noops and switches transports on `5`.
+#include "session.hpp"
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+
+#include "sio/engine/close_reason.hpp"
+
+namespace sio::engine {
+namespace {
+
+constexpr auto kUpgradeCheckInterval = std::chrono::milliseconds(100);
+
+std::string openPacketJson(const std::string& id, bool offerWebSocket,
+                           const ServerOptions& options) {
+  std::string json = "{\"sid\":\"" + id + "\",\"upgrades\":[";
+  if (offerWebSocket) json += "\"websocket\"";
+  json += "],\"pingInterval\":" + std::to_string(options.pingInterval.count());
+  json += ",\"pingTimeout\":" + std::to_string(options.pingTimeout.count());
+  json += ",\"maxPayload\":" + std::to_string(options.maxHttpBufferSize) + "}";
+  return json;
+}
+
+}  // namespace
+
+Session::Session(boost::asio::io_context& io, std::string id, Request request,
+                 std::shared_ptr<const ServerOptions> options,
+                 std::shared_ptr<Transport> transport, ClosedHook onClosed)
+    : id_(std::move(id)),
+      request_(std::move(request)),
+      options_(std::move(options)),
+      transport_(std::move(transport)),
+      onClosed_(std::move(onClosed)),
+      pingIntervalTimer_(io),
+      pingTimeoutTimer_(io),
+      upgradeTimeoutTimer_(io),
+      upgradeCheckTimer_(io) {}
+
+Session::~Session() = default;
+
+// Wraps a timer completion so that it runs only while the session is alive and the wait
+// was not cancelled.
+template <class Fn>
+auto Session::weakHandler(Fn fn) {
+  return [weak = weak_from_this(), fn](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) fn(*self);
+  };
+}
+
+void Session::open() {
+  transport_->setListener(weak_from_this());
+  state_ = ReadyState::Open;
+  const auto& transports = options_->transports;
+  bool offerWebSocket =
+      options_->allowUpgrades && transport_->name() == "polling" &&
+      std::find(transports.begin(), transports.end(), "websocket") != transports.end();
+  sendPacket(makePacket(PacketType::Open, openPacketJson(id_, offerWebSocket, *options_)), false);
+  schedulePing();
+}
+
+bool Session::writable() const {
+  return state_ == ReadyState::Open && transport_->writable() && writeBuffer_.empty();
+}
+
+void Session::send(Packet message, bool compress) { sendPacket(std::move(message), compress); }
+
+void Session::sendPacket(Packet packet, bool compress) {
+  if (state_ == ReadyState::Closing || state_ == ReadyState::Closed) return;
+  bufferedBytes_ += packet.view().size() + 1;
+  compressBuffer_ = compressBuffer_ || compress;
+  writeBuffer_.push_back(std::move(packet));
+  if (options_->maxBufferedBytes && bufferedBytes_ > options_->maxBufferedBytes) {
+    finish(close_reason::kTransportError, "write buffer full");
+    return;
+  }
+  flush();
+}
+
+void Session::flush() {
+  if (state_ == ReadyState::Closed || !transport_->writable() || writeBuffer_.empty()) return;
+  auto batch = std::move(writeBuffer_);
+  writeBuffer_.clear();
+  bufferedBytes_ = 0;
+  bool compress = compressBuffer_;
+  compressBuffer_ = false;
+  auto keepAlive = shared_from_this();  // the transport may report a close while sending
+  transport_->send(std::move(batch), compress);
+  if (closeAfterDrain_ && state_ == ReadyState::Closing) {
+    closeAfterDrain_ = false;
+    closeTransport();
+  }
+}
+
+void Session::schedulePing() {
+  pingIntervalTimer_.expires_after(options_->pingInterval);
+  pingIntervalTimer_.async_wait(weakHandler([](Session& self) {
+    self.sendPacket(makePacket(PacketType::Ping), false);
+    self.resetPingTimeout();
+  }));
+}
+
+void Session::resetPingTimeout() {
+  pingTimeoutTimer_.expires_after(options_->pingTimeout);
+  pingTimeoutTimer_.async_wait(
+      weakHandler([](Session& self) { self.finish(close_reason::kPingTimeout); }));
+}
+
+void Session::onTransportPacket(Transport& transport, Packet packet) {
+  if (&transport == probe_.get()) return onProbePacket(std::move(packet));
+  if (&transport != transport_.get() || state_ != ReadyState::Open) return;
+  switch (packet.type) {
+    case PacketType::Ping:  // v4 clients never ping: the heartbeat goes the other way
+      finish(close_reason::kTransportError, "invalid heartbeat direction");
+      break;
+    case PacketType::Pong:
+      pingTimeoutTimer_.cancel();
+      schedulePing();
+      break;
+    case PacketType::Message:
+      if (onMessage_) onMessage_(packet);
+      break;
+    case PacketType::Close:  // the client leaves (WebSocket; polling reports a close)
+      finish(close_reason::kTransportClose);
+      break;
+    default:
+      break;
+  }
+}
+
+void Session::onTransportParseError(Transport& transport) {
+  if (&transport == probe_.get()) {
+    probe_->close();
+    endUpgrade();
+  } else if (&transport == transport_.get()) {
+    finish(close_reason::kParseError);
+  }
+}
+
+void Session::onTransportError(Transport& transport, std::string_view message) {
+  if (&transport == probe_.get()) {
+    probe_->close();
+    endUpgrade();
+  } else if (&transport == transport_.get()) {
+    finish(close_reason::kTransportError, message);
+  }
+}
+
+void Session::onTransportClose(Transport& transport) {
+  if (&transport == probe_.get()) {
+    endUpgrade();
+  } else if (&transport == transport_.get()) {
+    finish(forcedClose_ ? close_reason::kForcedClose : close_reason::kTransportClose);
+  }
+}
+
+void Session::onTransportDrain(Transport&) {}
+
+void Session::onTransportReady(Transport& transport) {
+  if (&transport != transport_.get()) return;
+  flush();
+  if (probed_) sendNoopForFastUpgrade();
+}
+
+void Session::maybeUpgrade(std::shared_ptr<Transport> transport) {
+  probe_ = std::move(transport);
+  probe_->setListener(weak_from_this());
+  upgradeTimeoutTimer_.expires_after(options_->upgradeTimeout);
+  upgradeTimeoutTimer_.async_wait(weakHandler([](Session& self) {
+    if (!self.probe_) return;
+    auto probe = self.probe_;
+    self.endUpgrade();
+    probe->close();
+  }));
+  probe_->start();
+}
+
+void Session::onProbePacket(Packet packet) {
+  if (packet.type == PacketType::Ping && packet.view() == "probe") {
+    probe_->send({makePacket(PacketType::Pong, "probe")}, false);
+    probed_ = true;
+    sendNoopForFastUpgrade();
+  } else if (packet.type == PacketType::Upgrade && state_ != ReadyState::Closed) {
+    completeUpgrade();
+  } else {
+    auto probe = probe_;
+    endUpgrade();
+    probe->close();
+  }
+}
+
+// While a probe is answered, a pending poll is released with a noop at once and then
+// every 100 ms, so the client can pause polling and send `5`.
+void Session::sendNoopForFastUpgrade() {
+  if (transport_->name() == "polling" && transport_->writable())
+    transport_->send({makePacket(PacketType::Noop)}, false);
+  upgradeCheckTimer_.expires_after(kUpgradeCheckInterval);
+  upgradeCheckTimer_.async_wait(
+      weakHandler([](Session& self) { self.sendNoopForFastUpgrade(); }));
+}
+
+void Session::completeUpgrade() {
+  auto next = probe_;
+  endUpgrade();
+  auto previous = std::exchange(transport_, next);
+  previous->discard();
+  previous->clearListener();
+  previous->close();
+  upgraded_ = true;
+  if (onUpgrade_) onUpgrade_(transport_->name());
+  flush();
+  if (state_ == ReadyState::Closing) closeTransport();
+}
+
+void Session::endUpgrade() {
+  probe_.reset();
+  probed_ = false;
+  upgradeTimeoutTimer_.cancel();
+  upgradeCheckTimer_.cancel();
+}
+
+void Session::close() {
+  if (state_ != ReadyState::Open) return;
+  state_ = ReadyState::Closing;
+  if (!writeBuffer_.empty()) {
+    closeAfterDrain_ = true;
+    return;
+  }
+  closeTransport();
+}
+
+void Session::closeNow(std::string_view reason) { finish(reason); }
+
+void Session::closeTransport() {
+  forcedClose_ = true;
+  auto keepAlive = shared_from_this();
+  transport_->close();
+}
+
+// Ends the session once: stops the timers, lets the transport go and tells the
+// application and the server.
+void Session::finish(std::string_view reason, std::string_view description) {
+  if (state_ == ReadyState::Closed) return;
+  auto keepAlive = shared_from_this();
+  state_ = ReadyState::Closed;
+  pingIntervalTimer_.cancel();
+  pingTimeoutTimer_.cancel();
+  if (probe_) {
+    auto probe = probe_;
+    endUpgrade();
+    probe->clearListener();
+    probe->close();
+  }
+  writeBuffer_.clear();
+  bufferedBytes_ = 0;
+  transport_->clearListener();
+  transport_->close();
+  auto handler = std::move(onClose_);
+  onMessage_ = nullptr;
+  onUpgrade_ = nullptr;
+  if (handler) handler(reason, description);
+  if (onClosed_) std::exchange(onClosed_, nullptr)(id_);
+}
+
+}  // namespace sio::engine

@@ -1,0 +1,95 @@
+// One Engine.IO session (Node's engine.io `Socket`): the write buffer and its flushes, the
+// heartbeat (server pings, client pongs), the upgrade from polling to WebSocket, and the
+// close with Node's reasons. Runs on the io_context thread; transports report to it as
+// their TransportListener.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+
+#include "sio/engine/options.hpp"
+#include "sio/engine/socket.hpp"
+#include "transport.hpp"
+
+namespace sio::engine {
+
+class Session final : public Socket,
+                      public TransportListener,
+                      public std::enable_shared_from_this<Session> {
+ public:
+  using ClosedHook = std::function<void(const std::string& id)>;
+
+  Session(boost::asio::io_context& io, std::string id, Request request,
+          std::shared_ptr<const ServerOptions> options, std::shared_ptr<Transport> transport,
+          ClosedHook onClosed);
+  ~Session() override;
+
+  // Sends the open packet and starts the heartbeat.
+  void open();
+  // Starts probing `transport` as an upgrade of the current one.
+  void maybeUpgrade(std::shared_ptr<Transport> transport);
+  bool upgrading() const { return probe_ != nullptr; }
+  Transport& transport() { return *transport_; }
+
+  // Socket
+  const std::string& id() const override { return id_; }
+  const Request& request() const override { return request_; }
+  std::string_view transportName() const override { return transport_->name(); }
+  ReadyState readyState() const override { return state_; }
+  bool upgraded() const override { return upgraded_; }
+  bool writable() const override;
+  void onMessage(MessageHandler handler) override { onMessage_ = std::move(handler); }
+  void onClose(CloseHandler handler) override { onClose_ = std::move(handler); }
+  void onUpgrade(UpgradeHandler handler) override { onUpgrade_ = std::move(handler); }
+  void send(Packet message, bool compress = true) override;
+  void close() override;
+  void closeNow(std::string_view reason) override;
+
+  // TransportListener
+  void onTransportPacket(Transport& transport, Packet packet) override;
+  void onTransportParseError(Transport& transport) override;
+  void onTransportError(Transport& transport, std::string_view message) override;
+  void onTransportClose(Transport& transport) override;
+  void onTransportDrain(Transport& transport) override;
+  void onTransportReady(Transport& transport) override;
+
+ private:
+  void sendPacket(Packet packet, bool compress);
+  void flush();
+  void schedulePing();
+  void resetPingTimeout();
+  void onProbePacket(Packet packet);
+  void completeUpgrade();
+  void endUpgrade();
+  void sendNoopForFastUpgrade();
+  void closeTransport();
+  void finish(std::string_view reason, std::string_view description = {});
+  template <class Fn>
+  auto weakHandler(Fn fn);
+
+  std::string id_;
+  Request request_;
+  std::shared_ptr<const ServerOptions> options_;
+  std::shared_ptr<Transport> transport_;
+  std::shared_ptr<Transport> probe_;  // the WebSocket being probed for an upgrade
+  ClosedHook onClosed_;
+  ReadyState state_ = ReadyState::Opening;
+  bool upgraded_ = false;
+  bool probed_ = false;          // the probe answered `2probe`
+  bool closeAfterDrain_ = false;  // close() was called with packets still buffered
+  bool forcedClose_ = false;      // the server asked the transport to close
+  std::vector<Packet> writeBuffer_;
+  size_t bufferedBytes_ = 0;
+  bool compressBuffer_ = false;
+  boost::asio::steady_timer pingIntervalTimer_;
+  boost::asio::steady_timer pingTimeoutTimer_;
+  boost::asio::steady_timer upgradeTimeoutTimer_;
+  boost::asio::steady_timer upgradeCheckTimer_;
+  MessageHandler onMessage_;
+  CloseHandler onClose_;
+  UpgradeHandler onUpgrade_;
+};
+
+}  // namespace sio::engine
