@@ -160,8 +160,9 @@ class BeastConnection final : public HttpConnection,
 
   // The request (with the route it was read for) is answered now if nothing is owed,
   // else after the response before it. Reading goes on only while nothing waits in line.
+  // The pending read also keeps this connection alive while the response is owed, and
+  // tells when the client goes away (even after `Connection: close`).
   void enqueue(std::shared_ptr<Exchange> exchange, std::shared_ptr<HttpEndpoint> endpoint) {
-    bool more = exchange->keepAlive();
     if (current_) {
       queued_ = std::move(exchange);
       queuedEndpoint_ = std::move(endpoint);
@@ -169,7 +170,7 @@ class BeastConnection final : public HttpConnection,
     }
     current_ = exchange;
     disarmDeadline();
-    if (more) readHeader();
+    readHeader();
     dispatch(exchange, std::move(endpoint));
   }
 
