@@ -12,7 +12,8 @@ namespace {
 std::vector<Packet> textPackets(int count, size_t size) {
   std::vector<Packet> packets;
   for (int i = 0; i < count; ++i)
-    packets.push_back(makePacket(PacketType::Message, "2[\"event\"," + std::string(size, 'x') + "]"));
+    packets.push_back(
+        makePacket(PacketType::Message, "2[\"event\"," + std::string(size, 'x') + "]"));
   return packets;
 }
 

@@ -13,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto again = sio::engine::decodePayload(sio::engine::encodePayload(*packets));
   if (!again || again->size() != packets->size()) std::abort();
   for (size_t i = 0; i < packets->size(); ++i)
-    if ((*again)[i].view() != (*packets)[i].view() || (*again)[i].type != (*packets)[i].type) std::abort();
+    if ((*again)[i].view() != (*packets)[i].view() || (*again)[i].type != (*packets)[i].type)
+      std::abort();
   return 0;
 }

@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!flags.engineEcho)
-    std::cerr << "sio-testserver: the Socket.IO layer is not built yet; serving nothing but HTTP 404\n";
+    std::cerr
+        << "sio-testserver: the Socket.IO layer is not built yet; serving nothing but HTTP 404\n";
   std::cout << "listening on " << port << std::endl;
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

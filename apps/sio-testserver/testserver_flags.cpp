@@ -58,13 +58,18 @@ FlagSpec choice(std::string Flags::*field, std::vector<std::string> allowed) {
 const std::map<std::string, FlagSpec>& flagTable() {
   static const std::map<std::string, FlagSpec> table = {
       {"--host", text(&Flags::host)},
-      {"--port", {true, [](Flags& f, const std::string& flag, const std::string& v) {
-                    f.port = static_cast<uint16_t>(parseNumber(flag, v, 0, 65535));
-                  }}},
+      {"--port",
+       {true,
+        [](Flags& f, const std::string& flag, const std::string& v) {
+          f.port = static_cast<uint16_t>(parseNumber(flag, v, 0, 65535));
+        }}},
       {"--adapter", choice(&Flags::adapter, {"memory", "redis-streams", "redis", "redis-sharded"})},
-      {"--redis", {true, [](Flags& f, const std::string&, const std::string& v) { f.redis.push_back(v); }}},
+      {"--redis",
+       {true, [](Flags& f, const std::string&, const std::string& v) { f.redis.push_back(v); }}},
       {"--cluster", boolean(&Flags::cluster)},
-      {"--sentinel", {true, [](Flags& f, const std::string&, const std::string& v) { f.sentinels.push_back(v); }}},
+      {"--sentinel",
+       {true,
+        [](Flags& f, const std::string&, const std::string& v) { f.sentinels.push_back(v); }}},
       {"--sentinel-master", text(&Flags::sentinelMaster)},
       {"--ping-interval", number(&Flags::pingInterval, 1)},
       {"--ping-timeout", number(&Flags::pingTimeout, 1)},
@@ -72,17 +77,20 @@ const std::map<std::string, FlagSpec>& flagTable() {
       {"--connect-timeout", number(&Flags::connectTimeout, 1)},
       {"--recovery", boolean(&Flags::recovery)},
       {"--max-disconnection-duration", number(&Flags::maxDisconnectionDuration)},
-      {"--namespaces", {true, [](Flags& f, const std::string& flag, const std::string& v) {
-                          f.namespaces = splitList(v);
-                          for (const auto& nsp : f.namespaces)
-                            if (nsp.empty() || nsp[0] != '/')
-                              throw UsageError(flag + ": namespaces start with '/', got '" + nsp + "'");
-                        }}},
+      {"--namespaces",
+       {true,
+        [](Flags& f, const std::string& flag, const std::string& v) {
+          f.namespaces = splitList(v);
+          for (const auto& nsp : f.namespaces)
+            if (nsp.empty() || nsp[0] != '/')
+              throw UsageError(flag + ": namespaces start with '/', got '" + nsp + "'");
+        }}},
       {"--server-id", text(&Flags::serverId)},
       {"--engine-echo", boolean(&Flags::engineEcho)},
       {"--stream-name", text(&Flags::streamName)},
       {"--stream-count", number(&Flags::streamCount, 1, 1024)},
-      {"--channel-prefix", {true, [](Flags& f, const std::string&, const std::string& v) { f.channelPrefix = v; }}},
+      {"--channel-prefix",
+       {true, [](Flags& f, const std::string&, const std::string& v) { f.channelPrefix = v; }}},
       {"--max-len", number(&Flags::maxLen)},
       {"--read-count", number(&Flags::readCount, 1)},
       {"--block-time-in-ms", number(&Flags::blockTimeInMs)},
@@ -95,7 +103,8 @@ const std::map<std::string, FlagSpec>& flagTable() {
       {"--key", text(&Flags::key)},
       {"--requests-timeout", number(&Flags::requestsTimeout, 1)},
       {"--publish-on-specific-response-channel", boolean(&Flags::publishOnSpecificResponseChannel)},
-      {"--subscription-mode", choice(&Flags::subscriptionMode, {"static", "dynamic", "dynamic-private"})},
+      {"--subscription-mode",
+       choice(&Flags::subscriptionMode, {"static", "dynamic", "dynamic-private"})},
   };
   return table;
 }
@@ -130,7 +139,8 @@ Flags parseFlags(const std::vector<std::string>& args) {
 
 std::string usage() {
   std::string text = "usage: sio-testserver [flags]\nflags:";
-  for (const auto& [name, spec] : flagTable()) text += "\n  " + name + (spec.takesValue ? " VALUE" : "");
+  for (const auto& [name, spec] : flagTable())
+    text += "\n  " + name + (spec.takesValue ? " VALUE" : "");
   return text + "\n(see shared/spec/test-server.md)\n";
 }
 

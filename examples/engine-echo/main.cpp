@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
 
   sio::engine::HttpServer http(io);
   http.attach(engine);
-  uint16_t port = http.listen("0.0.0.0", argc > 1 ? static_cast<uint16_t>(std::stoi(argv[1])) : 3000);
+  uint16_t port =
+      http.listen("0.0.0.0", argc > 1 ? static_cast<uint16_t>(std::stoi(argv[1])) : 3000);
   std::cout << "Engine.IO echo on http://localhost:" << port << "/engine.io/" << std::endl;
   io.run();
 }

@@ -27,9 +27,9 @@ void addOriginHeaders(const CorsOptions& cors, const Request& request, HttpRespo
     return;
   }
   const std::string* origin = request.header("origin");
-  bool allowed = origin && ((cors.originPredicate && cors.originPredicate(*origin)) ||
-                            std::find(cors.origin.begin(), cors.origin.end(), *origin) !=
-                                cors.origin.end());
+  bool allowed =
+      origin && ((cors.originPredicate && cors.originPredicate(*origin)) ||
+                 std::find(cors.origin.begin(), cors.origin.end(), *origin) != cors.origin.end());
   if (allowed) response.set("Access-Control-Allow-Origin", *origin);
   response.set("Vary", "Origin");
 }

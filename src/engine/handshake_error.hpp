@@ -18,12 +18,18 @@ enum class HandshakeError {
 
 inline std::string_view defaultMessage(HandshakeError error) {
   switch (error) {
-    case HandshakeError::UnknownTransport: return "Transport unknown";
-    case HandshakeError::UnknownSid: return "Session ID unknown";
-    case HandshakeError::BadHandshakeMethod: return "Bad handshake method";
-    case HandshakeError::BadRequest: return "Bad request";
-    case HandshakeError::Forbidden: return "Forbidden";
-    case HandshakeError::UnsupportedProtocolVersion: return "Unsupported protocol version";
+    case HandshakeError::UnknownTransport:
+      return "Transport unknown";
+    case HandshakeError::UnknownSid:
+      return "Session ID unknown";
+    case HandshakeError::BadHandshakeMethod:
+      return "Bad handshake method";
+    case HandshakeError::BadRequest:
+      return "Bad request";
+    case HandshakeError::Forbidden:
+      return "Forbidden";
+    case HandshakeError::UnsupportedProtocolVersion:
+      return "Unsupported protocol version";
   }
   return "Bad request";
 }

@@ -18,7 +18,8 @@ std::string_view trim(std::string_view s) {
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   return true;
 }
@@ -38,8 +39,10 @@ double qualityOf(std::string_view header, std::string_view coding) {
       if (params.size() > 2 && (params[0] == 'q' || params[0] == 'Q') && params[1] == '=')
         q = std::strtod(std::string(params.substr(2)).c_str(), nullptr);
     }
-    if (equalsIgnoreCase(name, coding)) named = q;
-    else if (name == "*") wildcard = q;
+    if (equalsIgnoreCase(name, coding))
+      named = q;
+    else if (name == "*")
+      wildcard = q;
   }
   return named >= 0 ? named : wildcard;
 }
@@ -60,8 +63,8 @@ std::string_view encodingName(ContentEncoding encoding) {
 std::optional<std::string> compressBody(std::string_view data, ContentEncoding encoding) {
   z_stream stream{};
   int windowBits = encoding == ContentEncoding::Gzip ? 15 + 16 : 15;
-  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, windowBits, 8,
-                   Z_DEFAULT_STRATEGY) != Z_OK)
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK)
     return std::nullopt;
   std::string out(deflateBound(&stream, data.size()), '\0');
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));

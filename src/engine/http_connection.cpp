@@ -117,10 +117,9 @@ class BeastConnection final : public HttpConnection,
     parser_->header_limit(static_cast<std::uint32_t>(routes_->options.maxHeaderSize));
     parser_->body_limit(routes_->maxBodyLimit());
     reading_ = true;
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->onHeader(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onHeader(ec); });
   }
 
   void onHeader(beast::error_code ec) {
@@ -138,10 +137,9 @@ class BeastConnection final : public HttpConnection,
     }
     armDeadline(routes_->options.requestTimeout);
     reading_ = true;
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->onBody(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onBody(ec); });
   }
 
   void onBody(beast::error_code ec) {
@@ -180,7 +178,8 @@ class BeastConnection final : public HttpConnection,
       std::weak_ptr<Exchange> weak = exchange;
       return routes_->fallback(exchange->request(), exchange->body(),
                                [weak](HttpResponse response) {
-                                 if (auto target = weak.lock()) target->respond(std::move(response));
+                                 if (auto target = weak.lock())
+                                   target->respond(std::move(response));
                                });
     }
     exchange->respond(HttpResponse{404, {{"Content-Type", "text/plain"}}, "Not Found"});
@@ -217,7 +216,8 @@ class BeastConnection final : public HttpConnection,
     disarmDeadline();
     closed_ = true;  // the connection now belongs to the WebSocket
     auto endpoint = std::exchange(endpoint_, nullptr);
-    endpoint->handleUpgrade(makePendingUpgrade(std::move(stream_), std::move(message), std::move(request)));
+    endpoint->handleUpgrade(
+        makePendingUpgrade(std::move(stream_), std::move(message), std::move(request)));
   }
 
   void onReadError(beast::error_code ec) {
@@ -225,8 +225,8 @@ class BeastConnection final : public HttpConnection,
                       ec != http::error::end_of_stream && ec != http::error::partial_message;
     if (parseError && !current_) {
       unsigned status = ec == http::error::header_limit ? 431 : 400;
-      current_ = std::make_shared<Exchange>(weak_from_this(), Request{}, std::string{}, false,
-                                            false, 11);
+      current_ =
+          std::make_shared<Exchange>(weak_from_this(), Request{}, std::string{}, false, false, 11);
       return send(*current_, HttpResponse{status, {{"Content-Type", "text/plain"}}, {}});
     }
     shutdown();
@@ -241,11 +241,11 @@ class BeastConnection final : public HttpConnection,
   }
 
   void drain() {
-    stream_.socket().async_read_some(
-        boost::asio::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, size_t) {
-          if (ec || self->closed_) return self->shutdown();
-          self->drain();
-        });
+    stream_.socket().async_read_some(boost::asio::buffer(scratch_),
+                                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                                       if (ec || self->closed_) return self->shutdown();
+                                       self->drain();
+                                     });
   }
 
   void shutdown() {

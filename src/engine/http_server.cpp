@@ -21,18 +21,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   }
 
   void accept() {
-    acceptor.async_accept([weak = weak_from_this()](boost::system::error_code ec, tcp::socket socket) {
-      auto self = weak.lock();
-      if (!self || !self->acceptor.is_open()) return;
-      if (!ec) {
-        socket.set_option(tcp::no_delay(true), ec);
-        auto connection = makeHttpConnection(std::move(socket), self->routes);
-        self->prune();
-        self->connections.push_back(connection);
-        connection->start();
-      }
-      self->accept();
-    });
+    acceptor.async_accept(
+        [weak = weak_from_this()](boost::system::error_code ec, tcp::socket socket) {
+          auto self = weak.lock();
+          if (!self || !self->acceptor.is_open()) return;
+          if (!ec) {
+            socket.set_option(tcp::no_delay(true), ec);
+            auto connection = makeHttpConnection(std::move(socket), self->routes);
+            self->prune();
+            self->connections.push_back(connection);
+            connection->start();
+          }
+          self->accept();
+        });
   }
 
   // Forgets connections that have ended (called on accept, so the list stays small).
@@ -49,15 +50,21 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 HttpServer::HttpServer(boost::asio::io_context& io, HttpServerOptions options)
     : impl_(std::make_shared<Impl>(io, options)) {}
 
-HttpServer::~HttpServer() { close(); }
+HttpServer::~HttpServer() {
+  close();
+}
 
-void HttpServer::attach(Server& engine) { attach(engine.core()); }
+void HttpServer::attach(Server& engine) {
+  attach(engine.core());
+}
 
 void HttpServer::attach(std::shared_ptr<HttpEndpoint> endpoint) {
   impl_->routes->endpoints.push_back(std::move(endpoint));
 }
 
-void HttpServer::onRequest(FallbackHandler handler) { impl_->routes->fallback = std::move(handler); }
+void HttpServer::onRequest(FallbackHandler handler) {
+  impl_->routes->fallback = std::move(handler);
+}
 
 uint16_t HttpServer::listen(const std::string& host, uint16_t port) {
   boost::system::error_code ec;

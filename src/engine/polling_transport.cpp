@@ -8,8 +8,7 @@
 namespace sio::engine {
 
 PollingTransport::PollingTransport(boost::asio::io_context& io,
-                                   std::shared_ptr<const ServerOptions> options,
-                                   Decorator decorate)
+                                   std::shared_ptr<const ServerOptions> options, Decorator decorate)
     : options_(std::move(options)), decorate_(std::move(decorate)), closeTimer_(io) {}
 
 void PollingTransport::onRequest(std::shared_ptr<HttpExchange> exchange, HeaderList extraHeaders) {

@@ -62,7 +62,8 @@ void ServerCore::close() {
 }
 
 bool ServerCore::matches(std::string_view path) const {
-  return path.substr(0, path_.size()) == path_ || path == std::string_view(path_).substr(0, path_.size() - 1);
+  return path.substr(0, path_.size()) == path_ ||
+         path == std::string_view(path_).substr(0, path_.size() - 1);
 }
 
 void ServerCore::decorate(const Request& request, HttpResponse& response) const {
@@ -113,8 +114,10 @@ void ServerCore::verify(const Request& request, bool upgrade, Verdict verdict) {
     return verdict(Rejection{HandshakeError::BadRequest, {}});
   if (!options_->allowRequest) return verdict(std::nullopt);
   options_->allowRequest(request, [verdict](std::string message, bool success) {
-    if (success) verdict(std::nullopt);
-    else verdict(Rejection{HandshakeError::Forbidden, std::move(message)});
+    if (success)
+      verdict(std::nullopt);
+    else
+      verdict(Rejection{HandshakeError::Forbidden, std::move(message)});
   });
 }
 
@@ -137,7 +140,8 @@ void ServerCore::handleRequest(std::shared_ptr<HttpExchange> exchange) {
     const std::string* sid = exchange->request().param("sid");
     if (!sid) return self->handshakePolling(exchange);
     auto existing = self->session(*sid);
-    if (auto* polling = dynamic_cast<PollingTransport*>(existing ? &existing->transport() : nullptr))
+    if (auto* polling =
+            dynamic_cast<PollingTransport*>(existing ? &existing->transport() : nullptr))
       polling->onRequest(exchange);
     else
       self->rejectRequest(*exchange, Rejection{HandshakeError::BadRequest, {}});
@@ -171,22 +175,24 @@ void ServerCore::handshakePolling(std::shared_ptr<HttpExchange> exchange) {
 }
 
 void ServerCore::handleUpgrade(std::shared_ptr<PendingUpgrade> upgrade) {
-  verify(upgrade->request(), true, [self = shared_from_this(), upgrade](std::optional<Rejection> rejection) {
-    if (rejection) return upgrade->reject(400, std::string(messageOf(*rejection)));
-    const Request& request = upgrade->request();
-    if (*request.param("transport") != "websocket")
-      return upgrade->reject(400, std::string(defaultMessage(HandshakeError::BadRequest)));
-    const std::string* sid = request.param("sid");
-    if (!sid) return self->handshakeWebSocket(upgrade);
-    self->upgradeSession(upgrade, self->session(*sid));
-  });
+  verify(upgrade->request(), true,
+         [self = shared_from_this(), upgrade](std::optional<Rejection> rejection) {
+           if (rejection) return upgrade->reject(400, std::string(messageOf(*rejection)));
+           const Request& request = upgrade->request();
+           if (*request.param("transport") != "websocket")
+             return upgrade->reject(400, std::string(defaultMessage(HandshakeError::BadRequest)));
+           const std::string* sid = request.param("sid");
+           if (!sid) return self->handshakeWebSocket(upgrade);
+           self->upgradeSession(upgrade, self->session(*sid));
+         });
 }
 
 void ServerCore::handshakeWebSocket(std::shared_ptr<PendingUpgrade> upgrade) {
   const Request& request = upgrade->request();
   const std::string* eio = request.param("EIO");
   if (!eio || *eio != "4")
-    return upgrade->reject(400, std::string(defaultMessage(HandshakeError::UnsupportedProtocolVersion)));
+    return upgrade->reject(400,
+                           std::string(defaultMessage(HandshakeError::UnsupportedProtocolVersion)));
   auto id = generateSessionId();
   upgrade->accept(webSocketSettings(), cookieHeaders(id),
                   [weak = weak_from_this(), id, upgrade](std::shared_ptr<Transport> transport) {
@@ -205,24 +211,34 @@ void ServerCore::upgradeSession(std::shared_ptr<PendingUpgrade> upgrade,
                                 std::shared_ptr<Session> existing) {
   bool refuse = !existing || existing->upgrading() || existing->upgraded() ||
                 existing->transportName() != "polling" || !options_->allowUpgrades;
-  upgrade->accept(webSocketSettings(), {},
-                  [weak = std::weak_ptr<Session>(existing), refuse](std::shared_ptr<Transport> transport) {
-                    auto target = weak.lock();
-                    if (refuse || !target || target->upgrading() ||
-                        target->readyState() != ReadyState::Open)
-                      return transport->close();
-                    target->maybeUpgrade(std::move(transport));
-                  });
+  upgrade->accept(
+      webSocketSettings(), {},
+      [weak = std::weak_ptr<Session>(existing), refuse](std::shared_ptr<Transport> transport) {
+        auto target = weak.lock();
+        if (refuse || !target || target->upgrading() || target->readyState() != ReadyState::Open)
+          return transport->close();
+        target->maybeUpgrade(std::move(transport));
+      });
 }
 
 // The public facade.
 Server::Server(boost::asio::io_context& io, ServerOptions options)
     : core_(std::make_shared<ServerCore>(io, std::move(options))) {}
 Server::~Server() = default;
-void Server::onConnection(ConnectionHandler handler) { core_->onConnection(std::move(handler)); }
-const ServerOptions& Server::options() const { return core_->options(); }
-size_t Server::clientsCount() const { return core_->clientsCount(); }
-std::shared_ptr<Socket> Server::client(const std::string& id) const { return core_->session(id); }
-void Server::close() { core_->close(); }
+void Server::onConnection(ConnectionHandler handler) {
+  core_->onConnection(std::move(handler));
+}
+const ServerOptions& Server::options() const {
+  return core_->options();
+}
+size_t Server::clientsCount() const {
+  return core_->clientsCount();
+}
+std::shared_ptr<Socket> Server::client(const std::string& id) const {
+  return core_->session(id);
+}
+void Server::close() {
+  core_->close();
+}
 
 }  // namespace sio::engine

@@ -27,8 +27,8 @@ std::string openPacketJson(const std::string& id, bool offerWebSocket,
 }  // namespace
 
 Session::Session(boost::asio::io_context& io, std::string id, Request request,
-                 std::shared_ptr<const ServerOptions> options,
-                 std::shared_ptr<Transport> transport, ClosedHook onClosed)
+                 std::shared_ptr<const ServerOptions> options, std::shared_ptr<Transport> transport,
+                 ClosedHook onClosed)
     : id_(std::move(id)),
       request_(std::move(request)),
       options_(std::move(options)),
@@ -66,7 +66,9 @@ bool Session::writable() const {
   return state_ == ReadyState::Open && transport_->writable() && writeBuffer_.empty();
 }
 
-void Session::send(Packet message, bool compress) { sendPacket(std::move(message), compress); }
+void Session::send(Packet message, bool compress) {
+  sendPacket(std::move(message), compress);
+}
 
 void Session::sendPacket(Packet packet, bool compress) {
   if (state_ == ReadyState::Closing || state_ == ReadyState::Closed) return;
@@ -198,8 +200,7 @@ void Session::sendNoopForFastUpgrade() {
   if (transport_->name() == "polling" && transport_->writable())
     transport_->send({makePacket(PacketType::Noop)}, false);
   upgradeCheckTimer_.expires_after(kUpgradeCheckInterval);
-  upgradeCheckTimer_.async_wait(
-      weakHandler([](Session& self) { self.sendNoopForFastUpgrade(); }));
+  upgradeCheckTimer_.async_wait(weakHandler([](Session& self) { self.sendNoopForFastUpgrade(); }));
 }
 
 void Session::completeUpgrade() {
@@ -232,7 +233,9 @@ void Session::close() {
   closeTransport();
 }
 
-void Session::closeNow(std::string_view reason) { finish(reason); }
+void Session::closeNow(std::string_view reason) {
+  finish(reason);
+}
 
 void Session::closeTransport() {
   forcedClose_ = true;

@@ -77,7 +77,7 @@ class Session final : public Socket,
   ClosedHook onClosed_;
   ReadyState state_ = ReadyState::Opening;
   bool upgraded_ = false;
-  bool probed_ = false;          // the probe answered `2probe`
+  bool probed_ = false;           // the probe answered `2probe`
   bool closeAfterDrain_ = false;  // close() was called with packets still buffered
   bool forcedClose_ = false;      // the server asked the transport to close
   std::vector<Packet> writeBuffer_;

@@ -24,8 +24,10 @@ std::string generateSessionId() {
   }
   std::string id = codec::base64Encode(std::string_view(reinterpret_cast<char*>(bytes), 15));
   for (char& c : id) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
+    if (c == '+')
+      c = '-';
+    else if (c == '/')
+      c = '_';
   }
   return id;
 }

@@ -69,9 +69,8 @@ class WebSocketTransport final : public Transport,
 
  private:
   void readNext() {
-    ws_.async_read(readBuffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      self->onRead(ec);
-    });
+    ws_.async_read(readBuffer_,
+                   [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {
@@ -87,7 +86,8 @@ class WebSocketTransport final : public Transport,
     readBuffer_.consume(readBuffer_.size());
     if (listener) {
       if (ws_.got_binary()) {
-        listener->onTransportPacket(*this, Packet{PacketType::Message, makeBytes(std::move(data)), true});
+        listener->onTransportPacket(*this,
+                                    Packet{PacketType::Message, makeBytes(std::move(data)), true});
       } else if (auto packet = decodePacket(data)) {
         listener->onTransportPacket(*this, std::move(*packet));
       } else {
@@ -165,27 +165,28 @@ class BeastPendingUpgrade final : public PendingUpgrade,
   const Request& request() const override { return request_; }
 
   void reject(unsigned status, std::string body) override {
-    auto response = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(status), 11);
+    auto response =
+        std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
     response->set(http::field::connection, "close");
     response->set(http::field::content_type, "text/html");
     response->body() = std::move(body);
     response->prepare_payload();
-    http::async_write(stream_, *response,
-                      [self = shared_from_this(), response](beast::error_code, size_t) {
-                        beast::error_code ignored;
-                        self->stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-                        self->stream_.socket().close(ignored);
-                      });
+    http::async_write(
+        stream_, *response, [self = shared_from_this(), response](beast::error_code, size_t) {
+          beast::error_code ignored;
+          self->stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+          self->stream_.socket().close(ignored);
+        });
   }
 
   void accept(const WebSocketSettings& settings, HeaderList headers,
               std::function<void(std::shared_ptr<Transport>)> onOpen) override {
     auto transport = std::make_shared<WebSocketTransport>(std::move(stream_), settings);
-    transport->accept(httpRequest_, std::move(headers),
-                      [self = shared_from_this(), transport, onOpen = std::move(onOpen)](beast::error_code ec) {
-                        if (!ec) onOpen(transport);
-                      });
+    transport->accept(
+        httpRequest_, std::move(headers),
+        [self = shared_from_this(), transport, onOpen = std::move(onOpen)](beast::error_code ec) {
+          if (!ec) onOpen(transport);
+        });
   }
 
  private:

@@ -78,10 +78,10 @@ struct ServerOptions {
 
 // Options of the HTTP listener shared by every endpoint on one port.
 struct HttpServerOptions {
-  milliseconds headersTimeout{60000};    // from connection (or previous response) to headers
-  milliseconds requestTimeout{300000};   // to receive a whole request body
-  milliseconds keepAliveTimeout{5000};   // idle keep-alive connection after a response
-  size_t maxHeaderSize = 16 * 1024;      // Node's default; larger heads get 431
+  milliseconds headersTimeout{60000};   // from connection (or previous response) to headers
+  milliseconds requestTimeout{300000};  // to receive a whole request body
+  milliseconds keepAliveTimeout{5000};  // idle keep-alive connection after a response
+  size_t maxHeaderSize = 16 * 1024;     // Node's default; larger heads get 431
 };
 
 }  // namespace sio::engine

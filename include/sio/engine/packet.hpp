@@ -33,7 +33,9 @@ inline Packet makePacket(PacketType type, std::string_view data = {}) {
 }
 
 // The character that starts a text packet of this type ('0'..'6').
-inline char typeChar(PacketType type) { return char('0' + static_cast<int>(type)); }
+inline char typeChar(PacketType type) {
+  return char('0' + static_cast<int>(type));
+}
 
 // Decodes one text-encoded packet: a WebSocket text frame, or one element of a polling
 // payload (where `b<base64>` is a binary message). nullopt when it is not a valid packet.

@@ -35,7 +35,7 @@ TEST(Base64, RoundTripsEveryByteValue) {
 }
 
 TEST(Base64, RejectsMalformedInput) {
-  EXPECT_FALSE(base64Decode("Zg="));      // length not a multiple of 4
+  EXPECT_FALSE(base64Decode("Zg="));       // length not a multiple of 4
   EXPECT_FALSE(base64Decode("Zm9v!A=="));  // character outside the alphabet
   EXPECT_FALSE(base64Decode("Z==g"));      // padding in the middle
   EXPECT_FALSE(base64Decode("Zg==Zg=="));  // padding before the end

@@ -5,7 +5,9 @@
 
 using sio::codec::jsonString;
 
-TEST(JsonString, QuotesPlainText) { EXPECT_EQ(jsonString("hello"), "\"hello\""); }
+TEST(JsonString, QuotesPlainText) {
+  EXPECT_EQ(jsonString("hello"), "\"hello\"");
+}
 
 TEST(JsonString, EscapesLikeJsonStringify) {
   EXPECT_EQ(jsonString("a\"b\\c"), R"("a\"b\\c")");

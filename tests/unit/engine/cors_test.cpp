@@ -54,9 +54,9 @@ TEST(Cors, PredicateDecides) {
 TEST(Cors, PreflightAnswersMethodsAndRequestedHeaders) {
   CorsOptions cors;
   cors.maxAge = 600;
-  auto request = requestFrom("OPTIONS", "http://a.example",
-                             {{"access-control-request-method", "POST"},
-                              {"access-control-request-headers", "x-token"}});
+  auto request = requestFrom(
+      "OPTIONS", "http://a.example",
+      {{"access-control-request-method", "POST"}, {"access-control-request-headers", "x-token"}});
   EXPECT_TRUE(isPreflight(request));
   auto response = preflightResponse(cors, request);
   EXPECT_EQ(response.status, 204u);

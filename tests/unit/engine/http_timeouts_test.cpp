@@ -56,7 +56,8 @@ class HttpTimeouts : public ::testing::Test {
     while (std::chrono::steady_clock::now() < deadline) {
       pollfd fd{socket.native_handle(), POLLIN, 0};
       int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(
-                         deadline - std::chrono::steady_clock::now()).count());
+                         deadline - std::chrono::steady_clock::now())
+                         .count());
       if (::poll(&fd, 1, std::max(left, 0)) <= 0) return false;
       boost::system::error_code ec;
       socket.read_some(boost::asio::buffer(buffer), ec);
@@ -68,7 +69,8 @@ class HttpTimeouts : public ::testing::Test {
   static std::string readResponse(tcp::socket& socket) {
     boost::asio::streambuf buffer;
     boost::asio::read_until(socket, buffer, "\r\n\r\n");
-    return std::string(boost::asio::buffers_begin(buffer.data()), boost::asio::buffers_end(buffer.data()));
+    return std::string(boost::asio::buffers_begin(buffer.data()),
+                       boost::asio::buffers_end(buffer.data()));
   }
 
   boost::asio::io_context io_;
@@ -94,24 +96,27 @@ TEST_F(HttpTimeouts, DropsConnectionThatStallsInTheHeaders) {
 
 TEST_F(HttpTimeouts, DropsIdleKeepAliveConnectionAfterAResponse) {
   auto socket = connect();
-  boost::asio::write(socket, boost::asio::buffer(std::string("GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n")));
+  boost::asio::write(socket,
+                     boost::asio::buffer(std::string("GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n")));
   EXPECT_NE(readResponse(socket).find("404"), std::string::npos);
   EXPECT_TRUE(closedByPeerWithin(socket, 5s));
 }
 
 TEST_F(HttpTimeouts, KeepsAPendingLongPollOpen) {
   auto socket = connect();
-  boost::asio::write(socket, boost::asio::buffer(std::string(
-      "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n")));
+  boost::asio::write(socket,
+                     boost::asio::buffer(std::string(
+                         "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n")));
   boost::asio::streambuf buffer;
   boost::asio::read_until(socket, buffer, "}");
-  std::string handshake(boost::asio::buffers_begin(buffer.data()), boost::asio::buffers_end(buffer.data()));
+  std::string handshake(boost::asio::buffers_begin(buffer.data()),
+                        boost::asio::buffers_end(buffer.data()));
   auto at = handshake.find("\"sid\":\"");
   ASSERT_NE(at, std::string::npos);
   std::string sid = handshake.substr(at + 7, 20);
   buffer.consume(buffer.size());
-  boost::asio::write(socket, boost::asio::buffer(
-      "GET /engine.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+  boost::asio::write(socket, boost::asio::buffer("GET /engine.io/?EIO=4&transport=polling&sid=" +
+                                                 sid + " HTTP/1.1\r\nHost: x\r\n\r\n"));
   // Three times the idle timeouts pass while the poll waits for the ping (at 1500 ms).
   EXPECT_FALSE(closedByPeerWithin(socket, 600ms));
   auto response = readResponse(socket);

@@ -38,7 +38,10 @@ TEST(EnginePacket, RejectsMalformedPackets) {
 }
 
 TEST(EnginePayload, DecodesJoinedPackets) {
-  auto packets = decodePayload("4test1\x1e" "4test2\x1e" "bAQIDBA==");
+  auto packets = decodePayload(
+      "4test1\x1e"
+      "4test2\x1e"
+      "bAQIDBA==");
   ASSERT_TRUE(packets);
   ASSERT_EQ(packets->size(), 3u);
   EXPECT_EQ((*packets)[0].view(), "test1");
@@ -49,15 +52,22 @@ TEST(EnginePayload, DecodesJoinedPackets) {
 TEST(EnginePayload, RejectsAnyBadPacket) {
   EXPECT_FALSE(decodePayload("abc"));
   EXPECT_FALSE(decodePayload("4ok\x1e"));  // empty trailing packet
-  EXPECT_FALSE(decodePayload("4ok\x1e" "x"));
+  EXPECT_FALSE(
+      decodePayload("4ok\x1e"
+                    "x"));
   EXPECT_FALSE(decodePayload(""));
 }
 
 TEST(EnginePayload, EncodesLikeNode) {
-  std::vector<Packet> packets{makePacket(PacketType::Message, "hello"),
-                              Packet{PacketType::Message, makeBytes(std::string("\x01\x02\x03\x04", 4)), true},
-                              makePacket(PacketType::Ping), makePacket(PacketType::Noop)};
-  EXPECT_EQ(encodePayload(packets), "4hello\x1e" "bAQIDBA==\x1e" "2\x1e" "6");
+  std::vector<Packet> packets{
+      makePacket(PacketType::Message, "hello"),
+      Packet{PacketType::Message, makeBytes(std::string("\x01\x02\x03\x04", 4)), true},
+      makePacket(PacketType::Ping), makePacket(PacketType::Noop)};
+  EXPECT_EQ(encodePayload(packets),
+            "4hello\x1e"
+            "bAQIDBA==\x1e"
+            "2\x1e"
+            "6");
   EXPECT_EQ(encodePayload({}), "");
 }
 

@@ -9,7 +9,8 @@ TEST(SessionId, IsTwentyUrlSafeCharacters) {
   for (int i = 0; i < 200; ++i) {
     auto id = sio::engine::generateSessionId();
     ASSERT_EQ(id.size(), 20u);
-    for (char c : id) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') << id;
+    for (char c : id)
+      EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') << id;
   }
 }
 
