@@ -1,7 +1,8 @@
 // sio-testserver: the fixture every black-box test drives (contract:
-// shared/spec/test-server.md). It serves what the library offers so far: with
-// --engine-echo a raw Engine.IO endpoint at /engine.io/ that echoes every message.
-// Flags of layers not built yet are refused with "not yet supported" (exit 2).
+// shared/spec/test-server.md). A Socket.IO server at /socket.io/ serving `/`, `/custom` and
+// --namespaces with the contract's events and `op` requests, plus with --engine-echo a raw
+// Engine.IO echo endpoint at /engine.io/. Adapters other than memory are refused with
+// "not yet supported" (exit 2) until their issue lands.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -11,11 +12,14 @@
 
 #include "sio/engine/http_server.hpp"
 #include "sio/engine/server.hpp"
+#include "sio/server/server.hpp"
 #include "testserver_flags.hpp"
+#include "testserver_ops.hpp"
 
 namespace {
 
 using namespace sio;
+using std::chrono::milliseconds;
 
 int fail(const std::string& message) {
   std::cerr << "sio-testserver: " << message << "\n" << testserver::usage();
@@ -24,10 +28,20 @@ int fail(const std::string& message) {
 
 engine::ServerOptions engineOptions(const testserver::Flags& flags) {
   engine::ServerOptions options;
-  options.path = "/engine.io";
-  options.pingInterval = std::chrono::milliseconds(flags.pingInterval);
-  options.pingTimeout = std::chrono::milliseconds(flags.pingTimeout);
+  options.pingInterval = milliseconds(flags.pingInterval);
+  options.pingTimeout = milliseconds(flags.pingTimeout);
   options.maxHttpBufferSize = static_cast<size_t>(flags.maxPayload);
+  return options;
+}
+
+ServerOptions socketIoOptions(const testserver::Flags& flags) {
+  ServerOptions options;
+  options.connectTimeout = milliseconds(flags.connectTimeout);
+  options.engine = engineOptions(flags);
+  if (flags.recovery) {
+    options.connectionStateRecovery = ConnectionStateRecoveryOptions{};
+    options.connectionStateRecovery->maxDisconnectionDuration = milliseconds(flags.maxDisconnectionDuration);
+  }
   return options;
 }
 
@@ -36,6 +50,30 @@ void echoEverything(engine::Server& server) {
     std::weak_ptr<engine::Socket> weak = socket;
     socket->onMessage([weak](const engine::Packet& message) {
       if (auto self = weak.lock()) self->send(message);
+    });
+  });
+}
+
+void serveNamespace(const std::shared_ptr<Namespace>& nsp, const std::shared_ptr<testserver::NodeState>& node) {
+  nsp->on("ping", [node](const Args& args, const Ack& ack) {
+    node->received.push_back(Value::object({{"event", "ping"}, {"args", Value(Value::Array(args))}}));
+    if (ack) ack({Value("pong:" + node->serverId)});
+  });
+  std::weak_ptr<Namespace> weakNsp = nsp;
+  nsp->onConnection([node, weakNsp](const std::shared_ptr<Socket>& socket) {
+    socket->data().set("server", node->serverId);
+    socket->emit("auth", {socket->handshake().auth});
+    std::weak_ptr<Socket> weak = socket;
+    socket->on("message", [weak](const Args& args, const Ack&) {
+      if (auto self = weak.lock()) self->emit("message-back", args);
+    });
+    socket->on("message-with-ack", [](const Args& args, const Ack& ack) { ack(args); });
+    socket->on("op", [weak, weakNsp, node](const Args& args, const Ack& ack) {
+      auto self = weak.lock();
+      auto nsp = weakNsp.lock();
+      if (!self || !nsp || !ack) return;
+      testserver::runOp(node, *nsp, self, args.empty() ? Value() : args[0],
+                        [ack](Value reply) { ack({std::move(reply)}); });
     });
   });
 }
@@ -50,16 +88,19 @@ int main(int argc, char** argv) {
     return fail(error.what());
   }
   if (flags.adapter != "memory") return fail("--adapter " + flags.adapter + ": not yet supported");
-  if (flags.recovery) return fail("--recovery: not yet supported");
 
   boost::asio::io_context io(1);
   engine::HttpServer http(io);
   std::optional<engine::Server> echo;
   if (flags.engineEcho) {
-    echo.emplace(io, engineOptions(flags));
+    auto options = engineOptions(flags);
+    options.path = "/engine.io";
+    echo.emplace(io, options);
     echoEverything(*echo);
     http.attach(*echo);
   }
+  Server io_server(io, socketIoOptions(flags));
+  io_server.attach(http);
 
   uint16_t port = 0;
   try {
@@ -68,15 +109,19 @@ int main(int argc, char** argv) {
     std::cerr << "sio-testserver: " << error.what() << "\n";
     return 1;
   }
-  if (!flags.engineEcho)
-    std::cerr
-        << "sio-testserver: the Socket.IO layer is not built yet; serving nothing but HTTP 404\n";
+  auto node = std::make_shared<testserver::NodeState>();
+  node->serverId = flags.serverId.empty() ? flags.host + ":" + std::to_string(port) : flags.serverId;
+  node->adapter = flags.adapter;
+  std::vector<std::string> namespaces{"/", "/custom"};
+  namespaces.insert(namespaces.end(), flags.namespaces.begin(), flags.namespaces.end());
+  for (const auto& name : namespaces) serveNamespace(io_server.of(name), node);
   std::cout << "listening on " << port << std::endl;
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   boost::asio::steady_timer grace(io);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
+    io_server.close();
     if (echo) echo->close();
     http.close();
     grace.expires_after(std::chrono::seconds(1));

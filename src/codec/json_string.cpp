@@ -1,13 +1,41 @@
-// JSON string escaping with JSON.stringify's output, byte for byte.
+// JSON string escaping with JSON.stringify's output, byte for byte. A lone UTF-16
+// surrogate (kept in our strings as its 3-byte WTF-8 form, ED A0..BF xx) is written as
+// \udxxx, as well-formed JSON.stringify writes it; a high+low pair written as two such
+// sequences (CESU-8, which JS never produces) is passed through as is, like other bytes.
 #include "sio/codec/json_string.hpp"
 
 namespace sio::codec {
 
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// The code unit of the 3-byte surrogate sequence at text[i], or 0 when there is none.
+unsigned surrogateAt(std::string_view text, size_t i) {
+  if (i + 2 >= text.size() || static_cast<unsigned char>(text[i]) != 0xED) return 0;
+  unsigned b1 = static_cast<unsigned char>(text[i + 1]);
+  unsigned b2 = static_cast<unsigned char>(text[i + 2]);
+  if (b1 < 0xA0 || b1 > 0xBF || (b2 & 0xC0) != 0x80) return 0;
+  return 0xD000u | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+}
+
+bool needsEscape(unsigned char c) {
+  return c < 0x20 || c == '"' || c == '\\' || c == 0xED;
+}
+
+}  // namespace
+
 void appendJsonString(std::string_view text, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out.reserve(out.size() + text.size() + 2);
   out.push_back('"');
-  for (char c : text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t run = i;
+    while (run < text.size() && !needsEscape(static_cast<unsigned char>(text[run]))) ++run;
+    out.append(text.data() + i, run - i);
+    if (run == text.size()) break;
+    i = run;
+    char c = text[i];
     switch (c) {
       case '"':
         out += "\\\"";
@@ -35,10 +63,18 @@ void appendJsonString(std::string_view text, std::string& out) {
           out += "\\u00";
           out.push_back(kHex[(c >> 4) & 0xf]);
           out.push_back(kHex[c & 0xf]);
+        } else if (unsigned unit = surrogateAt(text, i); unit == 0) {
+          out.push_back(c);  // an ordinary ED lead byte (U+D000..U+D7FF) or stray byte
+        } else if (unit < 0xDC00 && surrogateAt(text, i + 3) >= 0xDC00) {
+          out.append(text.data() + i, 6);  // high+low pair: bytes as they are
+          i += 5;
         } else {
-          out.push_back(c);
+          out += "\\u";
+          for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(unit >> shift) & 0xf]);
+          i += 2;
         }
     }
+    ++i;
   }
   out.push_back('"');
 }

@@ -8,7 +8,7 @@
 #include "cors.hpp"
 #include "polling_transport.hpp"
 #include "server_core.hpp"
-#include "session_id.hpp"
+#include "sio/engine/session_id.hpp"
 #include "sio/codec/json_string.hpp"
 #include "sio/engine/close_reason.hpp"
 

@@ -1,6 +1,6 @@
 // Session id generation from getrandom(2) (cryptographically strong, never blocks once
 // the kernel pool is initialised).
-#include "session_id.hpp"
+#include "sio/engine/session_id.hpp"
 
 #include <sys/random.h>
 

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "session_id.hpp"
+#include "sio/engine/session_id.hpp"
 
 TEST(SessionId, IsTwentyUrlSafeCharacters) {
   for (int i = 0; i < 200; ++i) {

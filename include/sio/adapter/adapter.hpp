@@ -1,0 +1,90 @@
+// The adapter (socket.io-adapter 2.5's `Adapter`): which sockets are in which rooms, and
+// every operation that targets sockets by room — broadcast (encoded once, the same frames
+// written to every recipient), broadcast with acks, fetch/join/leave/disconnect. This base
+// class does it all in memory for one node; cluster adapters override the operations to
+// also reach the other nodes, and call back into this class for the local part.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "sio/adapter/adapter_host.hpp"
+#include "sio/adapter/session.hpp"
+
+namespace sio {
+
+class Adapter : public std::enable_shared_from_this<Adapter> {
+ public:
+  using RoomEvent = std::function<void(const Room& room)>;
+  using MemberEvent = std::function<void(const Room& room, const SocketId& id)>;
+  using FetchCallback = std::function<void(std::vector<SocketDetails>, std::optional<Error>)>;
+  using RestoreCallback = std::function<void(std::optional<RestoredSession>)>;
+
+  explicit Adapter(AdapterHost& nsp) : nsp_(nsp) {}
+  virtual ~Adapter() = default;
+  Adapter(const Adapter&) = delete;
+  Adapter& operator=(const Adapter&) = delete;
+
+  virtual void init() {}
+  virtual void close() {}
+  virtual void serverCount(std::function<void(size_t)> done) { done(1); }
+
+  // Room membership of local sockets.
+  virtual void addAll(const SocketId& id, const std::vector<Room>& rooms);
+  virtual void del(const SocketId& id, const Room& room);
+  virtual void delAll(const SocketId& id);
+
+  virtual void broadcast(protocol::Packet packet, const BroadcastOptions& opts);
+  // Sends `packet` with an ack id; reports how many clients got it, then each response.
+  virtual void broadcastWithAck(protocol::Packet packet, const BroadcastOptions& opts,
+                                std::function<void(size_t clientCount)> onClientCount,
+                                std::function<void(Value response)> onResponse);
+
+  virtual void fetchSockets(const BroadcastOptions& opts, FetchCallback done);
+  virtual void addSockets(const BroadcastOptions& opts, const std::vector<Room>& rooms);
+  virtual void delSockets(const BroadcastOptions& opts, const std::vector<Room>& rooms);
+  virtual void disconnectSockets(const BroadcastOptions& opts, bool close);
+  // `args` is [event, ...]; `ack` (may be empty) gets the other servers' responses.
+  virtual void serverSideEmit(Args args, AckCallback ack);
+
+  virtual void persistSession(SessionToPersist) {}
+  virtual void restoreSession(const std::string& pid, const std::string& offset, RestoreCallback done) {
+    (void)pid, (void)offset;
+    done(std::nullopt);
+  }
+
+  // Local queries.
+  std::vector<SocketId> sockets(const RoomSet& rooms) const;
+  const RoomSet* socketRooms(const SocketId& id) const;
+  size_t roomSize(const Room& room) const;
+  const std::unordered_map<Room, std::unordered_set<SocketId>>& rooms() const { return rooms_; }
+
+  void onCreateRoom(RoomEvent handler) { onCreateRoom_ = std::move(handler); }
+  void onDeleteRoom(RoomEvent handler) { onDeleteRoom_ = std::move(handler); }
+  void onJoinRoom(MemberEvent handler) { onJoinRoom_ = std::move(handler); }
+  void onLeaveRoom(MemberEvent handler) { onLeaveRoom_ = std::move(handler); }
+
+  AdapterHost& nsp() { return nsp_; }
+
+ protected:
+  // Calls `fn` once for every local socket the options select.
+  void apply(const BroadcastOptions& opts, const std::function<void(LocalSocket&)>& fn);
+  std::vector<SocketDetails> localSockets(const BroadcastOptions& opts);
+
+  AdapterHost& nsp_;
+
+ private:
+  std::unordered_set<SocketId> exceptSids(const RoomSet& except) const;
+
+  std::unordered_map<Room, std::unordered_set<SocketId>> rooms_;
+  std::unordered_map<SocketId, RoomSet> sids_;
+  RoomEvent onCreateRoom_, onDeleteRoom_;
+  MemberEvent onJoinRoom_, onLeaveRoom_;
+};
+
+using AdapterFactory = std::function<std::shared_ptr<Adapter>(AdapterHost& nsp)>;
+
+}  // namespace sio

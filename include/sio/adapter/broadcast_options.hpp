@@ -1,0 +1,26 @@
+// What a broadcast targets and how (socket.io-adapter's BroadcastOptions): rooms (none =
+// the whole namespace), rooms excluded, and the flags that travel with it.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "sio/adapter/types.hpp"
+
+namespace sio {
+
+struct BroadcastFlags {
+  bool isVolatile = false;
+  std::optional<bool> compress;
+  std::optional<std::chrono::milliseconds> timeout;
+  bool local = false;                // never leaves this node
+  bool expectSingleResponse = false;  // a remote socket's emit with ack
+};
+
+struct BroadcastOptions {
+  RoomSet rooms;
+  RoomSet except;
+  BroadcastFlags flags;
+};
+
+}  // namespace sio

@@ -1,0 +1,51 @@
+// The Socket.IO packet decoder, fed one Engine.IO message at a time: a text frame is a
+// packet, unless it announces binary attachments, which are then collected from the next
+// binary frames and put back in place of their placeholders. Validation is strict, as in
+// socket.io-parser 4.2: anything malformed is an error and the caller closes the
+// connection ("parse error").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "sio/protocol/packet.hpp"
+
+namespace sio::protocol {
+
+struct DecodeError {
+  std::string message;
+};
+
+struct DecoderLimits {
+  size_t maxAttachments = 1000;
+  size_t maxDepth = 64;  // JSON nesting of a payload
+};
+
+class Decoder {
+ public:
+  // Nothing yet (waiting for attachments), a complete packet, or an error.
+  using Result = std::variant<std::monostate, Packet, DecodeError>;
+
+  explicit Decoder(DecoderLimits limits = {}) : limits_(limits) {}
+
+  Result addText(std::string_view text);
+  Result addBinary(Binary bytes);
+  bool reconstructing() const { return pending_.has_value(); }
+  void reset();
+
+ private:
+  Result finish();
+
+  DecoderLimits limits_;
+  std::optional<Packet> pending_;  // a binary packet waiting for its attachments
+  size_t expected_ = 0;
+  std::vector<Binary> attachments_;
+};
+
+// Decodes one text packet that has no attachments (for tests and simple tools).
+std::variant<Packet, DecodeError> decodeText(std::string_view text, DecoderLimits limits = {});
+
+}  // namespace sio::protocol

@@ -1,0 +1,125 @@
+// A namespace (Node's `Namespace`): its connected sockets, connection middlewares, the
+// `connection` handler, server-side event listeners (for serverSideEmit), its adapter,
+// and broadcasting to its sockets. A ParentNamespace matches names by regex or predicate
+// and creates child namespaces on demand, which inherit its middlewares and handlers.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <regex>
+#include <unordered_map>
+
+#include "sio/adapter/adapter.hpp"
+#include "sio/server/broadcast_operator.hpp"
+#include "sio/server/event.hpp"
+
+namespace sio {
+
+class Server;
+class Socket;
+class Client;
+class ParentNamespace;
+
+using ConnectionHandler = std::function<void(const std::shared_ptr<Socket>& socket)>;
+using Middleware = std::function<void(Socket& socket, Next next)>;
+
+class Namespace : public AdapterHost, public std::enable_shared_from_this<Namespace> {
+ public:
+  Namespace(Server& server, std::string name);
+  ~Namespace() override;
+
+  const std::string& name() const override { return name_; }
+  Server& server() { return server_; }
+  Adapter& adapter() { return *adapter_; }
+  const std::unordered_map<SocketId, std::shared_ptr<Socket>>& sockets() const { return sockets_; }
+
+  void onConnection(ConnectionHandler handler) { onConnection_.push_back(std::move(handler)); }
+  void use(Middleware middleware) { middlewares_.push_back(std::move(middleware)); }
+  // Server-side listeners, reached by serverSideEmit from other nodes.
+  void on(const std::string& event, EventHandler handler) { serverListeners_[event].push_back(std::move(handler)); }
+
+  BroadcastOperator to(const Room& room) const { return op().to(room); }
+  BroadcastOperator to(const std::vector<Room>& rooms) const { return op().to(rooms); }
+  BroadcastOperator in(const Room& room) const { return op().to(room); }
+  BroadcastOperator in(const std::vector<Room>& rooms) const { return op().to(rooms); }
+  BroadcastOperator except(const Room& room) const { return op().except(room); }
+  BroadcastOperator except(const std::vector<Room>& rooms) const { return op().except(rooms); }
+  BroadcastOperator compress(bool compress) const { return op().compress(compress); }
+  BroadcastOperator volatile_() const { return op().volatile_(); }
+  BroadcastOperator local() const { return op().local(); }
+  BroadcastOperator timeout(std::chrono::milliseconds timeout) const { return op().timeout(timeout); }
+
+  virtual bool emit(const std::string& event, Args args = {}) { return op().emit(event, std::move(args)); }
+  virtual bool emit(const std::string& event, Args args, AckCallback ack) {
+    return op().emit(event, std::move(args), std::move(ack));
+  }
+  void fetchSockets(BroadcastOperator::FetchCallback done) const { op().fetchSockets(std::move(done)); }
+  void socketsJoin(const std::vector<Room>& rooms) const { op().socketsJoin(rooms); }
+  void socketsLeave(const std::vector<Room>& rooms) const { op().socketsLeave(rooms); }
+  void disconnectSockets(bool close = false) const { op().disconnectSockets(close); }
+
+  // Emits to the other servers of the cluster; `ack` (optional) gets their responses.
+  // Throws std::invalid_argument for a reserved event name.
+  void serverSideEmit(const std::string& event, Args args = {}, AckCallback ack = {});
+  void serverSideEmitWithAck(const std::string& event, Args args, AckCallback ack) {
+    serverSideEmit(event, std::move(args), std::move(ack));
+  }
+
+  // AdapterHost
+  LocalSocket* localSocket(const SocketId& id) override;
+  uint64_t nextAckId() override { return nextAckId_++; }
+  void emitServerSide(Args args, std::function<void(Args)> ack) override;
+  bool recoveryEnabled() const override;
+  std::chrono::milliseconds maxDisconnectionDuration() const override;
+  boost::asio::any_io_executor executor() override;
+
+  // Used by the server and its clients.
+  void initAdapter();
+  void add(std::shared_ptr<Client> client, Value auth, std::function<void(std::shared_ptr<Socket>)> onConnected);
+  void remove(Socket& socket);
+  void closeAll(const std::string& reason);
+
+ protected:
+  BroadcastOperator op() const { return BroadcastOperator(adapter_); }
+  void runMiddlewares(Socket& socket, size_t index, std::function<void(std::optional<Error>)> done);
+  void connectSocket(const std::shared_ptr<Socket>& socket, const std::function<void(std::shared_ptr<Socket>)>& onConnected);
+
+  Server& server_;
+  std::string name_;
+  std::shared_ptr<Adapter> adapter_;
+  std::unordered_map<SocketId, std::shared_ptr<Socket>> sockets_;
+  std::vector<ConnectionHandler> onConnection_;
+  std::vector<Middleware> middlewares_;
+  std::map<std::string, std::vector<EventHandler>> serverListeners_;
+  uint64_t nextAckId_ = 0;
+  std::weak_ptr<ParentNamespace> parent_;
+
+  friend class ParentNamespace;
+};
+
+// Decides asynchronously whether a namespace name belongs to a dynamic parent.
+using NamespaceMatcher = std::function<void(const std::string& name, const Value& auth, std::function<void(bool)> done)>;
+
+class ParentNamespace final : public Namespace {
+ public:
+  ParentNamespace(Server& server, NamespaceMatcher matcher);
+
+  void matches(const std::string& name, const Value& auth, std::function<void(bool)> done) const {
+    matcher_(name, auth, std::move(done));
+  }
+  // Creates (and registers with the server) the child namespace `name`.
+  std::shared_ptr<Namespace> createChild(const std::string& name);
+  void removeChild(const std::string& name) { children_.erase(name); }
+  const std::map<std::string, std::shared_ptr<Namespace>>& children() const { return children_; }
+
+  // Broadcasting from the parent reaches every child.
+  bool emit(const std::string& event, Args args = {}) override;
+  bool emit(const std::string& event, Args args, AckCallback ack) override;
+
+ private:
+  NamespaceMatcher matcher_;
+  std::map<std::string, std::shared_ptr<Namespace>> children_;
+};
+
+}  // namespace sio

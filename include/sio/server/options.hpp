@@ -1,0 +1,31 @@
+// Options of the Socket.IO server, with socket.io 4.8's names and defaults. The Engine.IO
+// options (pingInterval, maxHttpBufferSize, cors, …) sit in `engine`; its path is taken
+// from `path` here.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "sio/adapter/adapter.hpp"
+#include "sio/engine/options.hpp"
+
+namespace sio {
+
+struct ConnectionStateRecoveryOptions {
+  std::chrono::milliseconds maxDisconnectionDuration{120000};
+  bool skipMiddlewares = true;
+};
+
+struct ServerOptions {
+  std::string path = "/socket.io";
+  std::chrono::milliseconds connectTimeout{45000};
+  std::optional<ConnectionStateRecoveryOptions> connectionStateRecovery;
+  bool cleanupEmptyChildNamespaces = false;
+  // Makes each namespace's adapter. Default: in memory (SessionAwareAdapter when
+  // connection state recovery is on).
+  AdapterFactory adapter;
+  engine::ServerOptions engine;
+};
+
+}  // namespace sio

@@ -1,0 +1,99 @@
+// The Socket.IO server (Node's `Server`): namespaces (static, and dynamic by regex or
+// predicate), the Engine.IO server underneath, and shortcuts to the main namespace `/`.
+//
+//   boost::asio::io_context io;
+//   sio::Server server(io);
+//   server.onConnection([](const std::shared_ptr<sio::Socket>& socket) {
+//     socket->on("chat", [socket](const sio::Args& args, const sio::Ack&) {
+//       socket->broadcast().emit("chat", args);
+//     });
+//   });
+//   server.listen("0.0.0.0", 3000);
+//   io.run();
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+
+#include "sio/engine/http_server.hpp"
+#include "sio/engine/server.hpp"
+#include "sio/server/namespace.hpp"
+#include "sio/server/options.hpp"
+#include "sio/server/socket.hpp"
+
+namespace sio {
+
+class Server {
+ public:
+  explicit Server(boost::asio::io_context& io, ServerOptions options = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The namespace `name` (created on first use; a missing leading `/` is added).
+  std::shared_ptr<Namespace> of(std::string name);
+  // Dynamic namespaces: any name the regex matches fully (std::regex_match), or that the
+  // matcher accepts.
+  std::shared_ptr<ParentNamespace> of(const std::regex& pattern);
+  std::shared_ptr<ParentNamespace> of(NamespaceMatcher matcher);
+  Namespace& sockets() { return *mainNamespace_; }
+
+  // Shortcuts to the main namespace.
+  void onConnection(ConnectionHandler handler) { mainNamespace_->onConnection(std::move(handler)); }
+  void use(Middleware middleware) { mainNamespace_->use(std::move(middleware)); }
+  BroadcastOperator to(const Room& room) const { return mainNamespace_->to(room); }
+  BroadcastOperator to(const std::vector<Room>& rooms) const { return mainNamespace_->to(rooms); }
+  BroadcastOperator in(const Room& room) const { return mainNamespace_->in(room); }
+  BroadcastOperator except(const Room& room) const { return mainNamespace_->except(room); }
+  BroadcastOperator compress(bool compress) const { return mainNamespace_->compress(compress); }
+  BroadcastOperator volatile_() const { return mainNamespace_->volatile_(); }
+  BroadcastOperator local() const { return mainNamespace_->local(); }
+  BroadcastOperator timeout(std::chrono::milliseconds timeout) const { return mainNamespace_->timeout(timeout); }
+  bool emit(const std::string& event, Args args = {}) { return mainNamespace_->emit(event, std::move(args)); }
+  bool emit(const std::string& event, Args args, AckCallback ack) {
+    return mainNamespace_->emit(event, std::move(args), std::move(ack));
+  }
+  void fetchSockets(BroadcastOperator::FetchCallback done) const { mainNamespace_->fetchSockets(std::move(done)); }
+  void socketsJoin(const std::vector<Room>& rooms) const { mainNamespace_->socketsJoin(rooms); }
+  void socketsLeave(const std::vector<Room>& rooms) const { mainNamespace_->socketsLeave(rooms); }
+  void disconnectSockets(bool close = false) const { mainNamespace_->disconnectSockets(close); }
+  void serverSideEmit(const std::string& event, Args args = {}, AckCallback ack = {}) {
+    mainNamespace_->serverSideEmit(event, std::move(args), std::move(ack));
+  }
+
+  // Serves Socket.IO on an existing HTTP server (at options.path), or on its own port.
+  void attach(engine::HttpServer& http);
+  uint16_t listen(const std::string& host, uint16_t port);
+
+  // Disconnects every socket ("server shutting down"), closes the adapters and the
+  // Engine.IO server, and stops listening if listen() was used.
+  void close();
+
+  const ServerOptions& options() const { return options_; }
+  engine::Server& engine() { return engine_; }
+  boost::asio::io_context& context() { return io_; }
+
+  // Used by clients and namespaces.
+  std::shared_ptr<Namespace> findNamespace(const std::string& name) const;
+  void checkNamespace(const std::string& name, const Value& auth,
+                      std::function<void(std::shared_ptr<Namespace>)> done);
+  void registerChild(const std::shared_ptr<Namespace>& child);
+  void removeNamespace(const std::string& name);
+
+ private:
+  void onEngineConnection(std::shared_ptr<engine::Socket> conn);
+
+  boost::asio::io_context& io_;
+  ServerOptions options_;
+  engine::Server engine_;
+  std::map<std::string, std::shared_ptr<Namespace>> namespaces_;
+  std::vector<std::shared_ptr<ParentNamespace>> parents_;
+  std::shared_ptr<Namespace> mainNamespace_;
+  std::optional<engine::HttpServer> ownHttp_;
+  bool closed_ = false;
+};
+
+}  // namespace sio

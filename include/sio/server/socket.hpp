@@ -1,0 +1,137 @@
+// A Socket.IO socket: one client connected to one namespace (Node's `Socket`). Incoming
+// events reach handlers registered with on/once/onAny; emit sends to this client (with an
+// optional ack and timeout); join/leave manage its rooms; to/except start a broadcast
+// from it; disconnect ends it. Events `disconnecting` and `disconnect` carry Node's exact
+// reasons.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+#include "sio/adapter/adapter_host.hpp"
+#include "sio/engine/socket.hpp"
+#include "sio/server/broadcast_operator.hpp"
+#include "sio/server/event.hpp"
+#include "sio/server/handshake.hpp"
+
+namespace sio {
+
+class Namespace;
+class Client;
+
+class Socket final : public LocalSocket, public std::enable_shared_from_this<Socket> {
+ public:
+  using PacketMiddleware = std::function<void(Args& packet, Next next)>;
+
+  Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, Value auth,
+         std::optional<RestoredSession> previous);
+  ~Socket() override;
+
+  const SocketId& id() const override { return id_; }
+  const std::string& pid() const { return pid_; }  // empty without connection state recovery
+  const Handshake& handshake() const { return handshake_; }
+  Value& data() { return data_; }
+  const Value& data() const { return data_; }
+  RoomSet rooms() const;
+  bool connected() const { return connected_; }
+  bool recovered() const { return recovered_; }
+  Namespace& nsp() { return *nsp_; }
+  // The Engine.IO connection underneath.
+  engine::Socket& conn();
+
+  // Incoming events.
+  void on(const std::string& event, EventHandler handler);
+  void once(const std::string& event, EventHandler handler);
+  void off(const std::string& event);
+  void onAny(AnyHandler handler);
+  void prependAny(AnyHandler handler);
+  void offAny();
+  void onAnyOutgoing(AnyHandler handler);
+  void offAnyOutgoing();
+  void use(PacketMiddleware middleware);
+  void onDisconnecting(DisconnectHandler handler) { onDisconnecting_.push_back(std::move(handler)); }
+  void onDisconnect(DisconnectHandler handler) { onDisconnect_.push_back(std::move(handler)); }
+  void onError(ErrorHandler handler) { onError_.push_back(std::move(handler)); }
+
+  // Outgoing. Flags set by timeout/compress/volatile_ apply to the next emit only.
+  // Throws std::invalid_argument for a reserved event name.
+  bool emit(const std::string& event, Args args = {});
+  bool emit(const std::string& event, Args args, AckCallback ack);
+  void emitWithAck(const std::string& event, Args args, AckCallback ack) {
+    emit(event, std::move(args), std::move(ack));
+  }
+  // Sends the `message` event (Node's socket.send).
+  bool send(Args args) { return emit("message", std::move(args)); }
+  Socket& timeout(std::chrono::milliseconds timeout);
+  Socket& compress(bool compress);
+  Socket& volatile_();
+
+  // Broadcasts from this socket: to others in those rooms (this socket excluded).
+  BroadcastOperator to(const Room& room);
+  BroadcastOperator to(const std::vector<Room>& rooms);
+  BroadcastOperator in(const Room& room) { return to(room); }
+  BroadcastOperator except(const Room& room);
+  BroadcastOperator broadcast();  // everyone in the namespace but this socket
+
+  void join(const Room& room) { join(std::vector<Room>{room}); }
+  void join(const std::vector<Room>& rooms) override;
+  void leave(const Room& room) override;
+  void leaveAll();
+
+  // Leaves the namespace ("server namespace disconnect"); with close, ends the whole
+  // connection ("forced server close" for the other namespaces).
+  Socket& disconnect(bool close = false);
+
+  // LocalSocket (used by adapters)
+  void writeEncoded(const protocol::EncodedPacket& packet, const BroadcastFlags& flags) override;
+  void notifyOutgoing(const protocol::Packet& packet) override;
+  void expectAck(uint64_t id, std::function<void(Args)> onAck) override;
+  void disconnectByAdapter(bool close) override { disconnect(close); }
+  SocketDetails details() const override;
+
+  // Driven by the Client.
+  // Joins its rooms, sends the CONNECT reply, then (when recovered) the missed packets.
+  void onConnect();
+  void onPacket(protocol::Packet packet);
+  void onClose(const std::string& reason, const std::string& description = {});
+  void onDecodeError(const Error& error);
+  void cleanup();
+
+ private:
+  struct Listener {
+    EventHandler handler;
+    bool once;
+  };
+  void onEvent(protocol::Packet& packet);
+  void onAckPacket(protocol::Packet& packet);
+  void dispatch(Args args, Ack ack);
+  void runMiddlewares(Args& args, size_t index, std::function<void(std::optional<Error>)> done);
+  void sendPacket(protocol::Packet packet, const BroadcastFlags& flags);
+  BroadcastFlags takeFlags();
+  void emitError(const Error& error);
+
+  std::shared_ptr<Namespace> nsp_;
+  std::shared_ptr<Client> client_;
+  SocketId id_;
+  std::string pid_;
+  Handshake handshake_;
+  Value data_ = Value::object();
+  bool connected_ = false;
+  bool recovered_ = false;
+  BroadcastFlags flags_;
+  std::map<std::string, std::vector<Listener>> listeners_;
+  std::vector<AnyHandler> anyListeners_;
+  std::vector<AnyHandler> anyOutgoingListeners_;
+  std::vector<PacketMiddleware> middlewares_;
+  std::vector<DisconnectHandler> onDisconnecting_;
+  std::vector<DisconnectHandler> onDisconnect_;
+  std::vector<ErrorHandler> onError_;
+  std::unordered_map<uint64_t, std::function<void(Args)>> acks_;
+  std::unordered_map<uint64_t, std::shared_ptr<boost::asio::steady_timer>> ackTimers_;
+  std::optional<RestoredSession> previous_;
+};
+
+}  // namespace sio

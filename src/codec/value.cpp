@@ -1,0 +1,83 @@
+// sio::Value: the out-of-line members of the event-argument value type (object building,
+// member lookup and insertion that keep key order and key uniqueness, array append, size,
+// and the deep binary check that decides between a plain and a binary Socket.IO packet).
+// hasBinary walks with an explicit stack, so a deeply nested value cannot exhaust the
+// call stack there.
+#include "sio/codec/value.hpp"
+
+namespace sio {
+
+Value Value::object(std::initializer_list<Member> members) {
+  Value v{Object{}};
+  v.asObject().reserve(members.size());
+  for (const Member& m : members) v.set(m.first, m.second);
+  return v;
+}
+
+const Value* Value::find(std::string_view key) const {
+  const Object* obj = std::get_if<Object>(&data_);
+  if (!obj) return nullptr;
+  for (const Member& m : *obj)
+    if (m.first == key) return &m.second;
+  return nullptr;
+}
+
+Value* Value::find(std::string_view key) {
+  return const_cast<Value*>(static_cast<const Value&>(*this).find(key));
+}
+
+Value& Value::operator[](std::string_view key) {
+  if (isNull()) data_ = Object{};
+  Object& obj = asObject();  // throws std::bad_variant_access when not an object
+  for (Member& m : obj)
+    if (m.first == key) return m.second;
+  return obj.emplace_back(std::string(key), Value()).second;
+}
+
+// Like operator[], a null value becomes an empty object first.
+void Value::set(std::string key, Value value) {
+  if (isNull()) data_ = Object{};
+  Object& obj = asObject();
+  for (Member& m : obj) {
+    if (m.first == key) {
+      m.second = std::move(value);
+      return;
+    }
+  }
+  obj.emplace_back(std::move(key), std::move(value));
+}
+
+void Value::push(Value value) {
+  if (isNull()) data_ = Array{};
+  asArray().push_back(std::move(value));
+}
+
+size_t Value::size() const {
+  if (const Array* a = std::get_if<Array>(&data_)) return a->size();
+  if (const Object* o = std::get_if<Object>(&data_)) return o->size();
+  return 0;
+}
+
+bool Value::hasBinary() const {
+  if (!isArray() && !isObject()) return isBinary();
+  std::vector<const Value*> pending{this};
+  while (!pending.empty()) {
+    const Value* v = pending.back();
+    pending.pop_back();
+    switch (v->type()) {
+      case Type::Binary:
+        return true;
+      case Type::Array:
+        for (const Value& item : v->asArray()) pending.push_back(&item);
+        break;
+      case Type::Object:
+        for (const Member& m : v->asObject()) pending.push_back(&m.second);
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+}  // namespace sio

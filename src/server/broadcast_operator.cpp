@@ -1,0 +1,160 @@
+// Broadcast operator: chaining builds new selections; emit hands the packet to the
+// adapter. A broadcast with acks completes when every server has reported its client
+// count and every counted client has answered, or fails at the timeout with what came.
+#include "sio/server/broadcast_operator.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <stdexcept>
+
+namespace sio {
+namespace {
+
+Value eventData(const std::string& event, Args args) {
+  if (protocol::isReservedEventName(event))
+    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+  Value::Array data;
+  data.reserve(args.size() + 1);
+  data.emplace_back(event);
+  for (auto& arg : args) data.push_back(std::move(arg));
+  return Value(std::move(data));
+}
+
+// The progress of one broadcast with acknowledgements.
+struct AckCollector {
+  AckCallback ack;
+  bool singleResponse = false;
+  Args responses;
+  long expectedServers = -1;
+  long reportedServers = 0;
+  size_t expectedClients = 0;
+  bool finished = false;
+  std::optional<boost::asio::steady_timer> timer;
+
+  // Every client's response; for a single remote socket, just its response.
+  Args result() {
+    if (!singleResponse) return responses;
+    return responses.empty() ? Args{} : Args{responses.front()};
+  }
+  void check() {
+    if (finished || expectedServers != reportedServers || responses.size() != expectedClients) return;
+    finished = true;
+    timer->cancel();
+    ack(std::nullopt, result());
+  }
+  void timeOut() {
+    if (finished) return;
+    finished = true;
+    ack(Error{"operation has timed out", std::nullopt}, result());
+  }
+};
+
+}  // namespace
+
+BroadcastOperator::BroadcastOperator(std::shared_ptr<Adapter> adapter, RoomSet rooms, RoomSet except,
+                                     BroadcastFlags flags)
+    : adapter_(std::move(adapter)), opts_{std::move(rooms), std::move(except), flags} {}
+
+BroadcastOperator BroadcastOperator::to(const Room& room) const {
+  auto next = *this;
+  next.opts_.rooms.insert(room);
+  return next;
+}
+BroadcastOperator BroadcastOperator::to(const std::vector<Room>& rooms) const {
+  auto next = *this;
+  for (const auto& room : rooms) next.opts_.rooms.insert(room);
+  return next;
+}
+BroadcastOperator BroadcastOperator::except(const Room& room) const {
+  auto next = *this;
+  next.opts_.except.insert(room);
+  return next;
+}
+BroadcastOperator BroadcastOperator::except(const std::vector<Room>& rooms) const {
+  auto next = *this;
+  for (const auto& room : rooms) next.opts_.except.insert(room);
+  return next;
+}
+BroadcastOperator BroadcastOperator::compress(bool compress) const {
+  auto next = *this;
+  next.opts_.flags.compress = compress;
+  return next;
+}
+BroadcastOperator BroadcastOperator::volatile_() const {
+  auto next = *this;
+  next.opts_.flags.isVolatile = true;
+  return next;
+}
+BroadcastOperator BroadcastOperator::local() const {
+  auto next = *this;
+  next.opts_.flags.local = true;
+  return next;
+}
+BroadcastOperator BroadcastOperator::timeout(std::chrono::milliseconds timeout) const {
+  auto next = *this;
+  next.opts_.flags.timeout = timeout;
+  return next;
+}
+
+bool BroadcastOperator::emit(const std::string& event, Args args) const {
+  protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt, eventData(event, std::move(args))};
+  adapter_->broadcast(std::move(packet), opts_);
+  return true;
+}
+
+bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ack) const {
+  if (!ack) return emit(event, std::move(args));
+  protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt, eventData(event, std::move(args))};
+  auto collector = std::make_shared<AckCollector>();
+  collector->ack = std::move(ack);
+  collector->singleResponse = opts_.flags.expectSingleResponse;
+  collector->timer.emplace(adapter_->nsp().executor(),
+                           opts_.flags.timeout.value_or(std::chrono::milliseconds(0)));
+  collector->timer->async_wait([collector](const boost::system::error_code& ec) {
+    if (!ec) collector->timeOut();
+  });
+  adapter_->broadcastWithAck(
+      std::move(packet), opts_,
+      [collector](size_t clientCount) {
+        collector->expectedClients += clientCount;
+        ++collector->reportedServers;
+        collector->check();
+      },
+      [collector](Value response) {
+        if (collector->finished) return;
+        collector->responses.push_back(std::move(response));
+        collector->check();
+      });
+  adapter_->serverCount([collector](size_t count) {
+    collector->expectedServers = long(count);
+    collector->check();
+  });
+  return true;
+}
+
+void BroadcastOperator::fetchSockets(FetchCallback done) const {
+  adapter_->fetchSockets(opts_, [adapter = adapter_, done](std::vector<SocketDetails> sockets,
+                                                           std::optional<Error> error) {
+    std::vector<RemoteSocket> remote;
+    remote.reserve(sockets.size());
+    for (auto& details : sockets) remote.emplace_back(adapter, std::move(details));
+    done(std::move(remote), error);
+  });
+}
+
+void BroadcastOperator::socketsJoin(const std::vector<Room>& rooms) const { adapter_->addSockets(opts_, rooms); }
+void BroadcastOperator::socketsLeave(const std::vector<Room>& rooms) const { adapter_->delSockets(opts_, rooms); }
+void BroadcastOperator::disconnectSockets(bool close) const { adapter_->disconnectSockets(opts_, close); }
+
+namespace {
+BroadcastFlags singleResponse() {
+  BroadcastFlags flags;
+  flags.expectSingleResponse = true;
+  return flags;
+}
+}  // namespace
+
+RemoteSocket::RemoteSocket(std::shared_ptr<Adapter> adapter, SocketDetails details)
+    : details_(std::move(details)),
+      operator_(std::move(adapter), RoomSet{details_.id}, {}, singleResponse()) {}
+
+}  // namespace sio

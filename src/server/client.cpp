@@ -1,0 +1,111 @@
+// Socket.IO client connection: Engine.IO messages in, decoded packets routed to the socket
+// of their namespace (CONNECT creates it), encoded packets out as one text message plus
+// one binary message per attachment. A malformed packet ends the connection ("parse
+// error").
+#include "client.hpp"
+
+#include "sio/engine/close_reason.hpp"
+#include "sio/server/server.hpp"
+
+namespace sio {
+
+Client::Client(Server& server, std::shared_ptr<engine::Socket> conn)
+    : server_(server), conn_(std::move(conn)), connectTimer_(server.context()) {}
+
+void Client::start() {
+  auto self = shared_from_this();
+  conn_->onMessage([self](const engine::Packet& message) { self->onMessage(message); });
+  conn_->onClose([self](std::string_view reason, std::string_view description) {
+    self->onClose(std::string(reason), std::string(description));
+  });
+  connectTimer_.expires_after(server_.options().connectTimeout);
+  connectTimer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || !self->sockets_.empty()) return;
+    self->close();
+  });
+}
+
+void Client::write(const protocol::EncodedPacket& packet, const BroadcastFlags& flags) {
+  if (!open()) return;
+  if (flags.isVolatile && !conn_->writable()) return;
+  bool compress = flags.compress.value_or(true);
+  conn_->send(engine::Packet{engine::PacketType::Message, packet.text, false}, compress);
+  for (const auto& attachment : packet.attachments)
+    conn_->send(engine::Packet{engine::PacketType::Message, attachment.shared(), true}, compress);
+}
+
+void Client::sendPacket(const protocol::Packet& packet, const BroadcastFlags& flags) {
+  write(protocol::encodePacket(packet), flags);
+}
+
+void Client::onMessage(const engine::Packet& message) {
+  auto result = message.binary ? decoder_.addBinary(Binary(message.data))
+                               : decoder_.addText(message.view());
+  if (auto* packet = std::get_if<protocol::Packet>(&result)) return onDecoded(std::move(*packet));
+  if (std::holds_alternative<protocol::DecodeError>(result))
+    conn_->closeNow(engine::close_reason::kParseError);
+}
+
+void Client::onDecoded(protocol::Packet packet) {
+  auto it = sockets_.find(packet.nsp);
+  if (it == sockets_.end() && packet.type == protocol::PacketType::Connect) {
+    return connect(packet.nsp, packet.data ? std::move(*packet.data) : Value::object());
+  }
+  if (it != sockets_.end() && packet.type != protocol::PacketType::Connect &&
+      packet.type != protocol::PacketType::ConnectError) {
+    auto socket = it->second;
+    return socket->onPacket(std::move(packet));
+  }
+  close();  // a packet for a namespace it never joined, or a second CONNECT
+}
+
+void Client::connect(const std::string& name, Value auth) {
+  if (auto nsp = server_.findNamespace(name)) return doConnect(nsp, std::move(auth));
+  server_.checkNamespace(name, auth, [weak = weak_from_this(), name, auth](std::shared_ptr<Namespace> nsp) {
+    auto self = weak.lock();
+    if (!self || !self->open()) return;
+    if (nsp) return self->doConnect(nsp, auth);
+    self->sendPacket(protocol::Packet{protocol::PacketType::ConnectError, name, std::nullopt,
+                                      Value::object({{"message", "Invalid namespace"}})});
+  });
+}
+
+void Client::doConnect(const std::shared_ptr<Namespace>& nsp, Value auth) {
+  nsp->add(shared_from_this(), std::move(auth), [weak = weak_from_this()](std::shared_ptr<Socket> socket) {
+    auto self = weak.lock();
+    if (!self) return;
+    self->sockets_[socket->nsp().name()] = socket;
+    self->connectTimer_.cancel();
+  });
+}
+
+void Client::removeSocket(const Socket& socket) {
+  auto it = sockets_.find(const_cast<Socket&>(socket).nsp().name());
+  if (it != sockets_.end() && it->second.get() == &socket) sockets_.erase(it);
+}
+
+void Client::disconnectAll() {
+  auto sockets = std::move(sockets_);
+  sockets_.clear();
+  for (auto& [name, socket] : sockets) socket->disconnect(false);
+  close();
+}
+
+void Client::close() {
+  if (!open()) return;
+  conn_->close();
+  onClose("forced server close", {});
+}
+
+void Client::onClose(const std::string& reason, const std::string& description) {
+  if (closed_) return;
+  closed_ = true;
+  connectTimer_.cancel();
+  auto sockets = std::move(sockets_);
+  sockets_.clear();
+  for (auto& [name, socket] : sockets) socket->onClose(reason, description);
+  decoder_.reset();
+}
+
+}  // namespace sio

@@ -1,0 +1,52 @@
+// One Engine.IO connection seen from Socket.IO (Node's `Client`): decodes its messages
+// into packets, connects it to namespaces (one socket each), writes encoded packets to it,
+// and closes its sockets with the connection's reason when it ends. A connection that
+// joins no namespace within connectTimeout is closed.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+
+#include "sio/adapter/broadcast_options.hpp"
+#include "sio/engine/socket.hpp"
+#include "sio/protocol/decoder.hpp"
+#include "sio/protocol/encoder.hpp"
+
+namespace sio {
+
+class Server;
+class Namespace;
+class Socket;
+
+class Client : public std::enable_shared_from_this<Client> {
+ public:
+  Client(Server& server, std::shared_ptr<engine::Socket> conn);
+
+  void start();
+  engine::Socket& conn() { return *conn_; }
+  bool open() const { return conn_->readyState() == engine::ReadyState::Open; }
+
+  void write(const protocol::EncodedPacket& packet, const BroadcastFlags& flags);
+  void sendPacket(const protocol::Packet& packet, const BroadcastFlags& flags = {});
+  void removeSocket(const Socket& socket);
+  // socket.disconnect(true): every socket leaves, then the connection closes.
+  void disconnectAll();
+  void close();
+
+ private:
+  void onMessage(const engine::Packet& message);
+  void onDecoded(protocol::Packet packet);
+  void connect(const std::string& name, Value auth);
+  void doConnect(const std::shared_ptr<Namespace>& nsp, Value auth);
+  void onClose(const std::string& reason, const std::string& description);
+
+  Server& server_;
+  std::shared_ptr<engine::Socket> conn_;
+  protocol::Decoder decoder_;
+  std::map<std::string, std::shared_ptr<Socket>> sockets_;  // by namespace name
+  boost::asio::steady_timer connectTimer_;
+  bool closed_ = false;
+};
+
+}  // namespace sio

@@ -1,0 +1,154 @@
+// Namespaces: connecting a socket (session restore when asked, middlewares in order,
+// then CONNECT and the `connection` handlers), server-side events, and the adapter.
+// Parent namespaces create children on demand and pass on their middlewares and handlers.
+#include "sio/server/namespace.hpp"
+
+#include <stdexcept>
+
+#include "client.hpp"
+#include "sio/adapter/session_aware_adapter.hpp"
+#include "sio/server/server.hpp"
+#include "sio/server/socket.hpp"
+
+namespace sio {
+
+Namespace::Namespace(Server& server, std::string name) : server_(server), name_(std::move(name)) {}
+
+Namespace::~Namespace() = default;
+
+void Namespace::initAdapter() {
+  const auto& factory = server_.options().adapter;
+  if (factory) adapter_ = factory(*this);
+  else if (recoveryEnabled()) adapter_ = std::make_shared<SessionAwareAdapter>(*this);
+  else adapter_ = std::make_shared<Adapter>(*this);
+  adapter_->init();
+}
+
+LocalSocket* Namespace::localSocket(const SocketId& id) {
+  auto it = sockets_.find(id);
+  return it == sockets_.end() ? nullptr : it->second.get();
+}
+
+bool Namespace::recoveryEnabled() const { return server_.options().connectionStateRecovery.has_value(); }
+
+std::chrono::milliseconds Namespace::maxDisconnectionDuration() const {
+  const auto& recovery = server_.options().connectionStateRecovery;
+  return recovery ? recovery->maxDisconnectionDuration : std::chrono::milliseconds(0);
+}
+
+boost::asio::any_io_executor Namespace::executor() { return server_.context().get_executor(); }
+
+void Namespace::serverSideEmit(const std::string& event, Args args, AckCallback ack) {
+  if (protocol::isReservedEventName(event))
+    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+  args.insert(args.begin(), Value(event));
+  adapter_->serverSideEmit(std::move(args), std::move(ack));
+}
+
+void Namespace::emitServerSide(Args args, std::function<void(Args)> ack) {
+  if (args.empty() || !args[0].isString()) return;
+  auto it = serverListeners_.find(args[0].asString());
+  if (it == serverListeners_.end()) return;
+  Args rest(std::make_move_iterator(args.begin() + 1), std::make_move_iterator(args.end()));
+  Ack reply = ack ? Ack(std::move(ack)) : Ack();
+  auto listeners = it->second;
+  for (auto& listener : listeners) listener(rest, reply);
+}
+
+void Namespace::add(std::shared_ptr<Client> client, Value auth,
+                    std::function<void(std::shared_ptr<Socket>)> onConnected) {
+  auto self = shared_from_this();
+  auto create = [self, client, auth, onConnected](std::optional<RestoredSession> session) {
+    if (!client->open()) return;
+    auto socket = std::make_shared<Socket>(self, client, auth, std::move(session));
+    const auto& recovery = self->server_.options().connectionStateRecovery;
+    if (recovery && recovery->skipMiddlewares && socket->recovered())
+      return self->connectSocket(socket, onConnected);
+    self->runMiddlewares(*socket, 0, [self, client, socket, onConnected](std::optional<Error> error) {
+      if (!client->open()) return socket->cleanup();
+      if (!error) return self->connectSocket(socket, onConnected);
+      socket->cleanup();
+      Value data = Value::object({{"message", error->message}});
+      if (error->data) data.set("data", *error->data);
+      client->sendPacket(protocol::Packet{protocol::PacketType::ConnectError, self->name_,
+                                          std::nullopt, std::move(data)});
+    });
+  };
+  const Value* pid = auth.find("pid");
+  const Value* offset = auth.find("offset");
+  if (recoveryEnabled() && pid && pid->isString() && offset && offset->isString()) {
+    adapter_->restoreSession(pid->asString(), offset->asString(), create);
+  } else {
+    create(std::nullopt);
+  }
+}
+
+void Namespace::connectSocket(const std::shared_ptr<Socket>& socket,
+                              const std::function<void(std::shared_ptr<Socket>)>& onConnected) {
+  sockets_[socket->id()] = socket;
+  socket->onConnect();
+  onConnected(socket);
+  auto handlers = onConnection_;
+  for (auto& handler : handlers) {
+    if (!socket->connected()) break;
+    handler(socket);
+  }
+}
+
+void Namespace::runMiddlewares(Socket& socket, size_t index, std::function<void(std::optional<Error>)> done) {
+  if (index >= middlewares_.size()) return done(std::nullopt);
+  auto middleware = middlewares_[index];
+  auto self = shared_from_this();
+  auto keep = socket.shared_from_this();
+  middleware(socket, Next([self, keep, index, done](std::optional<Error> error) {
+    if (error) return done(std::move(error));
+    self->runMiddlewares(*keep, index + 1, done);
+  }));
+}
+
+void Namespace::remove(Socket& socket) {
+  auto it = sockets_.find(socket.id());
+  if (it == sockets_.end() || it->second.get() != &socket) return;
+  sockets_.erase(it);
+  auto parent = parent_.lock();
+  if (parent && sockets_.empty() && server_.options().cleanupEmptyChildNamespaces) {
+    auto keep = shared_from_this();
+    parent->removeChild(name_);
+    server_.removeNamespace(name_);
+    adapter_->close();
+  }
+}
+
+void Namespace::closeAll(const std::string& reason) {
+  auto sockets = sockets_;
+  for (auto& [id, socket] : sockets) socket->onClose(reason);
+  adapter_->close();
+}
+
+ParentNamespace::ParentNamespace(Server& server, NamespaceMatcher matcher)
+    : Namespace(server, "/_" + std::to_string(reinterpret_cast<uintptr_t>(this))),
+      matcher_(std::move(matcher)) {}
+
+std::shared_ptr<Namespace> ParentNamespace::createChild(const std::string& name) {
+  auto child = std::make_shared<Namespace>(server_, name);
+  child->initAdapter();
+  child->middlewares_ = middlewares_;
+  child->onConnection_ = onConnection_;
+  child->serverListeners_ = serverListeners_;
+  child->parent_ = std::static_pointer_cast<ParentNamespace>(shared_from_this());
+  children_[name] = child;
+  server_.registerChild(child);
+  return child;
+}
+
+bool ParentNamespace::emit(const std::string& event, Args args) {
+  for (auto& [name, child] : children_) child->emit(event, args);
+  return true;
+}
+
+bool ParentNamespace::emit(const std::string&, Args, AckCallback ack) {
+  if (ack) ack(Error{"acknowledgements are not supported on a parent namespace", std::nullopt}, {});
+  return false;
+}
+
+}  // namespace sio

@@ -1,0 +1,101 @@
+// The Socket.IO server: an Engine.IO server at `path` whose connections become Clients,
+// the namespace table (static names and dynamic parents tried in order), and shutdown.
+#include "sio/server/server.hpp"
+
+#include "client.hpp"
+
+namespace sio {
+namespace {
+
+engine::ServerOptions engineOptions(const ServerOptions& options) {
+  engine::ServerOptions engine = options.engine;
+  engine.path = options.path;
+  return engine;
+}
+
+}  // namespace
+
+Server::Server(boost::asio::io_context& io, ServerOptions options)
+    : io_(io), options_(std::move(options)), engine_(io, engineOptions(options_)) {
+  engine_.onConnection([this](std::shared_ptr<engine::Socket> conn) { onEngineConnection(std::move(conn)); });
+  mainNamespace_ = of("/");
+}
+
+Server::~Server() { close(); }
+
+std::shared_ptr<Namespace> Server::of(std::string name) {
+  if (name.empty() || name[0] != '/') name.insert(name.begin(), '/');
+  if (auto existing = findNamespace(name)) return existing;
+  auto nsp = std::make_shared<Namespace>(*this, name);
+  nsp->initAdapter();
+  namespaces_[name] = nsp;
+  return nsp;
+}
+
+std::shared_ptr<ParentNamespace> Server::of(const std::regex& pattern) {
+  return of([pattern](const std::string& name, const Value&, std::function<void(bool)> done) {
+    done(std::regex_match(name, pattern));
+  });
+}
+
+std::shared_ptr<ParentNamespace> Server::of(NamespaceMatcher matcher) {
+  auto parent = std::make_shared<ParentNamespace>(*this, std::move(matcher));
+  parent->initAdapter();
+  parents_.push_back(parent);
+  return parent;
+}
+
+std::shared_ptr<Namespace> Server::findNamespace(const std::string& name) const {
+  auto it = namespaces_.find(name);
+  return it == namespaces_.end() ? nullptr : it->second;
+}
+
+void Server::checkNamespace(const std::string& name, const Value& auth,
+                            std::function<void(std::shared_ptr<Namespace>)> done) {
+  auto parents = parents_;
+  auto tryNext = std::make_shared<std::function<void(size_t)>>();
+  *tryNext = [this, parents, name, auth, done, tryNext](size_t index) {
+    if (index >= parents.size()) {
+      done(nullptr);
+      *tryNext = nullptr;  // break the self-reference
+      return;
+    }
+    auto parent = parents[index];
+    parent->matches(name, auth, [this, parent, name, done, tryNext, index](bool allowed) {
+      if (!allowed) return (*tryNext)(index + 1);
+      auto existing = findNamespace(name);
+      *tryNext = nullptr;
+      done(existing ? existing : parent->createChild(name));
+    });
+  };
+  (*tryNext)(0);
+}
+
+void Server::registerChild(const std::shared_ptr<Namespace>& child) { namespaces_[child->name()] = child; }
+
+void Server::removeNamespace(const std::string& name) { namespaces_.erase(name); }
+
+void Server::onEngineConnection(std::shared_ptr<engine::Socket> conn) {
+  auto client = std::make_shared<Client>(*this, std::move(conn));
+  client->start();
+}
+
+void Server::attach(engine::HttpServer& http) { http.attach(engine_); }
+
+uint16_t Server::listen(const std::string& host, uint16_t port) {
+  ownHttp_.emplace(io_);
+  ownHttp_->attach(engine_);
+  return ownHttp_->listen(host, port);
+}
+
+void Server::close() {
+  if (closed_) return;
+  closed_ = true;
+  auto namespaces = namespaces_;
+  for (auto& [name, nsp] : namespaces) nsp->closeAll("server shutting down");
+  for (auto& parent : parents_) parent->adapter().close();
+  engine_.close();
+  if (ownHttp_) ownHttp_->close();
+}
+
+}  // namespace sio

@@ -1,0 +1,305 @@
+// Socket.IO socket: the event dispatch (any-listeners, packet middlewares, then the
+// event's listeners), acks in both directions (with timeouts), rooms through the
+// adapter, and the disconnect sequence with Node's reasons. With connection state
+// recovery, emits go through the adapter so they are stored with an offset.
+#include "sio/server/socket.hpp"
+
+#include <stdexcept>
+
+#include "client.hpp"
+#include "handshake_builder.hpp"
+#include "sio/engine/session_id.hpp"
+#include "sio/server/namespace.hpp"
+#include "sio/server/server.hpp"
+
+namespace sio {
+namespace {
+
+bool isRecoverable(const std::string& reason) {
+  return reason == "transport error" || reason == "transport close" || reason == "forced close" ||
+         reason == "ping timeout" || reason == "server shutting down" ||
+         reason == "forced server close";
+}
+
+void checkEventName(const std::string& event) {
+  if (protocol::isReservedEventName(event))
+    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+}
+
+Value eventData(const std::string& event, Args args) {
+  Value::Array data;
+  data.reserve(args.size() + 1);
+  data.emplace_back(event);
+  for (auto& arg : args) data.push_back(std::move(arg));
+  return Value(std::move(data));
+}
+
+}  // namespace
+
+Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, Value auth,
+               std::optional<RestoredSession> previous)
+    : nsp_(std::move(nsp)), client_(std::move(client)), previous_(std::move(previous)) {
+  if (previous_) {
+    id_ = previous_->sid;
+    pid_ = previous_->pid;
+    data_ = previous_->data;
+    recovered_ = true;
+  } else {
+    id_ = engine::generateSessionId();
+    if (nsp_->recoveryEnabled()) pid_ = engine::generateSessionId();
+  }
+  handshake_ = buildHandshake(client_->conn().request(), std::move(auth));
+}
+
+Socket::~Socket() = default;
+
+engine::Socket& Socket::conn() { return client_->conn(); }
+
+RoomSet Socket::rooms() const {
+  const RoomSet* rooms = nsp_->adapter().socketRooms(id_);
+  return rooms ? *rooms : RoomSet{};
+}
+
+void Socket::on(const std::string& event, EventHandler handler) {
+  listeners_[event].push_back(Listener{std::move(handler), false});
+}
+void Socket::once(const std::string& event, EventHandler handler) {
+  listeners_[event].push_back(Listener{std::move(handler), true});
+}
+void Socket::off(const std::string& event) { listeners_.erase(event); }
+void Socket::onAny(AnyHandler handler) { anyListeners_.push_back(std::move(handler)); }
+void Socket::prependAny(AnyHandler handler) { anyListeners_.insert(anyListeners_.begin(), std::move(handler)); }
+void Socket::offAny() { anyListeners_.clear(); }
+void Socket::onAnyOutgoing(AnyHandler handler) { anyOutgoingListeners_.push_back(std::move(handler)); }
+void Socket::offAnyOutgoing() { anyOutgoingListeners_.clear(); }
+void Socket::use(PacketMiddleware middleware) { middlewares_.push_back(std::move(middleware)); }
+
+Socket& Socket::timeout(std::chrono::milliseconds timeout) {
+  flags_.timeout = timeout;
+  return *this;
+}
+Socket& Socket::compress(bool compress) {
+  flags_.compress = compress;
+  return *this;
+}
+Socket& Socket::volatile_() {
+  flags_.isVolatile = true;
+  return *this;
+}
+BroadcastFlags Socket::takeFlags() { return std::exchange(flags_, BroadcastFlags{}); }
+
+bool Socket::emit(const std::string& event, Args args) { return emit(event, std::move(args), nullptr); }
+
+bool Socket::emit(const std::string& event, Args args, AckCallback ack) {
+  checkEventName(event);
+  protocol::Packet packet{protocol::PacketType::Event, nsp_->name(), std::nullopt,
+                          eventData(event, std::move(args))};
+  BroadcastFlags flags = takeFlags();
+  if (ack) {
+    uint64_t id = nsp_->nextAckId();
+    packet.id = id;
+    if (!flags.timeout) {
+      acks_[id] = [ack](Args response) { ack(std::nullopt, std::move(response)); };
+    } else {
+      auto timer = std::make_shared<boost::asio::steady_timer>(nsp_->executor(), *flags.timeout);
+      ackTimers_[id] = timer;
+      timer->async_wait([self = shared_from_this(), id, ack](const boost::system::error_code& ec) {
+        if (ec) return;
+        self->acks_.erase(id);
+        self->ackTimers_.erase(id);
+        ack(Error{"operation has timed out", std::nullopt}, {});
+      });
+      acks_[id] = [ack, timer](Args response) {
+        timer->cancel();
+        ack(std::nullopt, std::move(response));
+      };
+    }
+  }
+  if (nsp_->recoveryEnabled()) {
+    // Through the adapter, so that the packet is stored (with an offset) for recovery.
+    BroadcastOptions opts{RoomSet{id_}, {}, flags};
+    nsp_->adapter().broadcast(std::move(packet), opts);
+  } else {
+    notifyOutgoing(packet);
+    sendPacket(std::move(packet), flags);
+  }
+  return true;
+}
+
+BroadcastOperator Socket::to(const Room& room) { return broadcast().to(room); }
+BroadcastOperator Socket::to(const std::vector<Room>& rooms) { return broadcast().to(rooms); }
+BroadcastOperator Socket::except(const Room& room) { return broadcast().except(room); }
+BroadcastOperator Socket::broadcast() {
+  return BroadcastOperator(nsp_->adapter().shared_from_this(), {}, RoomSet{id_}, takeFlags());
+}
+
+void Socket::join(const std::vector<Room>& rooms) { nsp_->adapter().addAll(id_, rooms); }
+void Socket::leave(const Room& room) { nsp_->adapter().del(id_, room); }
+void Socket::leaveAll() { nsp_->adapter().delAll(id_); }
+
+Socket& Socket::disconnect(bool close) {
+  if (!connected_) return *this;
+  if (close) {
+    client_->disconnectAll();
+  } else {
+    sendPacket(protocol::Packet{protocol::PacketType::Disconnect, nsp_->name(), std::nullopt, std::nullopt}, {});
+    onClose("server namespace disconnect");
+  }
+  return *this;
+}
+
+void Socket::sendPacket(protocol::Packet packet, const BroadcastFlags& flags) {
+  packet.nsp = nsp_->name();
+  client_->sendPacket(packet, flags);
+}
+
+void Socket::writeEncoded(const protocol::EncodedPacket& packet, const BroadcastFlags& flags) {
+  client_->write(packet, flags);
+}
+
+void Socket::notifyOutgoing(const protocol::Packet& packet) {
+  if (anyOutgoingListeners_.empty() || !packet.data || !packet.data->isArray() || packet.data->size() == 0)
+    return;
+  const auto& data = packet.data->asArray();
+  std::string event = data[0].isString() ? data[0].asString() : std::string();
+  Args args(data.begin() + 1, data.end());
+  auto listeners = anyOutgoingListeners_;
+  for (auto& listener : listeners) listener(event, args);
+}
+
+void Socket::expectAck(uint64_t id, std::function<void(Args)> onAck) { acks_[id] = std::move(onAck); }
+
+SocketDetails Socket::details() const {
+  return SocketDetails{id_, handshake_.toValue(), rooms().items(), data_};
+}
+
+void Socket::onConnect() {
+  connected_ = true;
+  std::vector<Value> missed;
+  if (previous_) {
+    join(previous_->rooms);
+    missed = std::move(previous_->missedPackets);
+    previous_.reset();
+  }
+  join(id_);
+  Value reply = Value::object({{"sid", id_}});
+  if (!pid_.empty()) reply.set("pid", pid_);
+  sendPacket(protocol::Packet{protocol::PacketType::Connect, nsp_->name(), std::nullopt, std::move(reply)}, {});
+  for (auto& packet : missed)
+    sendPacket(protocol::Packet{protocol::PacketType::Event, nsp_->name(), std::nullopt, std::move(packet)}, {});
+}
+
+void Socket::onPacket(protocol::Packet packet) {
+  if (!connected_) return;
+  switch (packet.type) {
+    case protocol::PacketType::Event:
+    case protocol::PacketType::BinaryEvent:
+      return onEvent(packet);
+    case protocol::PacketType::Ack:
+    case protocol::PacketType::BinaryAck:
+      return onAckPacket(packet);
+    case protocol::PacketType::Disconnect:
+      return onClose("client namespace disconnect");
+    default:
+      return;
+  }
+}
+
+void Socket::onEvent(protocol::Packet& packet) {
+  Args args = std::move(packet.data->asArray());
+  Ack ack;
+  if (packet.id) {
+    uint64_t id = *packet.id;
+    ack = Ack([weak = weak_from_this(), id](Args response) {
+      auto self = weak.lock();
+      if (!self) return;
+      self->sendPacket(protocol::Packet{protocol::PacketType::Ack, self->nsp_->name(), id,
+                                        Value(std::move(response))},
+                       {});
+    });
+  }
+  if (!anyListeners_.empty()) {
+    Args rest(args.begin() + 1, args.end());
+    auto listeners = anyListeners_;
+    for (auto& listener : listeners) listener(args[0].asString(), rest);
+  }
+  dispatch(std::move(args), std::move(ack));
+}
+
+void Socket::dispatch(Args args, Ack ack) {
+  auto self = shared_from_this();
+  auto shared = std::make_shared<Args>(std::move(args));
+  runMiddlewares(*shared, 0, [self, shared, ack](std::optional<Error> error) {
+    if (error) return self->emitError(*error);
+    if (!self->connected_) return;
+    Args& packet = *shared;
+    std::string event = packet[0].asString();
+    auto it = self->listeners_.find(event);
+    if (it == self->listeners_.end()) return;
+    auto listeners = it->second;
+    auto& stored = it->second;
+    std::erase_if(stored, [](const Listener& listener) { return listener.once; });
+    if (stored.empty()) self->listeners_.erase(it);
+    Args rest(std::make_move_iterator(packet.begin() + 1), std::make_move_iterator(packet.end()));
+    for (auto& listener : listeners) listener.handler(rest, ack);
+  });
+}
+
+void Socket::runMiddlewares(Args& args, size_t index, std::function<void(std::optional<Error>)> done) {
+  if (index >= middlewares_.size()) return done(std::nullopt);
+  auto middleware = middlewares_[index];
+  middleware(args, Next([self = shared_from_this(), &args, index, done](std::optional<Error> error) {
+    if (error) return done(std::move(error));
+    self->runMiddlewares(args, index + 1, done);
+  }));
+}
+
+void Socket::onAckPacket(protocol::Packet& packet) {
+  if (!packet.id) return;
+  auto it = acks_.find(*packet.id);
+  if (it == acks_.end()) return;
+  auto handler = std::move(it->second);
+  acks_.erase(it);
+  ackTimers_.erase(*packet.id);
+  Args args = packet.data && packet.data->isArray() ? std::move(packet.data->asArray()) : Args{};
+  handler(std::move(args));
+}
+
+void Socket::emitError(const Error& error) {
+  auto handlers = onError_;
+  for (auto& handler : handlers) handler(error);
+}
+
+void Socket::onDecodeError(const Error& error) { emitError(error); }
+
+void Socket::onClose(const std::string& reason, const std::string& description) {
+  if (!connected_) return;
+  auto self = shared_from_this();
+  auto disconnecting = onDisconnecting_;
+  for (auto& handler : disconnecting) handler(reason, description);
+  if (nsp_->recoveryEnabled() && isRecoverable(reason)) {
+    nsp_->adapter().persistSession(SessionToPersist{id_, pid_, rooms().items(), data_});
+  }
+  cleanup();
+  client_->removeSocket(*this);
+  connected_ = false;
+  auto disconnect = onDisconnect_;
+  for (auto& handler : disconnect) handler(reason, description);
+  // Handlers often hold this socket: drop them so that nothing keeps it alive.
+  listeners_.clear();
+  anyListeners_.clear();
+  anyOutgoingListeners_.clear();
+  middlewares_.clear();
+  onDisconnecting_.clear();
+  onDisconnect_.clear();
+  onError_.clear();
+  // Acks still awaited can never come now; those with a timeout end when it fires.
+  std::erase_if(acks_, [this](const auto& entry) { return !ackTimers_.count(entry.first); });
+}
+
+void Socket::cleanup() {
+  leaveAll();
+  nsp_->remove(*this);
+}
+
+}  // namespace sio
