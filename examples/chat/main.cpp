@@ -1,0 +1,153 @@
+// The chat example (the README's main job): rooms, nicknames and a typing notice on the
+// C++ Socket.IO server, with the page and the official socket.io-client served from
+// memory by the same HTTP server.
+//
+//   sio-chat --port 3000 --public examples/chat/public
+//            --client examples/chat/node_modules/socket.io-client/dist/socket.io.min.js
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "sio/server/server.hpp"
+#include "static_files.hpp"
+
+namespace {
+
+using namespace sio;
+
+struct Options {
+  std::string host = "0.0.0.0";
+  uint16_t port = 3000;
+  std::string publicDir = "examples/chat/public";
+  std::string clientScript = "examples/chat/node_modules/socket.io-client/dist/socket.io.min.js";
+};
+
+Options parseOptions(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--port") options.port = static_cast<uint16_t>(std::stoi(value));
+    else if (flag == "--host") options.host = value;
+    else if (flag == "--public") options.publicDir = value;
+    else if (flag == "--client") options.clientScript = value;
+    else throw std::invalid_argument("unknown flag " + flag);
+  }
+  return options;
+}
+
+// What the server remembers of a chatter, kept in socket.data.
+std::string nicknameOf(const Socket& socket) {
+  const Value* nickname = socket.data().find("nickname");
+  return nickname && nickname->isString() ? nickname->asString() : "anonymous";
+}
+std::string roomOf(const Socket& socket) {
+  const Value* room = socket.data().find("room");
+  return room && room->isString() ? room->asString() : "";
+}
+
+std::string cleanText(const Value& value, size_t limit) {
+  if (!value.isString()) return "";
+  std::string text = value.asString();
+  if (text.size() > limit) text.resize(limit);
+  return text;
+}
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void serveChat(Server& io) {
+  io.onConnection([&io](const std::shared_ptr<Socket>& socket) {
+    std::weak_ptr<Socket> weak = socket;
+
+    // join({room, nickname}, ack) -> ack({room, nickname, users})
+    socket->on("join", [&io, weak](const Args& args, const Ack& ack) {
+      auto self = weak.lock();
+      if (!self || args.empty() || !args[0].isObject()) return;
+      std::string nickname = cleanText(args[0].find("nickname") ? *args[0].find("nickname") : Value(), 32);
+      std::string room = cleanText(args[0].find("room") ? *args[0].find("room") : Value(), 32);
+      if (nickname.empty()) nickname = "anonymous";
+      if (room.empty()) room = "lobby";
+      if (std::string previous = roomOf(*self); !previous.empty()) {
+        self->to(previous).emit("left", {Value::object({{"nickname", nicknameOf(*self)}})});
+        self->leave(previous);
+      }
+      self->data().set("nickname", nickname);
+      self->data().set("room", room);
+      self->join(room);
+      self->to(room).emit("joined", {Value::object({{"nickname", nickname}})});
+      size_t users = io.sockets().adapter().roomSize(room);
+      ack({Value::object({{"room", room}, {"nickname", nickname}, {"users", users}})});
+    });
+
+    // chat message(text) -> everyone in the room gets {from, text, time}
+    socket->on("chat message", [&io, weak](const Args& args, const Ack& ack) {
+      auto self = weak.lock();
+      if (!self || roomOf(*self).empty() || args.empty()) return;
+      std::string text = cleanText(args[0], 2000);
+      if (text.empty()) return;
+      io.to(roomOf(*self)).emit("chat message", {Value::object({{"from", nicknameOf(*self)},
+                                                                {"text", text},
+                                                                {"time", nowMs()}})});
+      if (ack) ack({true});
+    });
+
+    // typing(bool) -> the others in the room, volatile: a lost notice does not matter
+    socket->on("typing", [weak](const Args& args, const Ack&) {
+      auto self = weak.lock();
+      if (!self || roomOf(*self).empty()) return;
+      bool typing = !args.empty() && args[0].isBool() && args[0].asBool();
+      self->volatile_().to(roomOf(*self)).emit("typing", {Value::object({{"nickname", nicknameOf(*self)}, {"typing", typing}})});
+    });
+
+    socket->onDisconnecting([weak](const std::string&, const std::string&) {
+      auto self = weak.lock();
+      if (!self || roomOf(*self).empty()) return;
+      self->to(roomOf(*self)).emit("left", {Value::object({{"nickname", nicknameOf(*self)}})});
+    });
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  try {
+    options = parseOptions(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "sio-chat: " << error.what() << "\n";
+    return 2;
+  }
+  StaticFiles files;
+  try {
+    files.addDirectory("/", options.publicDir);
+    files.addFile("/vendor/socket.io.min.js", options.clientScript);
+  } catch (const std::exception& error) {
+    std::cerr << "sio-chat: " << error.what() << "\n(run `npm install` in examples/chat first)\n";
+    return 1;
+  }
+
+  boost::asio::io_context io(1);
+  engine::HttpServer http(io);
+  Server server(io);
+  server.attach(http);
+  http.onRequest([&files](const engine::Request& request, const std::string&, engine::HttpServer::Respond respond) {
+    respond(files.respond(request));
+  });
+  serveChat(server);
+  uint16_t port = http.listen(options.host, options.port);
+  std::cout << "chat on http://localhost:" << port << "/" << std::endl;
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    server.close();
+    http.close();
+    io.stop();
+  });
+  io.run();
+  return 0;
+}
