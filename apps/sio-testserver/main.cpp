@@ -4,14 +4,12 @@
 // Engine.IO echo endpoint at /engine.io/. Adapters other than memory are refused with
 // "not yet supported" (exit 2) until their issue lands.
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <csignal>
 #include <iostream>
 #include <optional>
 
 #include "sio/engine/http_server.hpp"
 #include "sio/engine/server.hpp"
+#include "sio/engine/shutdown_on_signal.hpp"
 #include "sio/server/server.hpp"
 #include "testserver_flags.hpp"
 #include "testserver_ops.hpp"
@@ -40,7 +38,8 @@ ServerOptions socketIoOptions(const testserver::Flags& flags) {
   options.engine = engineOptions(flags);
   if (flags.recovery) {
     options.connectionStateRecovery = ConnectionStateRecoveryOptions{};
-    options.connectionStateRecovery->maxDisconnectionDuration = milliseconds(flags.maxDisconnectionDuration);
+    options.connectionStateRecovery->maxDisconnectionDuration =
+        milliseconds(flags.maxDisconnectionDuration);
   }
   return options;
 }
@@ -54,9 +53,11 @@ void echoEverything(engine::Server& server) {
   });
 }
 
-void serveNamespace(const std::shared_ptr<Namespace>& nsp, const std::shared_ptr<testserver::NodeState>& node) {
+void serveNamespace(const std::shared_ptr<Namespace>& nsp,
+                    const std::shared_ptr<testserver::NodeState>& node) {
   nsp->on("ping", [node](const Args& args, const Ack& ack) {
-    node->received.push_back(Value::object({{"event", "ping"}, {"args", Value(Value::Array(args))}}));
+    node->received.push_back(
+        Value::object({{"event", "ping"}, {"args", Value(Value::Array(args))}}));
     if (ack) ack({Value("pong:" + node->serverId)});
   });
   std::weak_ptr<Namespace> weakNsp = nsp;
@@ -101,6 +102,11 @@ int main(int argc, char** argv) {
   }
   Server io_server(io, socketIoOptions(flags));
   io_server.attach(http);
+  engine::ShutdownOnSignal shutdown(io, [&] {
+    io_server.close();
+    if (echo) echo->close();
+    http.close();
+  });
 
   uint16_t port = 0;
   try {
@@ -110,23 +116,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto node = std::make_shared<testserver::NodeState>();
-  node->serverId = flags.serverId.empty() ? flags.host + ":" + std::to_string(port) : flags.serverId;
+  node->serverId =
+      flags.serverId.empty() ? flags.host + ":" + std::to_string(port) : flags.serverId;
   node->adapter = flags.adapter;
   std::vector<std::string> namespaces{"/", "/custom"};
   namespaces.insert(namespaces.end(), flags.namespaces.begin(), flags.namespaces.end());
   for (const auto& name : namespaces) serveNamespace(io_server.of(name), node);
   std::cout << "listening on " << port << std::endl;
-
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  boost::asio::steady_timer grace(io);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    io_server.close();
-    if (echo) echo->close();
-    http.close();
-    grace.expires_after(std::chrono::seconds(1));
-    grace.async_wait([&](const boost::system::error_code&) { io.stop(); });
-  });
   io.run();
   return 0;
 }

@@ -5,10 +5,9 @@
 //   sio-chat --port 3000 --public examples/chat/public
 //            --client examples/chat/node_modules/socket.io-client/dist/socket.io.min.js
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <csignal>
 #include <iostream>
 
+#include "sio/engine/shutdown_on_signal.hpp"
 #include "sio/server/server.hpp"
 #include "static_files.hpp"
 
@@ -27,11 +26,16 @@ Options parseOptions(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--port") options.port = static_cast<uint16_t>(std::stoi(value));
-    else if (flag == "--host") options.host = value;
-    else if (flag == "--public") options.publicDir = value;
-    else if (flag == "--client") options.clientScript = value;
-    else throw std::invalid_argument("unknown flag " + flag);
+    if (flag == "--port")
+      options.port = static_cast<uint16_t>(std::stoi(value));
+    else if (flag == "--host")
+      options.host = value;
+    else if (flag == "--public")
+      options.publicDir = value;
+    else if (flag == "--client")
+      options.clientScript = value;
+    else
+      throw std::invalid_argument("unknown flag " + flag);
   }
   return options;
 }
@@ -67,7 +71,8 @@ void serveChat(Server& io) {
     socket->on("join", [&io, weak](const Args& args, const Ack& ack) {
       auto self = weak.lock();
       if (!self || args.empty() || !args[0].isObject()) return;
-      std::string nickname = cleanText(args[0].find("nickname") ? *args[0].find("nickname") : Value(), 32);
+      std::string nickname =
+          cleanText(args[0].find("nickname") ? *args[0].find("nickname") : Value(), 32);
       std::string room = cleanText(args[0].find("room") ? *args[0].find("room") : Value(), 32);
       if (nickname.empty()) nickname = "anonymous";
       if (room.empty()) room = "lobby";
@@ -89,9 +94,9 @@ void serveChat(Server& io) {
       if (!self || roomOf(*self).empty() || args.empty()) return;
       std::string text = cleanText(args[0], 2000);
       if (text.empty()) return;
-      io.to(roomOf(*self)).emit("chat message", {Value::object({{"from", nicknameOf(*self)},
-                                                                {"text", text},
-                                                                {"time", nowMs()}})});
+      io.to(roomOf(*self))
+          .emit("chat message",
+                {Value::object({{"from", nicknameOf(*self)}, {"text", text}, {"time", nowMs()}})});
       if (ack) ack({true});
     });
 
@@ -100,7 +105,9 @@ void serveChat(Server& io) {
       auto self = weak.lock();
       if (!self || roomOf(*self).empty()) return;
       bool typing = !args.empty() && args[0].isBool() && args[0].asBool();
-      self->volatile_().to(roomOf(*self)).emit("typing", {Value::object({{"nickname", nicknameOf(*self)}, {"typing", typing}})});
+      self->volatile_()
+          .to(roomOf(*self))
+          .emit("typing", {Value::object({{"nickname", nicknameOf(*self)}, {"typing", typing}})});
     });
 
     socket->onDisconnecting([weak](const std::string&, const std::string&) {
@@ -134,20 +141,16 @@ int main(int argc, char** argv) {
   engine::HttpServer http(io);
   Server server(io);
   server.attach(http);
-  http.onRequest([&files](const engine::Request& request, const std::string&, engine::HttpServer::Respond respond) {
-    respond(files.respond(request));
-  });
+  http.onRequest(
+      [&files](const engine::Request& request, const std::string&,
+               engine::HttpServer::Respond respond) { respond(files.respond(request)); });
   serveChat(server);
-  uint16_t port = http.listen(options.host, options.port);
-  std::cout << "chat on http://localhost:" << port << "/" << std::endl;
-
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (ec) return;
+  engine::ShutdownOnSignal shutdown(io, [&] {
     server.close();
     http.close();
-    io.stop();
   });
+  uint16_t port = http.listen(options.host, options.port);
+  std::cout << "chat on http://localhost:" << port << "/" << std::endl;
   io.run();
   return 0;
 }

@@ -55,11 +55,15 @@ HttpResponse preflightResponse(const CorsOptions& cors, const Request& request) 
   response.set("Access-Control-Allow-Methods", cors.methods);
   if (!cors.allowedHeaders.empty()) {
     response.set("Access-Control-Allow-Headers", join(cors.allowedHeaders));
-  } else if (const auto* asked = request.header("access-control-request-headers")) {
-    response.set("Access-Control-Allow-Headers", *asked);
+  } else {
+    if (const auto* asked = request.header("access-control-request-headers");
+        asked && !asked->empty())
+      response.set("Access-Control-Allow-Headers", *asked);
     response.set("Vary", "Access-Control-Request-Headers");
   }
   if (cors.maxAge) response.set("Access-Control-Max-Age", std::to_string(*cors.maxAge));
+  if (!cors.exposedHeaders.empty())
+    response.set("Access-Control-Expose-Headers", join(cors.exposedHeaders));
   return response;
 }
 

@@ -67,6 +67,22 @@ std::string lowerCase(std::string_view text) {
   return out;
 }
 
+// RFC 9112 §6.3: a request whose Transfer-Encoding does not end in `chunked` has no
+// length the server can trust; it must get 400 and the connection must close (otherwise
+// what follows could be read as a smuggled request).
+bool hasUnframedBody(const http::request<http::string_body>& message) {
+  auto [first, end] = message.equal_range(http::field::transfer_encoding);
+  if (first == end) return false;
+  std::string_view codings;
+  for (auto field = first; field != end; ++field) codings = field->value();  // the last one
+  while (!codings.empty() && (codings.back() == ' ' || codings.back() == '\t'))
+    codings.remove_suffix(1);
+  auto comma = codings.rfind(',');
+  std::string_view last = comma == std::string_view::npos ? codings : codings.substr(comma + 1);
+  while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+  return lowerCase(last) != "chunked";
+}
+
 Request toRequest(const http::request<http::string_body>& message, const std::string& remote) {
   Request request;
   request.method = std::string(message.method_string());
@@ -128,6 +144,7 @@ class BeastConnection final : public HttpConnection,
     if (ec == http::error::body_limit) return onTooLarge();
     if (ec) return onReadError(ec);
     auto& message = parser_->get();
+    if (hasUnframedBody(message)) return onReadError(http::error::bad_transfer_encoding);
     auto [path, query] = codec::splitTarget(message.target());
     endpoint_ = routes_->find(path);
     if (beast::websocket::is_upgrade(message)) return onUpgrade();

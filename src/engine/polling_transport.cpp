@@ -24,6 +24,7 @@ void PollingTransport::onRequest(std::shared_ptr<HttpExchange> exchange, HeaderL
 }
 
 void PollingTransport::respond(HttpExchange& exchange, HttpResponse response) {
+  response.set("cache-control", "no-store");  // as engine.io 6.6: polls are never cached
   if (decorate_) decorate_(exchange.request(), response);
   exchange.respond(std::move(response));
 }

@@ -11,7 +11,9 @@ namespace {
 
 constexpr uint64_t kMaxSafeInteger = (uint64_t(1) << 53) - 1;
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 bool payloadFits(PacketType type, const Value& payload) {
   switch (type) {
@@ -55,10 +57,14 @@ std::variant<Parsed, DecodeError> parse(std::string_view text, const DecoderLimi
   }
   if (i < text.size() && text[i] == '/') {
     size_t comma = text.find(',', i);
-    packet.nsp = std::string(text.substr(i, comma == std::string_view::npos ? text.npos : comma - i));
+    packet.nsp =
+        std::string(text.substr(i, comma == std::string_view::npos ? text.npos : comma - i));
     i = comma == std::string_view::npos ? text.size() : comma + 1;
   }
   if (i < text.size() && isDigit(text[i])) {
+    if (packet.type == PacketType::Connect || packet.type == PacketType::Disconnect ||
+        packet.type == PacketType::ConnectError)
+      return DecodeError{"invalid payload"};
     uint64_t id = 0;
     while (i < text.size() && isDigit(text[i])) {
       id = id * 10 + uint64_t(text[i++] - '0');
@@ -128,8 +134,9 @@ Decoder::Result Decoder::finish() {
   Packet packet = std::move(*pending_);
   auto attachments = std::move(attachments_);
   reset();
-  if (packet.data && !reconstruct(*packet.data, attachments)) return DecodeError{"illegal attachments"};
-  // Once binary is in place, a BINARY_EVENT is an EVENT for the application.
+  if (packet.data && !reconstruct(*packet.data, attachments))
+    return DecodeError{"illegal attachments"};
+  // The packet keeps its BINARY_EVENT / BINARY_ACK type; the server treats both alike.
   return packet;
 }
 

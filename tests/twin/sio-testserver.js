@@ -3,10 +3,11 @@
 // on the official npm packages (socket.io 4.8, engine.io 6.6) installed in
 // tests/node/node_modules. The contract is /work/shared/spec/test-server.md.
 //
-// Implemented so far: flag parsing (every flag of the contract is accepted), the
-// memory adapter, the socket.io events `auth`, `message` -> `message-back`,
-// `message-with-ack`, the server-side `ping` listener, and the raw Engine.IO echo
-// endpoint at /engine.io/ (--engine-echo). Not yet: the Redis adapters and `op`.
+// Implemented: flag parsing (every flag of the contract is accepted), the memory
+// adapter with every `op` of the contract, the socket.io events `auth`, `message` ->
+// `message-back`, `message-with-ack`, the server-side `ping` listener, connection state
+// recovery (--recovery), and the raw Engine.IO echo endpoint at /engine.io/
+// (--engine-echo). Not yet: the Redis adapters.
 "use strict";
 
 const path = require("node:path");
@@ -161,6 +162,22 @@ function parseArgs(argv) {
   return opts;
 }
 
+// "sorted" in the contract: by Unicode code point, i.e. UTF-8 byte order (a plain JS sort
+// compares UTF-16 code units, which differs above U+FFFF)
+function compareCodePoints(a, b) {
+  return Buffer.compare(Buffer.from(String(a), "utf8"), Buffer.from(String(b), "utf8"));
+}
+const sortByCodePoint = (list) => list.slice().sort(compareCodePoints);
+
+/** An array of strings (default []), or an error naming the field. */
+function stringList(value, field) {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+    throw new Error(`${field} must be an array of strings`);
+  }
+  return value;
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.adapter !== "memory") {
@@ -235,9 +252,115 @@ function main() {
       });
       socket.on("op", (request, ack) => {
         if (typeof ack !== "function") return;
-        ack({ ok: false, error: "op is not implemented in the twin yet" });
+        let pending;
+        try {
+          pending = Promise.resolve(runOp(nsp, socket, request));
+        } catch (err) {
+          pending = Promise.reject(err);
+        }
+        pending.then(
+          (result) => ack({ ok: true, result: result === undefined ? null : result }),
+          (err) => ack({ ok: false, error: err && err.message !== undefined ? String(err.message) : String(err) }),
+        );
       });
     });
+  };
+
+  // nsp.to(rooms).except(except)[.local][.volatile][.compress(c)]
+  const select = (nsp, req) => {
+    let sel = nsp.to(stringList(req.rooms, "rooms")).except(stringList(req.except, "except"));
+    if (req.local === true) sel = sel.local;
+    if (req.volatile === true) sel = sel.volatile;
+    if (req.compress !== undefined) sel = sel.compress(req.compress === true);
+    return sel;
+  };
+
+  const runOp = async (nsp, socket, req) => {
+    if (req === null || typeof req !== "object" || Array.isArray(req)) throw new Error("the request must be an object");
+    const timeout = req.timeout === undefined ? 5000 : req.timeout;
+    if (!Number.isInteger(timeout) || timeout < 0) throw new Error("timeout must be a non-negative integer");
+    const args = req.args === undefined ? [] : req.args;
+    if (!Array.isArray(args)) throw new Error("args must be an array");
+    const eventName = () => {
+      if (typeof req.event !== "string") throw new Error("event must be a string");
+      return req.event;
+    };
+    switch (req.op) {
+      case "join":
+        socket.join(stringList(req.rooms, "rooms"));
+        return null;
+      case "leave":
+        for (const room of stringList(req.rooms, "rooms")) socket.leave(room);
+        return null;
+      case "emit":
+        select(nsp, req).emit(eventName(), ...args);
+        return null;
+      case "emitWithAck":
+        return await select(nsp, req).timeout(timeout).emitWithAck(eventName(), ...args);
+      case "socketEmitWithAck": {
+        if (typeof req.target !== "string") throw new Error("target must be a socket id");
+        const event = eventName();
+        const local = nsp.sockets.get(req.target);
+        if (local) return await local.timeout(timeout).emitWithAck(event, ...args);
+        // elsewhere in the cluster: the socket id is also a room
+        const responses = await nsp.in(req.target).timeout(timeout).emitWithAck(event, ...args);
+        if (responses.length === 0) throw new Error(`socket ${req.target} not found`);
+        return responses[0];
+      }
+      case "socketsJoin":
+        select(nsp, req).socketsJoin(stringList(req.target, "target"));
+        return null;
+      case "socketsLeave":
+        select(nsp, req).socketsLeave(stringList(req.target, "target"));
+        return null;
+      case "disconnectSockets":
+        select(nsp, req).disconnectSockets(req.close === true);
+        return null;
+      case "fetchSockets": {
+        const sockets = await select(nsp, req).fetchSockets();
+        return sockets
+          .map((s) => ({
+            id: s.id,
+            rooms: sortByCodePoint([...s.rooms]),
+            data: s.data,
+            server: s.data ? s.data.server : undefined,
+          }))
+          .sort((a, b) => compareCodePoints(a.id, b.id));
+      }
+      case "serverSideEmit": {
+        const event = eventName();
+        const withAck = req.ack === true;
+        // the memory adapter has no other servers: nothing to send, nobody to answer
+        if (opts.adapter === "memory") return withAck ? [] : null;
+        if (withAck) return await nsp.timeout(timeout).serverSideEmitWithAck(event, ...args);
+        nsp.serverSideEmit(event, ...args);
+        return null;
+      }
+      case "serverCount":
+        return await nsp.adapter.serverCount();
+      case "allRooms":
+        if (opts.adapter !== "redis") throw new Error("not supported");
+        return sortByCodePoint([...(await nsp.adapter.allRooms())]);
+      case "setData": {
+        const data = req.data;
+        if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error("data must be an object");
+        const server = socket.data.server;
+        Object.assign(socket.data, data);
+        socket.data.server = server;
+        return null;
+      }
+      case "received":
+        return received.slice();
+      case "whoami":
+        return {
+          id: socket.id,
+          server: socket.data.server,
+          recovered: socket.recovered === true,
+          rooms: sortByCodePoint([...socket.rooms]),
+        };
+      default:
+        throw new Error(`unknown op ${JSON.stringify(req.op)}`);
+    }
   };
   for (const name of ["/", "/custom", ...opts.extraNamespaces]) setupNamespace(io.of(name));
 

@@ -221,3 +221,187 @@ export function sharedServer(hooks, extraArgs = [], opts) {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------
+// Generic helpers for other server commands (e.g. SIO_ENGINE_OPTIONS_SERVER): the same
+// contract as above (`listening on <port>` on stdout, exit 0 on SIGTERM), but the command
+// comes from the named environment variable and no flag is added besides `--port 0`.
+
+/** The command (array of strings) held as a JSON array by the environment variable `envVar`. */
+export function commandFromEnv(envVar, example = '["node","tests/twin/<server>.js"]') {
+  const raw = process.env[envVar];
+  if (!raw) {
+    throw new Error(
+      `${envVar} is not set: give the command that starts the server under test as a JSON array, ` +
+        `e.g. ${envVar}='${example}'`,
+    );
+  }
+  let cmd;
+  try {
+    cmd = JSON.parse(raw);
+  } catch (e) {
+    throw new Error(`${envVar} is not valid JSON (${e.message}): ${raw}`);
+  }
+  if (!Array.isArray(cmd) || cmd.length === 0 || !cmd.every((s) => typeof s === "string")) {
+    throw new Error(`${envVar} must be a non-empty JSON array of strings: ${raw}`);
+  }
+  return cmd;
+}
+
+/**
+ * True when `cmd` runs the Node.js twin script `tests/twin/<twinScript>` (and SIO_STRICT
+ * is not 1). See isReference().
+ */
+export function isReferenceCommand(cmd, twinScript) {
+  if (process.env.SIO_STRICT === "1") return false;
+  const escaped = twinScript.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = new RegExp(`(^|[\\\\/])twin[\\\\/]${escaped}$`);
+  return cmd.some((s) => re.test(s));
+}
+
+/** Like runServerRaw(), for the command in `envVar`: runs it with `args` as given. */
+export function runCommandRaw(envVar, args, { timeoutMs = STOP_TIMEOUT_MS } = {}) {
+  const [bin, ...pre] = commandFromEnv(envVar);
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [...pre, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not exit within ${timeoutMs} ms; stderr:\n${stderr}`));
+    }, timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Starts the command held by `envVar` with `--port 0` plus `args`. Resolves with the same
+ * object as startServer(): {port, host, url, pid, reference, stop(), exited, stderr(),
+ * describe()}; stop() throws when the exit code after SIGTERM is not 0.
+ * `twinScript` names the Node.js twin (file name under tests/twin/) for `reference`.
+ */
+export async function startCommand(envVar, args = [], { twinScript } = {}) {
+  const cmd = commandFromEnv(envVar);
+  const [bin, ...pre] = cmd;
+  const fullArgs = [...pre, "--port", "0", ...args];
+  const child = spawn(bin, fullArgs, { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  let stdout = "";
+  child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+  child.stdout.setEncoding("utf8");
+
+  let exitInfo = null;
+  const exited = new Promise((resolve) => {
+    child.on("exit", (code, signal) => {
+      exitInfo = { code, signal };
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, 100).unref();
+      resolve(exitInfo);
+    });
+  });
+
+  const describe = () => `command: ${JSON.stringify([bin, ...fullArgs])}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
+
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not print "listening on <port>" within ${START_TIMEOUT_MS} ms\n${describe()}`));
+    }, START_TIMEOUT_MS);
+    const onData = (d) => {
+      stdout += d;
+      const m = /^listening on (\d+)\r?$/m.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout.off("data", onData);
+        child.stdout.on("data", (more) => (stdout += more));
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout.on("data", onData);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start the server: ${e.message}\n${describe()}`));
+    });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (code ${code}, signal ${signal}) before listening\n${describe()}`));
+    });
+  });
+
+  const stop = async () => {
+    if (exitInfo) {
+      if (exitInfo.code !== 0) {
+        throw new Error(`server had exited before stop() (code ${exitInfo.code}, signal ${exitInfo.signal})\n${describe()}`);
+      }
+      return exitInfo;
+    }
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      if (!exitInfo) child.kill("SIGKILL");
+    }, STOP_TIMEOUT_MS);
+    const info = await exited;
+    clearTimeout(timer);
+    if (info.code !== 0) {
+      throw new Error(`server did not exit cleanly on SIGTERM (code ${info.code}, signal ${info.signal})\n${describe()}`);
+    }
+    return info;
+  };
+
+  return {
+    port,
+    host: "127.0.0.1",
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    reference: twinScript ? isReferenceCommand(cmd, twinScript) : false,
+    stop,
+    exited,
+    stderr: () => stderr,
+    describe,
+  };
+}
+
+/** withServer() for startCommand(): starts, runs fn(server), stops (failing on a bad exit). */
+export async function withCommand(envVar, args, fn, opts) {
+  const srv = await startCommand(envVar, args, opts);
+  try {
+    return await fn(srv);
+  } catch (err) {
+    throw explain(srv, err);
+  } finally {
+    await srv.stop();
+  }
+}
+
+/** sharedServer() for startCommand(). */
+export function sharedCommand(hooks, envVar, args = [], opts) {
+  let srv = null;
+  hooks.before(async () => {
+    srv = await startCommand(envVar, args, opts);
+  });
+  hooks.after(async () => {
+    if (srv) await srv.stop();
+  });
+  return {
+    get server() {
+      return srv;
+    },
+    wrap: (fn) => async (t) => {
+      try {
+        return await fn(srv, t);
+      } catch (err) {
+        throw explain(srv, err);
+      }
+    },
+  };
+}
