@@ -139,7 +139,14 @@ void Adapter::apply(const BroadcastOptions& opts, const std::function<void(Local
   if (opts.rooms.empty()) {
     targets.reserve(sids_.size());
     for (const auto& [id, joined] : sids_)
-      if (!except.count(id)) targets.push_back(id);
+      if (except.empty() || !except.count(id)) targets.push_back(id);
+  } else if (opts.rooms.size() == 1) {  // one room holds each socket once: no dedupe
+    auto it = rooms_.find(*opts.rooms.begin());
+    if (it != rooms_.end()) {
+      targets.reserve(it->second.size());
+      for (const auto& id : it->second)
+        if (except.empty() || !except.count(id)) targets.push_back(id);
+    }
   } else {
     std::unordered_set<SocketId> seen;
     for (const auto& room : opts.rooms) {

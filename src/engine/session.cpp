@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include "sio/engine/close_reason.hpp"
 
@@ -76,7 +77,14 @@ void Session::sendPacket(Packet packet, bool compress) {
   compressBuffer_ = compressBuffer_ || compress;
   writeBuffer_.push_back(std::move(packet));
   if (options_->maxBufferedBytes && bufferedBytes_ > options_->maxBufferedBytes) {
-    finish(close_reason::kTransportError, "write buffer full");
+    // A client that does not read: close it, but not from inside this call (the caller
+    // may be a broadcast walking the sockets). Nothing more is buffered meanwhile.
+    state_ = ReadyState::Closing;
+    writeBuffer_.clear();
+    bufferedBytes_ = 0;
+    boost::asio::post(pingIntervalTimer_.get_executor(), [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->finish(close_reason::kTransportError, "write buffer full");
+    });
     return;
   }
   flush();
