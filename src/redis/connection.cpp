@@ -208,7 +208,7 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
   void flush() {
     if (state_ != ConnectionState::Ready || writing_ || pendingBytes_.empty()) return;
     writing_ = true;
-    writeBuffer_ = std::move(pendingBytes_);
+    std::swap(writeBuffer_, pendingBytes_);  // both keep their capacity for the next batch
     pendingBytes_.clear();
     for (auto& handler : pending_) inFlight_.push_back(std::move(handler));
     pending_.clear();
