@@ -1,0 +1,89 @@
+// The base of every cluster adapter (socket.io-adapter 2.5's ClusterAdapter): it turns
+// each Adapter operation into a cluster message, keeps the requests that wait for other
+// nodes' responses (fetchSockets, serverSideEmit with ack, broadcast with acks) with their
+// timeouts, and carries out the messages other nodes send. A Redis adapter only says how a
+// message is published (doPublish, which may return an offset) and how a response reaches
+// its requester (doPublishResponse), and feeds what it receives to onMessage.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <unordered_map>
+
+#include "sio/adapter/adapter.hpp"
+#include "sio/adapter/cluster_message.hpp"
+
+namespace sio {
+
+class ClusterAdapter : public Adapter {
+ public:
+  using PublishDone = std::function<void(std::error_code, std::string offset)>;
+
+  explicit ClusterAdapter(AdapterHost& nsp, std::string uid = randomHexId());
+  ~ClusterAdapter() override;
+
+  const std::string& uid() const { return uid_; }
+
+  void close() override;
+  void broadcast(protocol::Packet packet, const BroadcastOptions& opts) override;
+  void broadcastWithAck(protocol::Packet packet, const BroadcastOptions& opts,
+                        std::function<void(size_t)> onClientCount,
+                        std::function<void(Value)> onResponse) override;
+  void fetchSockets(const BroadcastOptions& opts, FetchCallback done) override;
+  void addSockets(const BroadcastOptions& opts, const std::vector<Room>& rooms) override;
+  void delSockets(const BroadcastOptions& opts, const std::vector<Room>& rooms) override;
+  void disconnectSockets(const BroadcastOptions& opts, bool close) override;
+  void serverSideEmit(Args args, AckCallback ack) override;
+
+  // Counters for health reporting.
+  struct Stats {
+    uint64_t published = 0, publishFailures = 0, received = 0, ignored = 0, malformed = 0,
+             timedOut = 0;
+  };
+  const Stats& stats() const { return stats_; }
+
+ protected:
+  // Publishes to every node; `done` gets the offset (stream entry id) or "" (pub/sub).
+  virtual void doPublish(ClusterMessage message, PublishDone done) = 0;
+  virtual void doPublishResponse(const std::string& requesterUid, ClusterMessage response) = 0;
+
+  // A message from another node (its own are ignored here), with its offset if any.
+  void onMessage(ClusterMessage message, const std::string& offset = {});
+
+  void countMalformed() { ++stats_.malformed; }
+  static constexpr std::chrono::milliseconds kDefaultTimeout{5000};
+
+ private:
+  struct Request {  // fetchSockets or serverSideEmit with ack, waiting for other nodes
+    MessageType type;
+    size_t expected = 0;
+    size_t received = 0;
+    std::vector<SocketDetails> sockets;  // fetchSockets: local ones first
+    Args responses;                      // serverSideEmit
+    FetchCallback fetchDone;
+    AckCallback ackDone;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+  struct AckRequest {  // broadcast with acks: other nodes' counts and client responses
+    std::function<void(size_t)> onClientCount;
+    std::function<void(Value)> onResponse;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+
+  void publish(MessageType type, Value data, PublishDone done = {});
+  void publishResponse(const std::string& requesterUid, MessageType type, Value data);
+  void onResponse(const ClusterMessage& response);
+  void onBroadcast(const ClusterMessage& message, const std::string& offset);
+  void onFetchSockets(const ClusterMessage& message);
+  void onServerSideEmit(const ClusterMessage& message);
+  void finishRequest(const std::string& requestId, std::optional<Error> error);
+  void addOffset(protocol::Packet& packet, const BroadcastOptions& opts,
+                 const std::string& offset) const;
+
+  std::string uid_;
+  std::unordered_map<std::string, Request> requests_;
+  std::unordered_map<std::string, AckRequest> ackRequests_;
+  Stats stats_;
+};
+
+}  // namespace sio

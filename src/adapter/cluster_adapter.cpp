@@ -1,0 +1,364 @@
+// Cluster adapter logic, message by message as socket.io-adapter 2.5.8 does it. Local
+// delivery of a published broadcast waits for the publish to complete (so that it carries
+// the offset, and so that local and remote order agree); a failed publish still delivers
+// locally, without an offset (2.5.7's fix). Requests end at their timeout with what came.
+#include "sio/adapter/cluster_adapter.hpp"
+
+namespace sio {
+namespace {
+
+const std::string* requestIdOf(const Value& data) {
+  const Value* id = data.find("requestId");
+  return id && id->isString() ? &id->asString() : nullptr;
+}
+
+std::vector<Room> roomsOf(const Value& data) {
+  std::vector<Room> rooms;
+  if (const Value* list = data.find("rooms"); list && list->isArray())
+    for (const auto& room : list->asArray())
+      if (room.isString()) rooms.push_back(room.asString());
+  return rooms;
+}
+
+std::string timeoutMessage(size_t received, size_t expected) {
+  return "timeout reached: only " + std::to_string(received) + " responses received out of " +
+         std::to_string(expected);
+}
+
+}  // namespace
+
+ClusterAdapter::ClusterAdapter(AdapterHost& nsp, std::string uid)
+    : Adapter(nsp), uid_(std::move(uid)) {}
+
+ClusterAdapter::~ClusterAdapter() = default;
+
+void ClusterAdapter::publish(MessageType type, Value data, PublishDone done) {
+  ++stats_.published;
+  ClusterMessage message{uid_, nsp_.name(), static_cast<int>(type), std::move(data)};
+  doPublish(std::move(message), [weak = weak_from_this(), done = std::move(done)](
+                                    std::error_code ec, std::string offset) {
+    auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
+    if (self && ec) ++self->stats_.publishFailures;
+    if (done) done(ec, std::move(offset));
+  });
+}
+
+void ClusterAdapter::publishResponse(const std::string& requesterUid, MessageType type,
+                                     Value data) {
+  doPublishResponse(requesterUid,
+                    ClusterMessage{uid_, nsp_.name(), static_cast<int>(type), std::move(data)});
+}
+
+void ClusterAdapter::addOffset(protocol::Packet& packet, const BroadcastOptions& opts,
+                               const std::string& offset) const {
+  if (!nsp_.recoveryEnabled() || packet.type != protocol::PacketType::Event || packet.id ||
+      opts.flags.isVolatile)
+    return;
+  if (packet.data && packet.data->isArray()) packet.data->push(offset);
+}
+
+void ClusterAdapter::broadcast(protocol::Packet packet, const BroadcastOptions& opts) {
+  if (opts.flags.local) return Adapter::broadcast(std::move(packet), opts);
+  Value data =
+      Value::object({{"packet", encodeClusterPacket(packet)}, {"opts", encodeOptions(opts)}});
+  auto weak = weak_from_this();
+  publish(MessageType::Broadcast, std::move(data),
+          [weak, packet = std::move(packet), opts](std::error_code ec, std::string offset) mutable {
+            auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
+            if (!self) return;
+            if (!ec) self->addOffset(packet, opts, offset);
+            self->Adapter::broadcast(std::move(packet), opts);
+          });
+}
+
+void ClusterAdapter::broadcastWithAck(protocol::Packet packet, const BroadcastOptions& opts,
+                                      std::function<void(size_t)> onClientCount,
+                                      std::function<void(Value)> onResponse) {
+  if (!opts.flags.local) {
+    std::string requestId = randomHexId();
+    auto timer = std::make_unique<boost::asio::steady_timer>(
+        nsp_.executor(), opts.flags.timeout.value_or(std::chrono::milliseconds(0)));
+    // Nothing tells this node when every client answered: forget the request at the timeout.
+    timer->async_wait([weak = weak_from_this(), requestId](const boost::system::error_code& ec) {
+      auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
+      if (!ec && self) self->ackRequests_.erase(requestId);
+    });
+    ackRequests_[requestId] = AckRequest{onClientCount, onResponse, std::move(timer)};
+    publish(MessageType::Broadcast, Value::object({{"packet", encodeClusterPacket(packet)},
+                                                   {"requestId", requestId},
+                                                   {"opts", encodeOptions(opts)}}));
+  }
+  Adapter::broadcastWithAck(std::move(packet), opts, std::move(onClientCount),
+                            std::move(onResponse));
+}
+
+void ClusterAdapter::fetchSockets(const BroadcastOptions& opts, FetchCallback done) {
+  auto local = localSockets(opts);
+  if (opts.flags.local) return done(std::move(local), std::nullopt);
+  serverCount([weak = weak_from_this(), opts, local = std::move(local),
+               done = std::move(done)](size_t count) mutable {
+    auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
+    if (!self || count <= 1) return done(std::move(local), std::nullopt);
+    std::string requestId = randomHexId();
+    Request request;
+    request.type = MessageType::FetchSockets;
+    request.expected = count - 1;
+    request.sockets = std::move(local);
+    request.fetchDone = std::move(done);
+    request.timer = std::make_unique<boost::asio::steady_timer>(
+        self->nsp_.executor(), opts.flags.timeout.value_or(kDefaultTimeout));
+    request.timer->async_wait([weak, requestId](const boost::system::error_code& ec) {
+      auto me = std::static_pointer_cast<ClusterAdapter>(weak.lock());
+      if (ec || !me) return;
+      auto it = me->requests_.find(requestId);
+      if (it == me->requests_.end()) return;
+      ++me->stats_.timedOut;
+      me->finishRequest(
+          requestId, Error{timeoutMessage(it->second.received, it->second.expected), std::nullopt});
+    });
+    self->requests_[requestId] = std::move(request);
+    self->publish(MessageType::FetchSockets,
+                  Value::object({{"opts", encodeOptions(opts)}, {"requestId", requestId}}));
+  });
+}
+
+void ClusterAdapter::addSockets(const BroadcastOptions& opts, const std::vector<Room>& rooms) {
+  if (opts.flags.local) return Adapter::addSockets(opts, rooms);
+  Value::Array list(rooms.begin(), rooms.end());
+  publish(MessageType::SocketsJoin,
+          Value::object({{"opts", encodeOptions(opts)}, {"rooms", Value(std::move(list))}}),
+          [weak = weak_from_this(), opts, rooms](std::error_code, std::string) {
+            if (auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock()))
+              self->Adapter::addSockets(opts, rooms);
+          });
+}
+
+void ClusterAdapter::delSockets(const BroadcastOptions& opts, const std::vector<Room>& rooms) {
+  if (opts.flags.local) return Adapter::delSockets(opts, rooms);
+  Value::Array list(rooms.begin(), rooms.end());
+  publish(MessageType::SocketsLeave,
+          Value::object({{"opts", encodeOptions(opts)}, {"rooms", Value(std::move(list))}}),
+          [weak = weak_from_this(), opts, rooms](std::error_code, std::string) {
+            if (auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock()))
+              self->Adapter::delSockets(opts, rooms);
+          });
+}
+
+void ClusterAdapter::disconnectSockets(const BroadcastOptions& opts, bool close) {
+  if (opts.flags.local) return Adapter::disconnectSockets(opts, close);
+  publish(MessageType::DisconnectSockets,
+          Value::object({{"opts", encodeOptions(opts)}, {"close", close}}),
+          [weak = weak_from_this(), opts, close](std::error_code, std::string) {
+            if (auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock()))
+              self->Adapter::disconnectSockets(opts, close);
+          });
+}
+
+void ClusterAdapter::serverSideEmit(Args args, AckCallback ack) {
+  Value packet{Value::Array(std::move(args))};
+  if (!ack)
+    return publish(MessageType::ServerSideEmit, Value::object({{"packet", std::move(packet)}}));
+  serverCount([weak = weak_from_this(), packet = std::move(packet),
+               ack = std::move(ack)](size_t count) mutable {
+    auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
+    if (!self || count <= 1) return ack(std::nullopt, {});
+    std::string requestId = randomHexId();
+    Request request;
+    request.type = MessageType::ServerSideEmit;
+    request.expected = count - 1;
+    request.ackDone = std::move(ack);
+    request.timer =
+        std::make_unique<boost::asio::steady_timer>(self->nsp_.executor(), kDefaultTimeout);
+    request.timer->async_wait([weak, requestId](const boost::system::error_code& ec) {
+      auto me = std::static_pointer_cast<ClusterAdapter>(weak.lock());
+      if (ec || !me) return;
+      auto it = me->requests_.find(requestId);
+      if (it == me->requests_.end()) return;
+      ++me->stats_.timedOut;
+      me->finishRequest(
+          requestId, Error{timeoutMessage(it->second.received, it->second.expected), std::nullopt});
+    });
+    self->requests_[requestId] = std::move(request);
+    self->publish(MessageType::ServerSideEmit,
+                  Value::object({{"requestId", requestId}, {"packet", std::move(packet)}}));
+  });
+}
+
+void ClusterAdapter::finishRequest(const std::string& requestId, std::optional<Error> error) {
+  auto it = requests_.find(requestId);
+  if (it == requests_.end()) return;
+  Request request = std::move(it->second);
+  requests_.erase(it);
+  if (request.timer) request.timer->cancel();
+  if (request.type == MessageType::FetchSockets) {
+    if (error)
+      request.fetchDone({}, std::move(error));
+    else
+      request.fetchDone(std::move(request.sockets), std::nullopt);
+  } else {
+    request.ackDone(error, std::move(request.responses));
+  }
+}
+
+void ClusterAdapter::close() {
+  std::vector<std::string> ids;
+  for (const auto& [id, request] : requests_) ids.push_back(id);
+  for (const auto& id : ids) finishRequest(id, Error{"the adapter was closed", std::nullopt});
+  for (auto& [id, request] : ackRequests_) request.timer->cancel();
+  ackRequests_.clear();
+  Adapter::close();
+}
+
+void ClusterAdapter::onMessage(ClusterMessage message, const std::string& offset) {
+  ++stats_.received;
+  if (message.uid == uid_ || message.nsp != nsp_.name()) {
+    ++stats_.ignored;
+    return;
+  }
+  MessageType type = message.kind();
+  bool needsData = type != MessageType::InitialHeartbeat && type != MessageType::Heartbeat &&
+                   type != MessageType::AdapterClose;
+  if (needsData && (!message.data || !message.data->isObject())) {
+    ++stats_.malformed;
+    return;
+  }
+  switch (type) {
+    case MessageType::Broadcast:
+      return onBroadcast(message, offset);
+    case MessageType::SocketsJoin:
+      return Adapter::addSockets(decodeOptions(message.data->find("opts")), roomsOf(*message.data));
+    case MessageType::SocketsLeave:
+      return Adapter::delSockets(decodeOptions(message.data->find("opts")), roomsOf(*message.data));
+    case MessageType::DisconnectSockets: {
+      const Value* close = message.data->find("close");
+      return Adapter::disconnectSockets(decodeOptions(message.data->find("opts")),
+                                        close && close->isBool() && close->asBool());
+    }
+    case MessageType::FetchSockets:
+      return onFetchSockets(message);
+    case MessageType::ServerSideEmit:
+      return onServerSideEmit(message);
+    case MessageType::FetchSocketsResponse:
+    case MessageType::ServerSideEmitResponse:
+    case MessageType::BroadcastClientCount:
+    case MessageType::BroadcastAck:
+      return onResponse(message);
+    default:
+      ++stats_.ignored;  // heartbeats and unknown types (a heartbeat adapter handles its own)
+  }
+}
+
+void ClusterAdapter::onBroadcast(const ClusterMessage& message, const std::string& offset) {
+  const Value& data = *message.data;
+  auto packet = decodeClusterPacket(data.find("packet"), nsp_.name());
+  if (!packet) {
+    ++stats_.malformed;
+    return;
+  }
+  BroadcastOptions opts = decodeOptions(data.find("opts"));
+  const std::string* requestId = requestIdOf(data);
+  if (!requestId) {
+    addOffset(*packet, opts, offset);
+    return Adapter::broadcast(std::move(*packet), opts);
+  }
+  auto weak = weak_from_this();
+  std::string requester = message.uid, id = *requestId;
+  Adapter::broadcastWithAck(
+      std::move(*packet), opts,
+      [weak, requester, id](size_t clientCount) {
+        if (auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock()))
+          self->publishResponse(
+              requester, MessageType::BroadcastClientCount,
+              Value::object(
+                  {{"requestId", id}, {"clientCount", static_cast<int64_t>(clientCount)}}));
+      },
+      [weak, requester, id](Value response) {
+        if (auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock()))
+          self->publishResponse(
+              requester, MessageType::BroadcastAck,
+              Value::object({{"requestId", id}, {"packet", std::move(response)}}));
+      });
+}
+
+void ClusterAdapter::onFetchSockets(const ClusterMessage& message) {
+  const std::string* requestId = requestIdOf(*message.data);
+  if (!requestId) {
+    ++stats_.malformed;
+    return;
+  }
+  Value::Array sockets;
+  for (const auto& socket : localSockets(decodeOptions(message.data->find("opts"))))
+    sockets.push_back(encodeSocketDetails(socket));
+  publishResponse(
+      message.uid, MessageType::FetchSocketsResponse,
+      Value::object({{"requestId", *requestId}, {"sockets", Value(std::move(sockets))}}));
+}
+
+void ClusterAdapter::onServerSideEmit(const ClusterMessage& message) {
+  const Value* packet = message.data->find("packet");
+  if (!packet || !packet->isArray() || packet->size() == 0 || !packet->asArray()[0].isString()) {
+    ++stats_.malformed;
+    return;
+  }
+  Args args = packet->asArray();
+  const std::string* requestId = requestIdOf(*message.data);
+  if (!requestId) return nsp_.emitServerSide(std::move(args), nullptr);
+  auto weak = weak_from_this();
+  std::string requester = message.uid, id = *requestId;
+  // Only the first argument of the first call answers, as in Node.
+  nsp_.emitServerSide(std::move(args), [weak, requester, id](Args response) {
+    if (auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock()))
+      self->publishResponse(
+          requester, MessageType::ServerSideEmitResponse,
+          Value::object({{"requestId", id},
+                         {"packet", response.empty() ? Value() : std::move(response[0])}}));
+  });
+}
+
+void ClusterAdapter::onResponse(const ClusterMessage& response) {
+  const std::string* requestId = requestIdOf(*response.data);
+  if (!requestId) {
+    ++stats_.malformed;
+    return;
+  }
+  const Value& data = *response.data;
+  switch (response.kind()) {
+    case MessageType::BroadcastClientCount: {
+      auto it = ackRequests_.find(*requestId);
+      const Value* count = data.find("clientCount");
+      if (it != ackRequests_.end() && count && count->isInt() && count->asInt() >= 0)
+        it->second.onClientCount(size_t(count->asInt()));
+      return;
+    }
+    case MessageType::BroadcastAck: {
+      auto it = ackRequests_.find(*requestId);
+      if (it != ackRequests_.end()) {
+        const Value* packet = data.find("packet");
+        it->second.onResponse(packet ? *packet : Value());
+      }
+      return;
+    }
+    case MessageType::FetchSocketsResponse: {
+      auto it = requests_.find(*requestId);
+      if (it == requests_.end() || it->second.type != MessageType::FetchSockets) return;
+      if (const Value* sockets = data.find("sockets"); sockets && sockets->isArray())
+        for (const auto& entry : sockets->asArray())
+          if (auto socket = decodeSocketDetails(entry))
+            it->second.sockets.push_back(std::move(*socket));
+      if (++it->second.received == it->second.expected) finishRequest(*requestId, std::nullopt);
+      return;
+    }
+    case MessageType::ServerSideEmitResponse: {
+      auto it = requests_.find(*requestId);
+      if (it == requests_.end() || it->second.type != MessageType::ServerSideEmit) return;
+      const Value* packet = data.find("packet");
+      it->second.responses.push_back(packet ? *packet : Value());
+      if (++it->second.received == it->second.expected) finishRequest(*requestId, std::nullopt);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+}  // namespace sio
