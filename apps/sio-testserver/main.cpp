@@ -7,6 +7,7 @@
 #include <iostream>
 #include <optional>
 
+#include "sio/adapters/redis_streams.hpp"
 #include "sio/engine/http_server.hpp"
 #include "sio/engine/server.hpp"
 #include "sio/engine/shutdown_on_signal.hpp"
@@ -29,6 +30,33 @@ engine::ServerOptions engineOptions(const testserver::Flags& flags) {
   options.pingInterval = milliseconds(flags.pingInterval);
   options.pingTimeout = milliseconds(flags.pingTimeout);
   options.maxHttpBufferSize = static_cast<size_t>(flags.maxPayload);
+  return options;
+}
+
+std::shared_ptr<redis::Client> redisClient(boost::asio::io_context& io, const testserver::Flags& flags) {
+  redis::ClientOptions options;
+  if (!flags.redis.empty()) options.urls = flags.redis;
+  options.cluster = flags.cluster;
+  options.sentinels = flags.sentinels;
+  options.sentinelMaster = flags.sentinelMaster;
+  options.clientName = "sio-testserver";
+  return redis::Client::create(io.get_executor(), options);
+}
+
+adapters::RedisStreamsOptions streamsOptions(const testserver::Flags& flags) {
+  adapters::RedisStreamsOptions options;
+  options.streamName = flags.streamName;
+  options.streamCount = int(flags.streamCount);
+  if (flags.channelPrefix) options.channelPrefix = *flags.channelPrefix;
+  options.useShardedPubSub = flags.useShardedPubSub;
+  options.maxLen = flags.maxLen;
+  options.readCount = int(flags.readCount);
+  options.blockTime = milliseconds(flags.blockTimeInMs);
+  options.sessionKeyPrefix = flags.sessionKeyPrefix;
+  options.onlyPlaintext = flags.onlyPlaintext;
+  options.heartbeatInterval = milliseconds(flags.heartbeatInterval);
+  options.heartbeatTimeout = milliseconds(flags.heartbeatTimeout);
+  options.protocol = flags.protocol;
   return options;
 }
 
@@ -88,7 +116,9 @@ int main(int argc, char** argv) {
   } catch (const testserver::UsageError& error) {
     return fail(error.what());
   }
-  if (flags.adapter != "memory") return fail("--adapter " + flags.adapter + ": not yet supported");
+  if (flags.adapter != "memory" && flags.adapter != "redis-streams")
+    return fail("--adapter " + flags.adapter + ": not yet supported");
+  if (flags.adapter == "redis-streams" && flags.protocol == "0.2") return fail("--protocol 0.2: not yet supported");
 
   boost::asio::io_context io(1);
   engine::HttpServer http(io);
@@ -100,12 +130,24 @@ int main(int argc, char** argv) {
     echoEverything(*echo);
     http.attach(*echo);
   }
-  Server io_server(io, socketIoOptions(flags));
+  auto options = socketIoOptions(flags);
+  std::shared_ptr<redis::Client> redis;
+  if (flags.adapter == "redis-streams") {
+    try {
+      redis = redisClient(io, flags);
+    } catch (const std::exception& error) {
+      return fail(error.what());
+    }
+    redis->start();
+    options.adapter = adapters::createRedisStreamsAdapter(redis, streamsOptions(flags));
+  }
+  Server io_server(io, options);
   io_server.attach(http);
   engine::ShutdownOnSignal shutdown(io, [&] {
     io_server.close();
     if (echo) echo->close();
     http.close();
+    if (redis) redis->close();
   });
 
   uint16_t port = 0;
@@ -121,8 +163,16 @@ int main(int argc, char** argv) {
   node->adapter = flags.adapter;
   std::vector<std::string> namespaces{"/", "/custom"};
   namespaces.insert(namespaces.end(), flags.namespaces.begin(), flags.namespaces.end());
-  for (const auto& name : namespaces) serveNamespace(io_server.of(name), node);
-  std::cout << "listening on " << port << std::endl;
+  // Announce readiness once every namespace's adapter is ready (subscriptions live,
+  // stream readers polling).
+  auto waiting = std::make_shared<size_t>(namespaces.size());
+  for (const auto& name : namespaces) {
+    auto nsp = io_server.of(name);
+    serveNamespace(nsp, node);
+    nsp->adapter().whenReady([waiting, port] {
+      if (--*waiting == 0) std::cout << "listening on " << port << std::endl;
+    });
+  }
   io.run();
   return 0;
 }

@@ -1,12 +1,17 @@
 // The chat example (the README's main job): rooms, nicknames and a typing notice on the
 // C++ Socket.IO server, with the page and the official socket.io-client served from
-// memory by the same HTTP server.
+// memory by the same HTTP server. With --redis, several nodes form one chat through the
+// Redis Streams adapter, and a page whose node goes away resumes on another one
+// (--peer lists the nodes the page may move to; connection state recovery is on).
 //
 //   sio-chat --port 3000 --public examples/chat/public
 //            --client examples/chat/node_modules/socket.io-client/dist/socket.io.min.js
+//            [--redis redis://127.0.0.1:6379 --peer http://localhost:3001 ...]
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 
+#include "sio/adapters/redis_streams.hpp"
+#include "sio/codec/json.hpp"
 #include "sio/engine/shutdown_on_signal.hpp"
 #include "sio/server/server.hpp"
 #include "static_files.hpp"
@@ -20,6 +25,8 @@ struct Options {
   uint16_t port = 3000;
   std::string publicDir = "examples/chat/public";
   std::string clientScript = "examples/chat/node_modules/socket.io-client/dist/socket.io.min.js";
+  std::string redis;               // empty: a single node with the in-memory adapter
+  std::vector<std::string> peers;  // other nodes' URLs, for the page to fail over to
 };
 
 Options parseOptions(int argc, char** argv) {
@@ -139,15 +146,39 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context io(1);
   engine::HttpServer http(io);
-  Server server(io);
+  ServerOptions serverOptions;
+  serverOptions.connectionStateRecovery = ConnectionStateRecoveryOptions{};  // resume where you left
+  serverOptions.engine.cors = engine::CorsOptions{};  // pages of the other nodes may move here
+  std::shared_ptr<redis::Client> redis;
+  if (!options.redis.empty()) {
+    redis::ClientOptions redisOptions;
+    redisOptions.urls = {options.redis};
+    redisOptions.clientName = "sio-chat";
+    try {
+      redis = redis::Client::create(io.get_executor(), redisOptions);
+    } catch (const std::exception& error) {
+      std::cerr << "sio-chat: " << error.what() << "\n";
+      return 2;
+    }
+    redis->start();
+    serverOptions.adapter = adapters::createRedisStreamsAdapter(redis);
+  }
+  Server server(io, serverOptions);
   server.attach(http);
-  http.onRequest(
-      [&files](const engine::Request& request, const std::string&,
-               engine::HttpServer::Respond respond) { respond(files.respond(request)); });
+  // The page asks which other nodes it may move to.
+  Value::Array peers(options.peers.begin(), options.peers.end());
+  std::string config = codec::toJson(Value::object({{"peers", Value(std::move(peers))}}));
+  http.onRequest([&files, config](const engine::Request& request, const std::string&,
+                                  engine::HttpServer::Respond respond) {
+    if (request.path == "/config.json")
+      return respond(engine::HttpResponse{200, {{"Content-Type", "application/json"}}, config});
+    respond(files.respond(request));
+  });
   serveChat(server);
   engine::ShutdownOnSignal shutdown(io, [&] {
     server.close();
     http.close();
+    if (redis) redis->close();
   });
   uint16_t port = http.listen(options.host, options.port);
   std::cout << "chat on http://localhost:" << port << "/" << std::endl;

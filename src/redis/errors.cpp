@@ -18,6 +18,7 @@ class Category final : public std::error_category {
       case Errc::HandshakeFailed: return "connection handshake failed";
       case Errc::NoMaster: return "no master found";
       case Errc::TooManyRedirects: return "too many redirects";
+      case Errc::ServerError: return "the server answered with an error";
     }
     return "unknown redis error";
   }

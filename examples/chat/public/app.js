@@ -4,6 +4,20 @@
 
 const socket = io({ transports: ["polling", "websocket"] });
 const $ = (id) => document.getElementById(id);
+
+// With several nodes, a page whose node goes away moves to the next one; the client
+// presents its session (pid, last offset) there and resumes where it was.
+const nodes = [location.origin];
+let nodeIndex = 0;
+fetch("/config.json")
+  .then((response) => response.json())
+  .then((config) => nodes.push(...config.peers))
+  .catch(() => {});
+socket.io.on("reconnect_attempt", () => {
+  if (nodes.length < 2) return;
+  nodeIndex = (nodeIndex + 1) % nodes.length;
+  socket.io.uri = nodes[nodeIndex];
+});
 const messages = $("messages");
 const typingNow = new Map(); // nickname -> timer
 let joined = null;
@@ -17,7 +31,8 @@ function show(text, kind = "info") {
 }
 
 function setStatus(online) {
-  $("status").textContent = online ? `online (${socket.io.engine.transport.name})` : "offline";
+  const where = nodes.length > 1 ? ` on ${new URL(socket.io.uri, location.href).host}` : "";
+  $("status").textContent = online ? `online (${socket.io.engine.transport.name})${where}` : "offline";
   $("status").className = "status " + (online ? "online" : "offline");
 }
 
@@ -34,7 +49,8 @@ function join() {
 socket.on("connect", () => {
   setStatus(true);
   socket.io.engine.on("upgrade", () => setStatus(true));
-  if (joined) join(); // after a reconnection, join again
+  if (socket.recovered) show("connection resumed: nothing was missed");
+  else if (joined) join(); // a new session: join again
 });
 socket.on("disconnect", () => setStatus(false));
 socket.on("chat message", (msg) => show(`${msg.from}: ${msg.text}`, "message"));

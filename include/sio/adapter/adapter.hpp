@@ -30,6 +30,9 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
 
   virtual void init() {}
   virtual void close() {}
+  // Calls `ready` once the adapter can serve (a cluster adapter: subscriptions live and
+  // readers polling). In memory that is at once.
+  virtual void whenReady(std::function<void()> ready) { ready(); }
   virtual void serverCount(std::function<void(size_t)> done) { done(1); }
 
   // Room membership of local sockets.

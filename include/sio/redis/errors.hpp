@@ -14,6 +14,7 @@ enum class Errc {
   HandshakeFailed,     // AUTH / SELECT / CLIENT SETNAME (or TLS) failed
   NoMaster,            // Sentinel: no sentinel knows the master; Cluster: no node for a slot
   TooManyRedirects,    // Cluster: MOVED/ASK/TRYAGAIN went on too long
+  ServerError,         // the command got an error reply (for callers that want an error_code)
 };
 
 const std::error_category& errorCategory();

@@ -1,0 +1,230 @@
+// Streams adapter of one namespace: which message goes where (spec §1.4), the XADD
+// command (§1.5), pub/sub publishing (§1.7), NUMSUB counting (§1.10), and sessions:
+// SET … PX on persist, and on restore a read-and-delete of the session with a check that
+// the client's offset still exists, then the missed entries in pages (§3.2, §3.3).
+#include "redis_streams_adapter.hpp"
+
+#include "message_codec.hpp"
+#include "stream_naming.hpp"
+
+namespace sio::adapters::streams {
+namespace {
+
+bool isStreamId(const std::string& id) {
+  auto dash = id.find('-');
+  auto digits = [](std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return dash != std::string::npos && digits(std::string_view(id).substr(0, dash)) &&
+         digits(std::string_view(id).substr(dash + 1));
+}
+
+// The id right after `id` (an exclusive XRANGE start that also works before Redis 6.2).
+std::string nextStreamId(const std::string& id) {
+  auto dash = id.find('-');
+  return id.substr(0, dash + 1) + std::to_string(std::stoull(id.substr(dash + 1)) + 1);
+}
+
+bool sharesRoom(const std::vector<Room>& rooms, const RoomSet& set) {
+  for (const auto& room : rooms)
+    if (set.contains(room)) return true;
+  return false;
+}
+
+const std::string* rawField(const std::vector<std::string>& fields, std::string_view name) {
+  for (size_t i = 0; i + 1 < fields.size(); i += 2)
+    if (fields[i] == name) return &fields[i + 1];
+  return nullptr;
+}
+
+}  // namespace
+
+RedisStreamsAdapter::RedisStreamsAdapter(AdapterHost& nsp, std::shared_ptr<StreamsHub> hub)
+    : ClusterAdapter(nsp), hub_(std::move(hub)) {
+  const auto& options = hub_->options();
+  stream_ = streamForNamespace(options.streamName, options.streamCount, nsp.name());
+  publicChannel_ = publicChannel(options.channelPrefix, nsp.name());
+  privateChannel_ = privateChannel(options.channelPrefix, nsp.name(), uid());
+}
+
+RedisStreamsAdapter::~RedisStreamsAdapter() = default;
+
+void RedisStreamsAdapter::init() {
+  auto self = std::static_pointer_cast<RedisStreamsAdapter>(shared_from_this());
+  hub_->attach(self, nsp_.executor());
+  std::weak_ptr<RedisStreamsAdapter> weak = self;
+  auto pending = std::make_shared<int>(hub_->options().useShardedPubSub ? 2 : 1);
+  auto subscribed = [weak, pending](std::error_code) {
+    auto adapter = weak.lock();
+    if (!adapter || --*pending > 0) return;
+    adapter->subscribed_ = true;
+    adapter->markReady();
+  };
+  // One subscription per channel on the shared connection: NUMSUB counts this node once.
+  if (hub_->options().useShardedPubSub) {
+    hub_->subscriber().ssubscribe({publicChannel_}, subscribed);
+    hub_->subscriber().ssubscribe({privateChannel_}, subscribed);
+  } else {
+    hub_->subscriber().subscribe({publicChannel_, privateChannel_}, subscribed);
+  }
+  hub_->reader(stream_)->whenReady([weak] {
+    if (auto adapter = weak.lock()) {
+      adapter->readerReady_ = true;
+      adapter->markReady();
+    }
+  });
+}
+
+void RedisStreamsAdapter::markReady() {
+  if (!subscribed_ || !readerReady_) return;
+  auto waiters = std::move(readyWaiters_);
+  readyWaiters_.clear();
+  for (auto& ready : waiters) ready();
+}
+
+void RedisStreamsAdapter::whenReady(std::function<void()> ready) {
+  if (subscribed_ && readerReady_) return ready();
+  readyWaiters_.push_back(std::move(ready));
+}
+
+void RedisStreamsAdapter::close() {
+  if (closed_) return;
+  closed_ = true;
+  auto kind = hub_->options().useShardedPubSub ? redis::Subscriber::Kind::Shard : redis::Subscriber::Kind::Channel;
+  hub_->subscriber().unsubscribe(kind, {publicChannel_, privateChannel_});
+  hub_->detach(*this);
+  ClusterAdapter::close();
+}
+
+void RedisStreamsAdapter::doPublish(ClusterMessage message, PublishDone done) {
+  MessageType type = message.kind();
+  bool withRequest = message.data && message.data->find("requestId");
+  bool durable = (type == MessageType::Broadcast && !withRequest) || type == MessageType::SocketsJoin ||
+                 type == MessageType::SocketsLeave || type == MessageType::DisconnectSockets;
+  if (!durable) {
+    publishOnChannel(publicChannel_, message);
+    return done({}, "");  // as Node: pub/sub gives no offset and is not awaited
+  }
+  const auto& options = hub_->options();
+  redis::Command xadd{"XADD", stream_, "MAXLEN", "~"};
+  xadd.push(options.maxLen).push("*");
+  for (auto& field : encodeStreamEntry(message, options.onlyPlaintext)) xadd.push(field);
+  hub_->client().send(stream_, std::move(xadd), [done = std::move(done)](std::error_code ec, redis::Reply reply) {
+    if (ec) return done(ec, "");
+    if (!reply.isText()) return done(make_error_code(redis::Errc::ServerError), "");
+    done({}, reply.str);
+  });
+}
+
+void RedisStreamsAdapter::doPublishResponse(const std::string& requesterUid, ClusterMessage response) {
+  publishOnChannel(privateChannel(hub_->options().channelPrefix, nsp_.name(), requesterUid), response);
+}
+
+void RedisStreamsAdapter::publishOnChannel(const std::string& channel, const ClusterMessage& message) {
+  redis::Command publish{hub_->options().useShardedPubSub ? "SPUBLISH" : "PUBLISH", channel};
+  publish.push(encodePubSubMessage(message));
+  hub_->client().send(channel, std::move(publish));
+}
+
+void RedisStreamsAdapter::serverCount(std::function<void(size_t)> done) {
+  redis::Command count{"PUBSUB", hub_->options().useShardedPubSub ? "SHARDNUMSUB" : "NUMSUB", publicChannel_};
+  hub_->client().sendToMasters(std::move(count), [done = std::move(done)](std::error_code ec, std::vector<redis::Reply> replies) {
+    size_t total = 0;
+    if (!ec)
+      for (const auto& reply : replies)
+        if (reply.isArray() && reply.elements.size() == 2 && reply.elements[1].isInteger() &&
+            reply.elements[1].integer > 0)
+          total += size_t(reply.elements[1].integer);
+    done(total == 0 ? 1 : total);  // this node at least (Redis unreachable: alone for now)
+  });
+}
+
+void RedisStreamsAdapter::persistSession(SessionToPersist session) {
+  std::string key = hub_->options().sessionKeyPrefix + session.pid;
+  redis::Command set{"SET", key, encodeSessionBlob(session), "PX"};
+  set.push(static_cast<int64_t>(nsp_.maxDisconnectionDuration().count()));
+  hub_->client().send(key, std::move(set));
+}
+
+void RedisStreamsAdapter::restoreSession(const std::string& pid, const std::string& offset, RestoreCallback done) {
+  if (!isStreamId(offset)) return done(std::nullopt);
+  std::string key = hub_->options().sessionKeyPrefix + pid;
+  struct Lookup {
+    std::optional<std::string> blob;
+    bool offsetFound = false;
+    int pending = 2;
+  };
+  auto lookup = std::make_shared<Lookup>();
+  std::weak_ptr<RedisStreamsAdapter> weak = std::static_pointer_cast<RedisStreamsAdapter>(shared_from_this());
+  auto finish = [weak, lookup, offset, done]() {
+    if (--lookup->pending > 0) return;
+    auto self = weak.lock();
+    if (!self || !lookup->blob || !lookup->offsetFound) return done(std::nullopt);
+    auto session = decodeSessionBlob(*lookup->blob);
+    if (!session) return done(std::nullopt);
+    auto restored = std::make_shared<RestoredSession>();
+    static_cast<SessionToPersist&>(*restored) = std::move(*session);
+    self->readMissedPackets(restored, offset, 0, done);
+  };
+  // Read and delete at once: a session is restored once (MULTI on the key's node).
+  auto& client = hub_->client();
+  client.send(key, redis::Command{"MULTI"});
+  client.send(key, redis::Command{"GET", key});
+  client.send(key, redis::Command{"DEL", key});
+  client.send(key, redis::Command{"EXEC"}, [lookup, finish](std::error_code ec, redis::Reply reply) {
+    if (!ec && reply.isArray() && !reply.elements.empty() && reply.elements[0].isString())
+      lookup->blob = reply.elements[0].str;
+    finish();
+  });
+  client.send(stream_, redis::Command{"XRANGE", stream_, offset, offset}, [lookup, finish](std::error_code ec, redis::Reply reply) {
+    lookup->offsetFound = !ec && reply.isArray() && !reply.elements.empty();
+    finish();
+  });
+}
+
+void RedisStreamsAdapter::readMissedPackets(std::shared_ptr<RestoredSession> session, std::string after, size_t page,
+                                            RestoreCallback done) {
+  const auto& options = hub_->options();
+  if (page >= options.restoreMaxPages) return done(std::move(*session));
+  redis::Command range{"XRANGE", stream_, nextStreamId(after), "+", "COUNT"};
+  range.push(static_cast<int64_t>(options.restorePageSize));
+  std::weak_ptr<RedisStreamsAdapter> weak = std::static_pointer_cast<RedisStreamsAdapter>(shared_from_this());
+  hub_->client().send(stream_, std::move(range), [weak, session, after, page, done](std::error_code ec, redis::Reply reply) mutable {
+    auto self = weak.lock();
+    if (!self || ec) return done(std::nullopt);
+    auto entries = parseEntries(reply);
+    if (entries.empty()) return done(std::move(*session));
+    for (const auto& entry : entries) {
+      after = entry.id;
+      const std::string* nsp = rawField(entry.fields, "nsp");
+      const std::string* type = rawField(entry.fields, "type");
+      if (!nsp || *nsp != self->nsp_.name() || !type || *type != "3") continue;
+      auto message = decodeStreamEntry(entry.fields);
+      if (!message || !message->data) continue;
+      const Value* packet = message->data->find("packet");
+      const Value* data = packet ? packet->find("data") : nullptr;
+      if (!data || !data->isArray()) continue;
+      BroadcastOptions opts = decodeOptions(message->data->find("opts"));
+      bool included = opts.rooms.empty() || sharesRoom(session->rooms, opts.rooms);
+      if (!included || sharesRoom(session->rooms, opts.except)) continue;
+      Value missed = *data;
+      missed.push(entry.id);
+      session->missedPackets.push_back(std::move(missed));
+    }
+    self->readMissedPackets(session, after, page + 1, done);
+  });
+}
+
+}  // namespace sio::adapters::streams
+
+namespace sio::adapters {
+
+AdapterFactory createRedisStreamsAdapter(std::shared_ptr<redis::Client> client, RedisStreamsOptions options) {
+  if (options.protocol != "0.3") throw std::invalid_argument("protocol " + options.protocol + " is not supported yet");
+  auto hub = std::make_shared<streams::StreamsHub>(std::move(client), std::move(options));
+  return [hub](AdapterHost& nsp) -> std::shared_ptr<Adapter> {
+    return std::make_shared<streams::RedisStreamsAdapter>(nsp, hub);
+  };
+}
+
+}  // namespace sio::adapters

@@ -1,0 +1,45 @@
+// The Redis Streams adapter of one namespace (Gen B, protocol 0.3): a ClusterAdapter whose
+// durable messages are XADDed to the namespace's stream and whose requests and responses
+// go over pub/sub; serverCount by PUBSUB NUMSUB; sessions kept in Redis for recovery.
+#pragma once
+
+#include "sio/adapter/cluster_adapter.hpp"
+#include "streams_hub.hpp"
+
+namespace sio::adapters::streams {
+
+class RedisStreamsAdapter final : public ClusterAdapter {
+ public:
+  RedisStreamsAdapter(AdapterHost& nsp, std::shared_ptr<StreamsHub> hub);
+  ~RedisStreamsAdapter() override;
+
+  void init() override;
+  void close() override;
+  void whenReady(std::function<void()> ready) override;
+  void serverCount(std::function<void(size_t)> done) override;
+  void persistSession(SessionToPersist session) override;
+  void restoreSession(const std::string& pid, const std::string& offset, RestoreCallback done) override;
+
+  // From the hub.
+  void onStreamEntry(ClusterMessage message, const std::string& id) { onMessage(std::move(message), id); }
+  void onPubSub(ClusterMessage message) { onMessage(std::move(message)); }
+  const std::string& stream() const { return stream_; }
+
+ protected:
+  void doPublish(ClusterMessage message, PublishDone done) override;
+  void doPublishResponse(const std::string& requesterUid, ClusterMessage response) override;
+
+ private:
+  void publishOnChannel(const std::string& channel, const ClusterMessage& message);
+  void readMissedPackets(std::shared_ptr<RestoredSession> session, std::string after, size_t page,
+                         RestoreCallback done);
+  void markReady();
+
+  std::shared_ptr<StreamsHub> hub_;
+  std::string stream_;
+  std::string publicChannel_, privateChannel_;
+  bool subscribed_ = false, readerReady_ = false, closed_ = false;
+  std::vector<std::function<void()>> readyWaiters_;
+};
+
+}  // namespace sio::adapters::streams

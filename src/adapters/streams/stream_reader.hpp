@@ -1,0 +1,64 @@
+// The read loop of one stream (spec §1.8), on its own connection so that the blocking XREAD
+// never stalls other commands. It starts from the stream's last entry id at start-up (not
+// `$` between calls, which loses entries), always resumes from the last id it handed on,
+// and after an outage checks whether trimming removed entries it had not read (a gap,
+// logged and counted). A bad entry is counted and skipped; it never wedges the loop.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sio/redis/client.hpp"
+
+namespace sio::adapters::streams {
+
+struct StreamEntry {
+  std::string id;
+  std::vector<std::string> fields;
+};
+
+// Parses the entry list of an XRANGE reply (or of one stream in an XREAD reply).
+std::vector<StreamEntry> parseEntries(const redis::Reply& list);
+
+// Compares two stream ids `ms-seq` numerically (-1, 0, 1).
+int compareStreamIds(const std::string& a, const std::string& b);
+
+class StreamReader : public std::enable_shared_from_this<StreamReader> {
+ public:
+  using EntryHandler = std::function<void(const StreamEntry&)>;
+
+  struct Stats {
+    uint64_t entries = 0, errors = 0, trimGaps = 0;
+  };
+
+  StreamReader(std::shared_ptr<redis::Client> connection, boost::asio::any_io_executor executor, std::string stream,
+               int readCount, std::chrono::milliseconds blockTime, EntryHandler onEntry);
+
+  void start();
+  void stop();
+  // Runs `ready` once the loop has its starting id and polls (at once when it already does).
+  void whenReady(std::function<void()> ready);
+  const std::string& stream() const { return stream_; }
+  const Stats& stats() const { return stats_; }
+
+ private:
+  void readNext();
+  void onRead(std::error_code ec, const redis::Reply& reply);
+  void retryAfterError();
+
+  std::shared_ptr<redis::Client> connection_;
+  boost::asio::steady_timer retryTimer_;
+  std::string stream_;
+  int readCount_;
+  std::chrono::milliseconds blockTime_;
+  EntryHandler onEntry_;
+  std::string offset_;
+  bool started_ = false, ready_ = false, stopped_ = false, hadError_ = false;
+  std::vector<std::function<void()>> readyWaiters_;
+  Stats stats_;
+};
+
+}  // namespace sio::adapters::streams
