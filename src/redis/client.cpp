@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "sentinel_client.hpp"
 #include "standalone_client.hpp"
 
 namespace sio::redis {
@@ -22,6 +23,9 @@ std::shared_ptr<Client> Client::create(boost::asio::any_io_executor executor, Cl
   if (!options.clientName.empty()) connection.clientName = options.clientName;
   if (urls.size() > 1 && !options.cluster)
     throw std::invalid_argument("several Redis URLs are only allowed for a cluster");
+  if (options.cluster) throw std::invalid_argument("Redis Cluster support is not built yet");
+  if (!options.sentinels.empty())
+    return createSentinelClient(std::move(executor), std::move(options), std::move(connection));
   return createStandaloneClient(std::move(executor), std::move(options), std::move(connection));
 }
 

@@ -38,12 +38,11 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
   }
 
   void send(Command command, ReplyHandler handler) override {
-    if (state_ == ConnectionState::Closed) return fail(std::move(handler), Errc::Closed);
-    if (state_ != ConnectionState::Ready && pending_.size() >= options_.maxOfflineQueue)
-      return fail(std::move(handler), Errc::OfflineQueueFull);
-    command.appendTo(pendingBytes_);
-    pending_.push_back(std::move(handler));
-    flush();
+    enqueue(std::move(command), std::move(handler), true);
+  }
+
+  void sendUnlessDisconnected(Command command, ReplyHandler handler) override {
+    enqueue(std::move(command), std::move(handler), false);
   }
 
   void close() override {
@@ -57,7 +56,7 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     pending_.clear();
     pendingBytes_.clear();
     for (auto& handler : written) fail(std::move(handler), Errc::Closed);
-    for (auto& handler : queued) fail(std::move(handler), Errc::Closed);
+    for (auto& entry : queued) fail(std::move(entry.handler), Errc::Closed);
     stateHandler_ = nullptr;
     pushHandler_ = nullptr;
   }
@@ -81,6 +80,19 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
       if (self->generation_ != generation || self->state_ == ConnectionState::Closed) return;
       fn(*self, std::forward<decltype(args)>(args)...);
     };
+  }
+
+  void enqueue(Command command, ReplyHandler handler, bool carryOver) {
+    if (state_ == ConnectionState::Closed) return fail(std::move(handler), Errc::Closed);
+    // Not ready: it would only go out on a later link, which is exactly what is refused.
+    if (!carryOver && state_ != ConnectionState::Ready) return fail(std::move(handler), Errc::NotSent);
+    if (state_ != ConnectionState::Ready && pending_.size() >= options_.maxOfflineQueue)
+      return fail(std::move(handler), Errc::OfflineQueueFull);
+    size_t before = pendingBytes_.size();
+    command.appendTo(pendingBytes_);
+    pending_.push_back(Pending{std::move(handler), pendingBytes_.size() - before, carryOver});
+    if (!carryOver) ++uncarried_;
+    flush();
   }
 
   void fail(ReplyHandler handler, Errc error) {
@@ -210,8 +222,11 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     writing_ = true;
     std::swap(writeBuffer_, pendingBytes_);  // both keep their capacity for the next batch
     pendingBytes_.clear();
-    for (auto& handler : pending_) inFlight_.push_back(std::move(handler));
+    // In push mode replies are not matched to commands: nothing waits for one.
+    if (!pushHandler_)
+      for (auto& entry : pending_) inFlight_.push_back(std::move(entry.handler));
     pending_.clear();
+    uncarried_ = 0;
     write(writeBuffer_, guard([](AsioConnection& self, boost::system::error_code ec, size_t) {
       self.writing_ = false;
       self.writeBuffer_.clear();
@@ -274,6 +289,27 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     socket_.close(ignored);
   }
 
+  // Queued commands sent with sendUnlessDisconnected fail now (NotSent) instead of going
+  // out on the next link; the others keep their place.
+  void dropUncarried() {
+    if (uncarried_ == 0) return;
+    std::string kept;
+    std::deque<Pending> keptEntries;
+    size_t offset = 0;
+    for (auto& entry : pending_) {
+      if (entry.carryOver) {
+        kept.append(pendingBytes_, offset, entry.size);
+        keptEntries.push_back(std::move(entry));
+      } else {
+        fail(std::move(entry.handler), Errc::NotSent);
+      }
+      offset += entry.size;
+    }
+    pendingBytes_ = std::move(kept);
+    pending_ = std::move(keptEntries);
+    uncarried_ = 0;
+  }
+
   // The link is gone: what was written fails (it may have run), what was queued stays.
   void onLinkFailure(std::error_code ec, std::optional<std::chrono::milliseconds> delay = std::nullopt) {
     if (state_ == ConnectionState::Closed) return;
@@ -282,6 +318,7 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     auto written = std::move(inFlight_);
     inFlight_.clear();
     for (auto& handler : written) fail(std::move(handler), Errc::ConnectionLost);
+    dropUncarried();
     setState(ConnectionState::Reconnecting, ec);
     if (state_ == ConnectionState::Closed) return;
     timer_.expires_after(delay.value_or(backoff_.next()));
@@ -300,8 +337,14 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
   asio::steady_timer timer_;
   ReplyReader reader_;
   std::array<char, 64 * 1024> readBuffer_{};
+  struct Pending {
+    ReplyHandler handler;
+    size_t size;     // bytes of its command in pendingBytes_
+    bool carryOver;  // may go out on a later link
+  };
   std::string pendingBytes_;             // encoded commands not written yet
-  std::deque<ReplyHandler> pending_;     // their handlers
+  std::deque<Pending> pending_;          // their handlers
+  size_t uncarried_ = 0;                 // queued commands that must not outlive the link
   std::deque<ReplyHandler> inFlight_;    // handlers of written commands, in order
   std::string writeBuffer_;
   bool writing_ = false;

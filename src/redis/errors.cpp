@@ -19,6 +19,7 @@ class Category final : public std::error_category {
       case Errc::NoMaster: return "no master found";
       case Errc::TooManyRedirects: return "too many redirects";
       case Errc::ServerError: return "the server answered with an error";
+      case Errc::NotSent: return "not sent: the connection broke first";
     }
     return "unknown redis error";
   }

@@ -7,17 +7,22 @@ namespace {
 
 class StandaloneClient final : public Client {
  public:
-  StandaloneClient(boost::asio::any_io_executor executor, ClientOptions options, ConnectionOptions connection)
+  StandaloneClient(boost::asio::any_io_executor executor, ClientOptions options, ConnectionOptions connection,
+                   std::shared_ptr<Connection> link = nullptr)
       : executor_(executor),
         options_(std::move(options)),
         connectionOptions_(std::move(connection)),
-        connection_(Connection::create(executor, connectionOptions_)) {}
+        connection_(link ? std::move(link) : Connection::create(executor, connectionOptions_)) {}
 
   void start() override { connection_->start(); }
   void close() override { connection_->close(); }
 
   void send(std::string_view, Command command, ReplyHandler handler) override {
     connection_->send(std::move(command), std::move(handler));
+  }
+
+  void sendUnlessDisconnected(std::string_view, Command command, ReplyHandler handler) override {
+    connection_->sendUnlessDisconnected(std::move(command), std::move(handler));
   }
 
   void sendToMasters(Command command, MultiHandler handler) override {
@@ -51,6 +56,12 @@ class StandaloneClient final : public Client {
 std::shared_ptr<Client> createStandaloneClient(boost::asio::any_io_executor executor, ClientOptions options,
                                                ConnectionOptions connection) {
   return std::make_shared<StandaloneClient>(std::move(executor), std::move(options), std::move(connection));
+}
+
+std::shared_ptr<Client> createStandaloneClient(boost::asio::any_io_executor executor, ClientOptions options,
+                                               ConnectionOptions connection, std::shared_ptr<Connection> link) {
+  return std::make_shared<StandaloneClient>(std::move(executor), std::move(options), std::move(connection),
+                                            std::move(link));
 }
 
 }  // namespace sio::redis

@@ -7,6 +7,9 @@
 #include <array>
 #include <boost/asio/post.hpp>
 #include <deque>
+#include <map>
+
+#include "key_slot.hpp"
 
 namespace sio::redis {
 namespace {
@@ -35,6 +38,8 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
     failRequests(make_error_code(Errc::Closed));
   }
 
+  void reconnect() override { connection_->reconnect(); }
+
   void subscribe(Kind kind, std::vector<std::string> names, DoneHandler done) override {
     for (const auto& name : names) sets_[index(kind)].insert(name);
     request(kind, true, std::move(names), std::move(done));
@@ -48,6 +53,9 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
   void onMessage(MessageHandler handler) override { onMessage_ = std::move(handler); }
   void onResubscribed(std::function<void()> handler) override { onResubscribed_ = std::move(handler); }
   void onState(Connection::StateHandler handler) override { onState_ = std::move(handler); }
+  void onServerUnsubscribe(std::function<void(Kind, const std::string&)> handler) override {
+    onServerUnsubscribe_ = std::move(handler);
+  }
   const std::set<std::string>& subscriptions(Kind kind) const override { return sets_[index(kind)]; }
   uint64_t gaps() const override { return gaps_; }
   ConnectionState state() const override { return connection_->state(); }
@@ -119,17 +127,30 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
     for (Kind kind : {Kind::Channel, Kind::Pattern, Kind::Shard}) {
       const auto& names = sets_[index(kind)];
       if (names.empty()) continue;
-      ++*remaining;
-      std::vector<std::string> list(names.begin(), names.end());
-      Request entry{kind, true, std::multiset<std::string>(list.begin(), list.end()), nullptr, true, {}};
-      for (auto& waiting : parked)
-        if (waiting.kind == kind && waiting.done) entry.carried.push_back(std::move(waiting.done));
-      entry.done = [weak, remaining, afterGap](std::error_code) {
-        auto self = weak.lock();
-        if (!self || --*remaining > 0 || !afterGap) return;
-        self->reportGap();
-      };
-      send(std::move(entry), list);
+      // Sharded channels of different slots cannot share an SSUBSCRIBE (CROSSSLOT in a
+      // cluster): one per slot. The requests parked meanwhile complete with the last one.
+      std::vector<std::vector<std::string>> groups;
+      if (kind == Kind::Shard) {
+        std::map<int, std::vector<std::string>> bySlot;
+        for (const auto& name : names) bySlot[keySlot(name)].push_back(name);
+        for (auto& [slot, group] : bySlot) groups.push_back(std::move(group));
+      } else {
+        groups.emplace_back(names.begin(), names.end());
+      }
+      for (size_t g = 0; g < groups.size(); ++g) {
+        const auto& list = groups[g];
+        ++*remaining;
+        Request entry{kind, true, std::multiset<std::string>(list.begin(), list.end()), nullptr, true, {}};
+        if (g + 1 == groups.size())
+          for (auto& waiting : parked)
+            if (waiting.kind == kind && waiting.done) entry.carried.push_back(std::move(waiting.done));
+        entry.done = [weak, remaining, afterGap](std::error_code) {
+          auto self = weak.lock();
+          if (!self || --*remaining > 0 || !afterGap) return;
+          self->reportGap();
+        };
+        send(std::move(entry), list);
+      }
     }
     for (auto& waiting : parked)  // their names were unsubscribed meanwhile
       if (waiting.done) waiting.done({});
@@ -178,6 +199,9 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
         }
         return;
       }
+      // An unsubscription nobody asked for: Redis dropped the name (a moved slot).
+      if (!meaning.second && sets_[index(meaning.first)].erase(name) > 0 && onServerUnsubscribe_)
+        onServerUnsubscribe_(meaning.first, name);
       return;
     }
   }
@@ -214,6 +238,7 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
   MessageHandler onMessage_;
   std::function<void()> onResubscribed_;
   Connection::StateHandler onState_;
+  std::function<void(Kind, const std::string&)> onServerUnsubscribe_;
 };
 
 }  // namespace

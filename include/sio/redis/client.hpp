@@ -47,6 +47,11 @@ class Client {
 
   // Sends `command` to the node serving `key` (any node when the key is empty).
   virtual void send(std::string_view key, Command command, ReplyHandler handler = {}) = 0;
+  // Like send, but a command not yet written when its link breaks fails with
+  // Errc::NotSent rather than going out later (see Connection::sendUnlessDisconnected).
+  virtual void sendUnlessDisconnected(std::string_view key, Command command, ReplyHandler handler) {
+    send(key, std::move(command), std::move(handler));
+  }
   // Sends `command` to every master; the replies come in one vector, in node order.
   virtual void sendToMasters(Command command, MultiHandler handler) = 0;
   // An independent client of the same kind and options (own connections).

@@ -59,6 +59,10 @@ class Connection {
   virtual void start() = 0;
   // Queues `command`; `handler` (optional) gets the reply or a transport error.
   virtual void send(Command command, ReplyHandler handler = {}) = 0;
+  // Like send, but the command only ever goes out on the current link: sent while the
+  // link is not ready, or not yet written when it breaks, it fails with Errc::NotSent
+  // (for callers that must reconcile before anything of theirs is written again).
+  virtual void sendUnlessDisconnected(Command command, ReplyHandler handler) = 0;
   // Fails everything pending with Errc::Closed and stops reconnecting.
   virtual void close() = 0;
   // Drops the link now and connects again (e.g. after a Sentinel master switch).
@@ -66,7 +70,7 @@ class Connection {
 
   virtual void onState(StateHandler handler) = 0;
   // Push mode: every reply after the connection setup goes here (replies are not matched
-  // to commands).
+  // to commands, and the handlers given to send() are not called).
   virtual void setPushHandler(PushHandler handler) = 0;
 
   virtual ConnectionState state() const = 0;

@@ -15,6 +15,7 @@ enum class Errc {
   NoMaster,            // Sentinel: no sentinel knows the master; Cluster: no node for a slot
   TooManyRedirects,    // Cluster: MOVED/ASK/TRYAGAIN went on too long
   ServerError,         // the command got an error reply (for callers that want an error_code)
+  NotSent,             // sendUnlessDisconnected: the link broke before it was written
 };
 
 const std::error_category& errorCategory();

@@ -34,6 +34,9 @@ class Subscriber {
 
   virtual void start() = 0;
   virtual void close() = 0;
+  // Drops the link now and connects again; the subscriptions come back as after any
+  // reconnection (e.g. after a Sentinel master switch). The default does nothing.
+  virtual void reconnect() {}
 
   // `done` runs once Redis confirmed every name (or with an error).
   virtual void subscribe(Kind kind, std::vector<std::string> names, DoneHandler done = {}) = 0;
@@ -52,6 +55,12 @@ class Subscriber {
   // After a reconnection, once every subscription is live again.
   virtual void onResubscribed(std::function<void()> handler) = 0;
   virtual void onState(Connection::StateHandler handler) = 0;
+  // Redis ended a subscription by itself (in a cluster, the old owner of a moved slot
+  // pushes `sunsubscribe` for its sharded channels): the name is forgotten (not subscribed
+  // again after a reconnection) and the handler hears of it. The default ignores it.
+  virtual void onServerUnsubscribe(std::function<void(Kind, const std::string&)> handler) {
+    (void)handler;
+  }
 
   virtual const std::set<std::string>& subscriptions(Kind kind) const = 0;
   virtual uint64_t gaps() const = 0;  // reconnections survived (each one a possible loss)

@@ -19,12 +19,6 @@ bool isStreamId(const std::string& id) {
          digits(std::string_view(id).substr(dash + 1));
 }
 
-// The id right after `id` (an exclusive XRANGE start that also works before Redis 6.2).
-std::string nextStreamId(const std::string& id) {
-  auto dash = id.find('-');
-  return id.substr(0, dash + 1) + std::to_string(std::stoull(id.substr(dash + 1)) + 1);
-}
-
 bool sharesRoom(const std::vector<Room>& rooms, const RoomSet& set) {
   for (const auto& room : rooms)
     if (set.contains(room)) return true;
@@ -51,6 +45,8 @@ RedisStreamsAdapter::~RedisStreamsAdapter() = default;
 
 void RedisStreamsAdapter::init() {
   auto self = std::static_pointer_cast<RedisStreamsAdapter>(shared_from_this());
+  publisher_ = std::make_shared<StreamPublisher>(hub_->sharedClient(), nsp_.executor(), stream_, uid(),
+                                                 hub_->options().maxLen);
   hub_->attach(self, nsp_.executor());
   std::weak_ptr<RedisStreamsAdapter> weak = self;
   auto pending = std::make_shared<int>(hub_->options().useShardedPubSub ? 2 : 1);
@@ -105,15 +101,7 @@ void RedisStreamsAdapter::doPublish(ClusterMessage message, PublishDone done) {
     publishOnChannel(publicChannel_, message);
     return done({}, "");  // as Node: pub/sub gives no offset and is not awaited
   }
-  const auto& options = hub_->options();
-  redis::Command xadd{"XADD", stream_, "MAXLEN", "~"};
-  xadd.push(options.maxLen).push("*");
-  for (auto& field : encodeStreamEntry(message, options.onlyPlaintext)) xadd.push(field);
-  hub_->client().send(stream_, std::move(xadd), [done = std::move(done)](std::error_code ec, redis::Reply reply) {
-    if (ec) return done(ec, "");
-    if (!reply.isText()) return done(make_error_code(redis::Errc::ServerError), "");
-    done({}, reply.str);
-  });
+  publisher_->publish(encodeStreamEntry(message, hub_->options().onlyPlaintext), std::move(done));
 }
 
 void RedisStreamsAdapter::doPublishResponse(const std::string& requesterUid, ClusterMessage response) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "sio/adapter/cluster_adapter.hpp"
+#include "stream_publisher.hpp"
 #include "streams_hub.hpp"
 
 namespace sio::adapters::streams {
@@ -36,6 +37,7 @@ class RedisStreamsAdapter final : public ClusterAdapter {
   void markReady();
 
   std::shared_ptr<StreamsHub> hub_;
+  std::shared_ptr<StreamPublisher> publisher_;
   std::string stream_;
   std::string publicChannel_, privateChannel_;
   bool subscribed_ = false, readerReady_ = false, closed_ = false;

@@ -35,6 +35,11 @@ std::vector<StreamEntry> parseEntries(const redis::Reply& list) {
   return entries;
 }
 
+std::string nextStreamId(const std::string& id) {
+  auto [ms, seq] = splitId(id);
+  return std::to_string(ms) + "-" + std::to_string(seq + 1);
+}
+
 int compareStreamIds(const std::string& a, const std::string& b) {
   auto left = splitId(a), right = splitId(b);
   return left < right ? -1 : (left > right ? 1 : 0);

@@ -26,6 +26,9 @@ std::vector<StreamEntry> parseEntries(const redis::Reply& list);
 // Compares two stream ids `ms-seq` numerically (-1, 0, 1).
 int compareStreamIds(const std::string& a, const std::string& b);
 
+// The id right after `id` (an exclusive XRANGE start that also works before Redis 6.2).
+std::string nextStreamId(const std::string& id);
+
 class StreamReader : public std::enable_shared_from_this<StreamReader> {
  public:
   using EntryHandler = std::function<void(const StreamEntry&)>;

@@ -19,6 +19,7 @@ class StreamsHub : public std::enable_shared_from_this<StreamsHub> {
   StreamsHub(std::shared_ptr<redis::Client> client, RedisStreamsOptions options);
 
   redis::Client& client() { return *client_; }
+  const std::shared_ptr<redis::Client>& sharedClient() const { return client_; }
   const RedisStreamsOptions& options() const { return options_; }
 
   // Registers a namespace's adapter; starts its stream's reader and the pub/sub
