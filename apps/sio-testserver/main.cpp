@@ -4,6 +4,7 @@
 // Engine.IO echo endpoint at /engine.io/. Adapters other than memory are refused with
 // "not yet supported" (exit 2) until their issue lands.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <iostream>
 #include <optional>
 
@@ -118,7 +119,16 @@ int main(int argc, char** argv) {
   }
   if (flags.adapter != "memory" && flags.adapter != "redis-streams")
     return fail("--adapter " + flags.adapter + ": not yet supported");
-  if (flags.adapter == "redis-streams" && flags.protocol == "0.2") return fail("--protocol 0.2: not yet supported");
+  if (flags.adapter == "redis-streams" && flags.protocol == "0.2") {
+    for (const char* flag : {"--stream-count", "--channel-prefix", "--block-time-in-ms", "--use-sharded-pubsub",
+                             "--only-plaintext"})
+      for (int i = 1; i < argc; ++i)
+        if (std::string(argv[i]).rfind(flag, 0) == 0)
+          std::cerr << "sio-testserver: warning: " << flag << " does not exist in protocol 0.2; ignored\n";
+    flags.streamCount = 1;
+    flags.useShardedPubSub = false;
+    flags.onlyPlaintext = false;
+  }
 
   boost::asio::io_context io(1);
   engine::HttpServer http(io);
@@ -143,11 +153,17 @@ int main(int argc, char** argv) {
   }
   Server io_server(io, options);
   io_server.attach(http);
+  // On shutdown, sessions to persist and ADAPTER_CLOSE still go to Redis: close the
+  // Redis client only after they had time to be written.
+  boost::asio::steady_timer redisClose(io);
   engine::ShutdownOnSignal shutdown(io, [&] {
     io_server.close();
     if (echo) echo->close();
     http.close();
-    if (redis) redis->close();
+    redisClose.expires_after(std::chrono::milliseconds(400));
+    redisClose.async_wait([&](const boost::system::error_code&) {
+      if (redis) redis->close();
+    });
   });
 
   uint16_t port = 0;

@@ -33,8 +33,13 @@ ClusterAdapter::ClusterAdapter(AdapterHost& nsp, std::string uid)
 ClusterAdapter::~ClusterAdapter() = default;
 
 void ClusterAdapter::publish(MessageType type, Value data, PublishDone done) {
+  publishMessage(type, std::move(data), std::move(done));
+}
+
+void ClusterAdapter::publishMessage(MessageType type, std::optional<Value> data, PublishDone done) {
   ++stats_.published;
   ClusterMessage message{uid_, nsp_.name(), static_cast<int>(type), std::move(data)};
+  onPublished();
   doPublish(std::move(message), [weak = weak_from_this(), done = std::move(done)](
                                     std::error_code ec, std::string offset) {
     auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
@@ -95,31 +100,69 @@ void ClusterAdapter::broadcastWithAck(protocol::Packet packet, const BroadcastOp
 void ClusterAdapter::fetchSockets(const BroadcastOptions& opts, FetchCallback done) {
   auto local = localSockets(opts);
   if (opts.flags.local) return done(std::move(local), std::nullopt);
-  serverCount([weak = weak_from_this(), opts, local = std::move(local),
-               done = std::move(done)](size_t count) mutable {
+  auto begin = [weak = weak_from_this(), opts](std::vector<SocketDetails> local, FetchCallback done, size_t expected,
+                                                std::optional<std::set<std::string>> missing) {
     auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
-    if (!self || count <= 1) return done(std::move(local), std::nullopt);
-    std::string requestId = randomHexId();
+    if (!self || expected == 0) return done(std::move(local), std::nullopt);
     Request request;
     request.type = MessageType::FetchSockets;
-    request.expected = count - 1;
+    request.expected = expected;
     request.sockets = std::move(local);
     request.fetchDone = std::move(done);
-    request.timer = std::make_unique<boost::asio::steady_timer>(
-        self->nsp_.executor(), opts.flags.timeout.value_or(kDefaultTimeout));
-    request.timer->async_wait([weak, requestId](const boost::system::error_code& ec) {
-      auto me = std::static_pointer_cast<ClusterAdapter>(weak.lock());
-      if (ec || !me) return;
-      auto it = me->requests_.find(requestId);
-      if (it == me->requests_.end()) return;
-      ++me->stats_.timedOut;
-      me->finishRequest(
-          requestId, Error{timeoutMessage(it->second.received, it->second.expected), std::nullopt});
-    });
-    self->requests_[requestId] = std::move(request);
-    self->publish(MessageType::FetchSockets,
-                  Value::object({{"opts", encodeOptions(opts)}, {"requestId", requestId}}));
+    self->startRequest(std::move(request), std::move(missing), opts.flags.timeout.value_or(kDefaultTimeout),
+                       Value::object({{"opts", encodeOptions(opts)}}));
+  };
+  if (auto peers = expectedResponders()) return begin(std::move(local), std::move(done), peers->size(), *peers);
+  serverCount([begin, local = std::move(local), done = std::move(done)](size_t count) mutable {
+    begin(std::move(local), std::move(done), count > 1 ? count - 1 : 0, std::nullopt);
   });
+}
+
+void ClusterAdapter::startRequest(Request request, std::optional<std::set<std::string>> missing,
+                                  std::chrono::milliseconds timeout, Value data) {
+  std::string requestId = randomHexId();
+  MessageType type = request.type;
+  request.missing = std::move(missing);
+  request.timer = std::make_unique<boost::asio::steady_timer>(nsp_.executor(), timeout);
+  request.timer->async_wait([weak = weak_from_this(), requestId](const boost::system::error_code& ec) {
+    auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
+    if (ec || !self) return;
+    auto it = self->requests_.find(requestId);
+    if (it == self->requests_.end()) return;
+    ++self->stats_.timedOut;
+    const Request& pending = it->second;
+    std::string message = pending.missing
+                              ? "timeout reached: missing " + std::to_string(pending.missing->size()) + " responses"
+                              : timeoutMessage(pending.received, pending.expected);
+    self->finishRequest(requestId, Error{message, std::nullopt});
+  });
+  requests_[requestId] = std::move(request);
+  // Node's key orders: fetchSockets {opts, requestId}, serverSideEmit {requestId, packet}.
+  if (type == MessageType::FetchSockets) {
+    data.set("requestId", requestId);
+  } else {
+    Value ordered = Value::object({{"requestId", requestId}});
+    for (auto& [key, value] : data.asObject()) ordered.set(key, std::move(value));
+    data = std::move(ordered);
+  }
+  publish(type, std::move(data));
+}
+
+void ClusterAdapter::onRequestAnswered(const std::string& requestId, const std::string& responder) {
+  auto it = requests_.find(requestId);
+  if (it == requests_.end()) return;
+  Request& request = it->second;
+  ++request.received;
+  bool complete = request.missing ? (request.missing->erase(responder), request.missing->empty())
+                                  : request.received == request.expected;
+  if (complete) finishRequest(requestId, std::nullopt);
+}
+
+void ClusterAdapter::forgetResponder(const std::string& uid) {
+  std::vector<std::string> done;
+  for (auto& [id, request] : requests_)
+    if (request.missing && request.missing->erase(uid) && request.missing->empty()) done.push_back(id);
+  for (const auto& id : done) finishRequest(id, std::nullopt);
 }
 
 void ClusterAdapter::addSockets(const BroadcastOptions& opts, const std::vector<Room>& rooms) {
@@ -156,31 +199,21 @@ void ClusterAdapter::disconnectSockets(const BroadcastOptions& opts, bool close)
 
 void ClusterAdapter::serverSideEmit(Args args, AckCallback ack) {
   Value packet{Value::Array(std::move(args))};
-  if (!ack)
-    return publish(MessageType::ServerSideEmit, Value::object({{"packet", std::move(packet)}}));
-  serverCount([weak = weak_from_this(), packet = std::move(packet),
-               ack = std::move(ack)](size_t count) mutable {
+  if (!ack) return publish(MessageType::ServerSideEmit, Value::object({{"packet", std::move(packet)}}));
+  auto begin = [weak = weak_from_this()](Value packet, AckCallback ack, size_t expected,
+                                         std::optional<std::set<std::string>> missing) {
     auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
-    if (!self || count <= 1) return ack(std::nullopt, {});
-    std::string requestId = randomHexId();
+    if (!self || expected == 0) return ack(std::nullopt, {});
     Request request;
     request.type = MessageType::ServerSideEmit;
-    request.expected = count - 1;
+    request.expected = expected;
     request.ackDone = std::move(ack);
-    request.timer =
-        std::make_unique<boost::asio::steady_timer>(self->nsp_.executor(), kDefaultTimeout);
-    request.timer->async_wait([weak, requestId](const boost::system::error_code& ec) {
-      auto me = std::static_pointer_cast<ClusterAdapter>(weak.lock());
-      if (ec || !me) return;
-      auto it = me->requests_.find(requestId);
-      if (it == me->requests_.end()) return;
-      ++me->stats_.timedOut;
-      me->finishRequest(
-          requestId, Error{timeoutMessage(it->second.received, it->second.expected), std::nullopt});
-    });
-    self->requests_[requestId] = std::move(request);
-    self->publish(MessageType::ServerSideEmit,
-                  Value::object({{"requestId", requestId}, {"packet", std::move(packet)}}));
+    self->startRequest(std::move(request), std::move(missing), kDefaultTimeout,
+                       Value::object({{"packet", std::move(packet)}}));
+  };
+  if (auto peers = expectedResponders()) return begin(std::move(packet), std::move(ack), peers->size(), *peers);
+  serverCount([begin, packet = std::move(packet), ack = std::move(ack)](size_t count) mutable {
+    begin(std::move(packet), std::move(ack), count > 1 ? count - 1 : 0, std::nullopt);
   });
 }
 
@@ -215,6 +248,7 @@ void ClusterAdapter::onMessage(ClusterMessage message, const std::string& offset
     ++stats_.ignored;
     return;
   }
+  if (onPeerMessage(message)) return;
   MessageType type = message.kind();
   bool needsData = type != MessageType::InitialHeartbeat && type != MessageType::Heartbeat &&
                    type != MessageType::AdapterClose;
@@ -345,16 +379,14 @@ void ClusterAdapter::onResponse(const ClusterMessage& response) {
         for (const auto& entry : sockets->asArray())
           if (auto socket = decodeSocketDetails(entry))
             it->second.sockets.push_back(std::move(*socket));
-      if (++it->second.received == it->second.expected) finishRequest(*requestId, std::nullopt);
-      return;
+      return onRequestAnswered(*requestId, response.uid);
     }
     case MessageType::ServerSideEmitResponse: {
       auto it = requests_.find(*requestId);
       if (it == requests_.end() || it->second.type != MessageType::ServerSideEmit) return;
       const Value* packet = data.find("packet");
       it->second.responses.push_back(packet ? *packet : Value());
-      if (++it->second.received == it->second.expected) finishRequest(*requestId, std::nullopt);
-      return;
+      return onRequestAnswered(*requestId, response.uid);
     }
     default:
       return;

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "cluster_client.hpp"
 #include "sentinel_client.hpp"
 #include "standalone_client.hpp"
 
@@ -23,7 +24,10 @@ std::shared_ptr<Client> Client::create(boost::asio::any_io_executor executor, Cl
   if (!options.clientName.empty()) connection.clientName = options.clientName;
   if (urls.size() > 1 && !options.cluster)
     throw std::invalid_argument("several Redis URLs are only allowed for a cluster");
-  if (options.cluster) throw std::invalid_argument("Redis Cluster support is not built yet");
+  if (options.cluster) {
+    if (!options.sentinels.empty()) throw std::invalid_argument("a cluster is not found through Sentinel");
+    return createClusterClient(std::move(executor), std::move(options), std::move(connection));
+  }
   if (!options.sentinels.empty())
     return createSentinelClient(std::move(executor), std::move(options), std::move(connection));
   return createStandaloneClient(std::move(executor), std::move(options), std::move(connection));

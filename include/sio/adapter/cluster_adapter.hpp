@@ -8,6 +8,8 @@
 
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "sio/adapter/adapter.hpp"
@@ -50,6 +52,18 @@ class ClusterAdapter : public Adapter {
   // A message from another node (its own are ignored here), with its offset if any.
   void onMessage(ClusterMessage message, const std::string& offset = {});
 
+  // Hooks of the heartbeat variant (ClusterAdapterWithHeartbeat):
+  // the peers a request must hear from (nullopt: count serverCount() - 1 responses);
+  virtual std::optional<std::set<std::string>> expectedResponders() { return std::nullopt; }
+  // every message from another node of this namespace, first; true when consumed;
+  virtual bool onPeerMessage(const ClusterMessage&) { return false; }
+  // after each publish of this node's own messages (not responses).
+  virtual void onPublished() {}
+  // A peer left: requests stop waiting for it (and complete if it was the last).
+  void forgetResponder(const std::string& uid);
+  // Publishes a message of this node (e.g. a heartbeat, without data).
+  void publishMessage(MessageType type, std::optional<Value> data, PublishDone done = {});
+
   void countMalformed() { ++stats_.malformed; }
   static constexpr std::chrono::milliseconds kDefaultTimeout{5000};
 
@@ -63,6 +77,7 @@ class ClusterAdapter : public Adapter {
     FetchCallback fetchDone;
     AckCallback ackDone;
     std::unique_ptr<boost::asio::steady_timer> timer;
+    std::optional<std::set<std::string>> missing;  // heartbeat variant: who has not answered
   };
   struct AckRequest {  // broadcast with acks: other nodes' counts and client responses
     std::function<void(size_t)> onClientCount;
@@ -71,6 +86,11 @@ class ClusterAdapter : public Adapter {
   };
 
   void publish(MessageType type, Value data, PublishDone done = {});
+  // Registers a request waiting for `expected` responses (or for `missing` peers), with
+  // its timeout, and publishes it.
+  void startRequest(Request request, std::optional<std::set<std::string>> missing,
+                    std::chrono::milliseconds timeout, Value data);
+  void onRequestAnswered(const std::string& requestId, const std::string& responder);
   void publishResponse(const std::string& requesterUid, MessageType type, Value data);
   void onResponse(const ClusterMessage& response);
   void onBroadcast(const ClusterMessage& message, const std::string& offset);

@@ -33,10 +33,18 @@ const std::string* rawField(const std::vector<std::string>& fields, std::string_
 
 }  // namespace
 
+namespace {
+HeartbeatOptions heartbeatOf(const RedisStreamsOptions& options) {
+  return HeartbeatOptions{options.protocol == "0.2", options.heartbeatInterval, options.heartbeatTimeout};
+}
+}  // namespace
+
 RedisStreamsAdapter::RedisStreamsAdapter(AdapterHost& nsp, std::shared_ptr<StreamsHub> hub)
-    : ClusterAdapter(nsp), hub_(std::move(hub)) {
+    : ClusterAdapterWithHeartbeat(nsp, heartbeatOf(hub->options())), hub_(std::move(hub)) {
   const auto& options = hub_->options();
-  stream_ = streamForNamespace(options.streamName, options.streamCount, nsp.name());
+  // Protocol 0.2 has one stream for everything.
+  stream_ = heartbeatEnabled() ? options.streamName
+                               : streamForNamespace(options.streamName, options.streamCount, nsp.name());
   publicChannel_ = publicChannel(options.channelPrefix, nsp.name());
   privateChannel_ = privateChannel(options.channelPrefix, nsp.name(), uid());
 }
@@ -49,6 +57,17 @@ void RedisStreamsAdapter::init() {
                                                  hub_->options().maxLen);
   hub_->attach(self, nsp_.executor());
   std::weak_ptr<RedisStreamsAdapter> weak = self;
+  hub_->reader(stream_)->whenReady([weak] {
+    if (auto adapter = weak.lock()) {
+      adapter->readerReady_ = true;
+      adapter->markReady();
+    }
+  });
+  if (heartbeatEnabled()) {  // protocol 0.2: no pub/sub; announce ourselves in the stream
+    subscribed_ = true;
+    ClusterAdapterWithHeartbeat::init();
+    return;
+  }
   auto pending = std::make_shared<int>(hub_->options().useShardedPubSub ? 2 : 1);
   auto subscribed = [weak, pending](std::error_code) {
     auto adapter = weak.lock();
@@ -63,12 +82,6 @@ void RedisStreamsAdapter::init() {
   } else {
     hub_->subscriber().subscribe({publicChannel_, privateChannel_}, subscribed);
   }
-  hub_->reader(stream_)->whenReady([weak] {
-    if (auto adapter = weak.lock()) {
-      adapter->readerReady_ = true;
-      adapter->markReady();
-    }
-  });
 }
 
 void RedisStreamsAdapter::markReady() {
@@ -86,17 +99,20 @@ void RedisStreamsAdapter::whenReady(std::function<void()> ready) {
 void RedisStreamsAdapter::close() {
   if (closed_) return;
   closed_ = true;
-  auto kind = hub_->options().useShardedPubSub ? redis::Subscriber::Kind::Shard : redis::Subscriber::Kind::Channel;
-  hub_->subscriber().unsubscribe(kind, {publicChannel_, privateChannel_});
+  ClusterAdapterWithHeartbeat::close();  // 0.2: ADAPTER_CLOSE goes out first
+  if (!heartbeatEnabled()) {
+    auto kind = hub_->options().useShardedPubSub ? redis::Subscriber::Kind::Shard : redis::Subscriber::Kind::Channel;
+    hub_->subscriber().unsubscribe(kind, {publicChannel_, privateChannel_});
+  }
   hub_->detach(*this);
-  ClusterAdapter::close();
 }
 
 void RedisStreamsAdapter::doPublish(ClusterMessage message, PublishDone done) {
   MessageType type = message.kind();
   bool withRequest = message.data && message.data->find("requestId");
-  bool durable = (type == MessageType::Broadcast && !withRequest) || type == MessageType::SocketsJoin ||
-                 type == MessageType::SocketsLeave || type == MessageType::DisconnectSockets;
+  bool durable = heartbeatEnabled() || (type == MessageType::Broadcast && !withRequest) ||
+                 type == MessageType::SocketsJoin || type == MessageType::SocketsLeave ||
+                 type == MessageType::DisconnectSockets;
   if (!durable) {
     publishOnChannel(publicChannel_, message);
     return done({}, "");  // as Node: pub/sub gives no offset and is not awaited
@@ -105,6 +121,9 @@ void RedisStreamsAdapter::doPublish(ClusterMessage message, PublishDone done) {
 }
 
 void RedisStreamsAdapter::doPublishResponse(const std::string& requesterUid, ClusterMessage response) {
+  if (heartbeatEnabled())  // protocol 0.2: responses are stream entries too
+    return publisher_->publish(encodeStreamEntry(response, hub_->options().onlyPlaintext),
+                               [](std::error_code, std::string) {});
   publishOnChannel(privateChannel(hub_->options().channelPrefix, nsp_.name(), requesterUid), response);
 }
 
@@ -115,6 +134,7 @@ void RedisStreamsAdapter::publishOnChannel(const std::string& channel, const Clu
 }
 
 void RedisStreamsAdapter::serverCount(std::function<void(size_t)> done) {
+  if (heartbeatEnabled()) return ClusterAdapterWithHeartbeat::serverCount(std::move(done));
   redis::Command count{"PUBSUB", hub_->options().useShardedPubSub ? "SHARDNUMSUB" : "NUMSUB", publicChannel_};
   hub_->client().sendToMasters(std::move(count), [done = std::move(done)](std::error_code ec, std::vector<redis::Reply> replies) {
     size_t total = 0;
@@ -208,7 +228,8 @@ void RedisStreamsAdapter::readMissedPackets(std::shared_ptr<RestoredSession> ses
 namespace sio::adapters {
 
 AdapterFactory createRedisStreamsAdapter(std::shared_ptr<redis::Client> client, RedisStreamsOptions options) {
-  if (options.protocol != "0.3") throw std::invalid_argument("protocol " + options.protocol + " is not supported yet");
+  if (options.protocol != "0.3" && options.protocol != "0.2")
+    throw std::invalid_argument("unknown protocol " + options.protocol + " (0.2 or 0.3)");
   auto hub = std::make_shared<streams::StreamsHub>(std::move(client), std::move(options));
   return [hub](AdapterHost& nsp) -> std::shared_ptr<Adapter> {
     return std::make_shared<streams::RedisStreamsAdapter>(nsp, hub);

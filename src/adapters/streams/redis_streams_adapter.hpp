@@ -1,15 +1,17 @@
-// The Redis Streams adapter of one namespace (Gen B, protocol 0.3): a ClusterAdapter whose
-// durable messages are XADDed to the namespace's stream and whose requests and responses
-// go over pub/sub; serverCount by PUBSUB NUMSUB; sessions kept in Redis for recovery.
+// The Redis Streams adapter of one namespace. Protocol 0.3 (Gen B): durable messages are
+// XADDed to the namespace's stream, requests and responses go over pub/sub, serverCount by
+// PUBSUB NUMSUB. Protocol 0.2 (Gen A): everything, responses and heartbeats included, goes
+// through the one stream, and the server count comes from heartbeats. Sessions are kept
+// in Redis for recovery in both.
 #pragma once
 
-#include "sio/adapter/cluster_adapter.hpp"
+#include "sio/adapter/cluster_adapter_with_heartbeat.hpp"
 #include "stream_publisher.hpp"
 #include "streams_hub.hpp"
 
 namespace sio::adapters::streams {
 
-class RedisStreamsAdapter final : public ClusterAdapter {
+class RedisStreamsAdapter final : public ClusterAdapterWithHeartbeat {
  public:
   RedisStreamsAdapter(AdapterHost& nsp, std::shared_ptr<StreamsHub> hub);
   ~RedisStreamsAdapter() override;
