@@ -41,6 +41,10 @@ Options parseOptions(int argc, char** argv) {
       options.publicDir = value;
     else if (flag == "--client")
       options.clientScript = value;
+    else if (flag == "--redis")
+      options.redis = value;
+    else if (flag == "--peer")
+      options.peers.push_back(value);
     else
       throw std::invalid_argument("unknown flag " + flag);
   }
@@ -91,8 +95,10 @@ void serveChat(Server& io) {
       self->data().set("room", room);
       self->join(room);
       self->to(room).emit("joined", {Value::object({{"nickname", nickname}})});
-      size_t users = io.sockets().adapter().roomSize(room);
-      ack({Value::object({{"room", room}, {"nickname", nickname}, {"users", users}})});
+      // Everyone in the room, on every node.
+      io.in(room).fetchSockets([ack, room, nickname](std::vector<RemoteSocket> sockets, const std::optional<Error>&) {
+        ack({Value::object({{"room", room}, {"nickname", nickname}, {"users", sockets.size()}})});
+      });
     });
 
     // chat message(text) -> everyone in the room gets {from, text, time}
@@ -178,7 +184,9 @@ int main(int argc, char** argv) {
   engine::ShutdownOnSignal shutdown(io, [&] {
     server.close();
     http.close();
-    if (redis) redis->close();
+    // Sessions of the disconnected pages are being saved: close Redis once what is queued
+    // before this PING (the session writes) has been answered.
+    if (redis) redis->send("", redis::Command{"PING"}, [redis](std::error_code, redis::Reply) { redis->close(); });
   });
   uint16_t port = http.listen(options.host, options.port);
   std::cout << "chat on http://localhost:" << port << "/" << std::endl;
