@@ -6,12 +6,14 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "client_list.hpp"
 #include "event_loop.hpp"
 #include "redis_processes.hpp"
 #include "sio/redis/connection.hpp"
 
 using namespace sio::redis;
 using namespace std::chrono_literals;
+using sio::redis_test::clientId;
 using sio::redis_test::EventLoop;
 using sio::redis_test::RedisServer;
 
@@ -23,17 +25,6 @@ ConnectionOptions optionsFor(const std::string& url, std::string name = "sio-tes
   options.clientName = std::move(name);
   options.backoff = BackoffOptions{20ms, 200ms, 2.0, 0.2};
   return options;
-}
-
-// The id of the client connection named `name`, from CLIENT LIST.
-std::string clientId(const RedisServer& server, const std::string& name) {
-  std::string list = server.cli({"CLIENT", "LIST"});
-  size_t at = list.find("name=" + name + " ");
-  if (at == std::string::npos) return {};
-  size_t line = list.rfind('\n', at);
-  line = line == std::string::npos ? 0 : line + 1;
-  size_t id = list.find("id=", line);
-  return list.substr(id + 3, list.find(' ', id) - id - 3);
 }
 
 }  // namespace
@@ -84,7 +75,8 @@ TEST(RedisConnection, ErrorRepliesAreValues) {
     EXPECT_FALSE(ec);
     replies.push_back(reply);
   });
-  connection->send(Command{"PING"}, [&](std::error_code, Reply reply) { replies.push_back(reply); });
+  connection->send(Command{"PING"},
+                   [&](std::error_code, Reply reply) { replies.push_back(reply); });
   ASSERT_TRUE(loop.runUntil([&] { return replies.size() == 2; }));
   EXPECT_TRUE(replies[0].isError());
   EXPECT_EQ(replies[1], Reply::status("PONG"));
@@ -97,7 +89,9 @@ TEST(RedisConnection, AuthSelectAndClientNameFromTheUrl) {
   RedisServer server(serverOptions);
   EventLoop loop;
   auto connection = Connection::create(
-      loop.executor(), optionsFor("redis://alice:wonder@127.0.0.1:" + std::to_string(server.port()) + "/3", "named-one"));
+      loop.executor(),
+      optionsFor("redis://alice:wonder@127.0.0.1:" + std::to_string(server.port()) + "/3",
+                 "named-one"));
   connection->start();
   bool done = false;
   connection->send(Command{"SET", "where", "db3"}, [&](std::error_code ec, Reply reply) {
@@ -163,7 +157,8 @@ TEST(RedisConnection, ClientKillMidPipeline) {
   std::string id = clientId(server, "victim");
   ASSERT_FALSE(id.empty());
   server.cli({"CLIENT", "KILL", "ID", id});
-  ASSERT_TRUE(loop.runUntil([&] { return connection->state() != ConnectionState::Ready || answered == count; }));
+  ASSERT_TRUE(loop.runUntil(
+      [&] { return connection->state() != ConnectionState::Ready || answered == count; }));
 
   // Queued while (possibly) disconnected: must all run once, in order.
   int pushed = 0;
@@ -227,8 +222,10 @@ TEST(RedisConnection, FullOfflineQueueFailsAtOnce) {
   int full = 0, other = 0;
   for (int i = 0; i < 25; ++i)
     connection->send(Command{"PING"}, [&](std::error_code ec, Reply) {
-      if (ec == make_error_code(Errc::OfflineQueueFull)) ++full;
-      else ++other;
+      if (ec == make_error_code(Errc::OfflineQueueFull))
+        ++full;
+      else
+        ++other;
     });
   loop.runFor(50ms);
   EXPECT_EQ(full, 15);
@@ -248,7 +245,8 @@ TEST(RedisConnection, DebugSleepDelaysButNothingHangs) {
     EXPECT_TRUE(reply.isOk());
     ++done;
   });
-  for (int i = 0; i < 100; ++i) connection->send(Command{"PING"}, [&](std::error_code ec, Reply) {
+  for (int i = 0; i < 100; ++i)
+    connection->send(Command{"PING"}, [&](std::error_code ec, Reply) {
       EXPECT_FALSE(ec);
       ++done;
     });
@@ -270,12 +268,14 @@ TEST(RedisConnection, BlockingXreadOnADedicatedConnectionIsWokenByXadd) {
                });
   // The writer's pipeline is not stalled by the blocked reader.
   int pings = 0;
-  for (int i = 0; i < 10; ++i) writer->send(Command{"PING"}, [&](std::error_code, Reply) { ++pings; });
+  for (int i = 0; i < 10; ++i)
+    writer->send(Command{"PING"}, [&](std::error_code, Reply) { ++pings; });
   ASSERT_TRUE(loop.runUntil([&] { return pings == 10; }, 5s));
   EXPECT_FALSE(read.has_value());
   writer->send(Command{"XADD", "s", "*", "field", "value"});
   ASSERT_TRUE(loop.runUntil([&] { return read.has_value(); }, 5s));
   ASSERT_TRUE(read->isArray());
   const Reply& entries = read->elements.at(0).elements.at(1);
-  EXPECT_EQ(entries.elements.at(0).elements.at(1), Reply::array({Reply::string("field"), Reply::string("value")}));
+  EXPECT_EQ(entries.elements.at(0).elements.at(1),
+            Reply::array({Reply::string("field"), Reply::string("value")}));
 }

@@ -3,6 +3,7 @@
 // and the owner hears that a gap happened.
 #include <gtest/gtest.h>
 
+#include "client_list.hpp"
 #include "event_loop.hpp"
 #include "redis_processes.hpp"
 #include "sio/redis/connection.hpp"
@@ -10,6 +11,7 @@
 
 using namespace sio::redis;
 using namespace std::chrono_literals;
+using sio::redis_test::clientId;
 using sio::redis_test::EventLoop;
 using sio::redis_test::RedisServer;
 
@@ -23,21 +25,13 @@ ConnectionOptions optionsFor(const RedisServer& server, std::string name) {
   return options;
 }
 
-std::string clientId(const RedisServer& server, const std::string& name) {
-  std::string list = server.cli({"CLIENT", "LIST"});
-  size_t at = list.find("name=" + name + " ");
-  if (at == std::string::npos) return {};
-  size_t line = list.rfind('\n', at);
-  line = line == std::string::npos ? 0 : line + 1;
-  size_t id = list.find("id=", line);
-  return list.substr(id + 3, list.find(' ', id) - id - 3);
-}
-
 struct PubSubFixture : ::testing::Test {
   RedisServer server;
   EventLoop loop;
-  std::shared_ptr<Subscriber> subscriber = Subscriber::create(loop.executor(), optionsFor(server, "subscriber"));
-  std::shared_ptr<Connection> publisher = Connection::create(loop.executor(), optionsFor(server, "publisher"));
+  std::shared_ptr<Subscriber> subscriber =
+      Subscriber::create(loop.executor(), optionsFor(server, "subscriber"));
+  std::shared_ptr<Connection> publisher =
+      Connection::create(loop.executor(), optionsFor(server, "publisher"));
   std::vector<PubSubMessage> received;
 
   void SetUp() override {

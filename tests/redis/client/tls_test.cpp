@@ -27,7 +27,8 @@ struct Certificates {
 
 void run(const std::vector<std::string>& argv) {
   auto result = RunProgram(argv);
-  if (result.exitCode != 0) throw std::runtime_error("command failed: " + argv[0] + ": " + result.err);
+  if (result.exitCode != 0)
+    throw std::runtime_error("command failed: " + argv[0] + ": " + result.err);
 }
 
 // A CA and a certificate for 127.0.0.1 / localhost signed by it.
@@ -39,18 +40,18 @@ Certificates makeCertificates() {
   c.cert = c.dir / "server.crt";
   c.key = c.dir / "server.key";
   auto caKey = (c.dir / "ca.key").string();
-  run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=sio test CA",
-       "-keyout", caKey, "-out", c.ca.string()});
+  run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+       "/CN=sio test CA", "-keyout", caKey, "-out", c.ca.string()});
   auto csr = (c.dir / "server.csr").string();
-  run({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", c.key.string(),
-       "-out", csr});
+  run({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout",
+       c.key.string(), "-out", csr});
   auto ext = c.dir / "ext.cnf";
   {
     std::ofstream out(ext);
     out << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
   }
-  run({"openssl", "x509", "-req", "-in", csr, "-CA", c.ca.string(), "-CAkey", caKey, "-CAcreateserial", "-days",
-       "2", "-extfile", ext.string(), "-out", c.cert.string()});
+  run({"openssl", "x509", "-req", "-in", csr, "-CA", c.ca.string(), "-CAkey", caKey,
+       "-CAcreateserial", "-days", "2", "-extfile", ext.string(), "-out", c.cert.string()});
   return c;
 }
 
@@ -60,9 +61,10 @@ TEST(RedisTls, VerifiedConnectionWorksAndAnUnknownCaIsRefused) {
   auto certs = makeCertificates();
   int tlsPort = sio::redis_test::FreePort();
   RedisServer::Options options;
-  options.extraConfig = {"tls-port " + std::to_string(tlsPort), "tls-cert-file " + certs.cert.string(),
-                         "tls-key-file " + certs.key.string(), "tls-ca-cert-file " + certs.ca.string(),
-                         "tls-auth-clients no"};
+  options.extraConfig = {"tls-port " + std::to_string(tlsPort),
+                         "tls-cert-file " + certs.cert.string(),
+                         "tls-key-file " + certs.key.string(),
+                         "tls-ca-cert-file " + certs.ca.string(), "tls-auth-clients no"};
   RedisServer server(options);
   EventLoop loop;
 
@@ -76,7 +78,8 @@ TEST(RedisTls, VerifiedConnectionWorksAndAnUnknownCaIsRefused) {
     EXPECT_FALSE(ec) << ec.message();
     replies.push_back(reply);
   });
-  connection->send(Command{"GET", "secure"}, [&](std::error_code, Reply reply) { replies.push_back(reply); });
+  connection->send(Command{"GET", "secure"},
+                   [&](std::error_code, Reply reply) { replies.push_back(reply); });
   ASSERT_TRUE(loop.runUntil([&] { return replies.size() == 2; }));
   EXPECT_EQ(replies[1], Reply::string("yes"));
   connection->close();
