@@ -4,10 +4,13 @@
 // tests/node/node_modules. The contract is /work/shared/spec/test-server.md.
 //
 // Implemented: flag parsing (every flag of the contract is accepted), the memory
-// adapter with every `op` of the contract, the socket.io events `auth`, `message` ->
-// `message-back`, `message-with-ack`, the server-side `ping` listener, connection state
-// recovery (--recovery), and the raw Engine.IO echo endpoint at /engine.io/
-// (--engine-echo). Not yet: the Redis adapters.
+// adapter and the Redis Streams adapter (`--adapter redis-streams`: the official
+// @socket.io/redis-streams-adapter 0.3.1 on node-redis 5, or with `--protocol 0.2` the
+// 0.2.3 package on node-redis 4; standalone, `--cluster`, `--sentinel` with 0.3) with
+// every `op` of the contract, the socket.io events `auth`, `message` -> `message-back`,
+// `message-with-ack`, the server-side `ping` listener, connection state recovery
+// (--recovery), and the raw Engine.IO echo endpoint at /engine.io/ (--engine-echo).
+// Not yet: the classic and sharded Redis pub/sub adapters.
 "use strict";
 
 const path = require("node:path");
@@ -154,6 +157,22 @@ function parseArgs(argv) {
   for (const s of opts.sentinel) {
     if (!/^[^:]+:[0-9]+$/.test(s)) usageError(`--sentinel needs host:port, got '${s}'`);
   }
+  if (opts.sentinel.length > 0 && opts["sentinel-master"] === undefined) usageError("--sentinel needs --sentinel-master");
+  if (opts.sentinel.length === 0 && opts["sentinel-master"] !== undefined) usageError("--sentinel-master needs --sentinel");
+  if (opts.sentinel.length > 0 && opts.cluster) usageError("--sentinel and --cluster exclude each other");
+  for (const u of opts.redis) {
+    let url;
+    try {
+      url = new URL(u);
+    } catch {
+      usageError(`--redis needs a redis:// or rediss:// URL, got '${u}'`);
+    }
+    if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+      usageError(`--redis needs a redis:// or rediss:// URL, got '${u}'`);
+    }
+  }
+  if (opts["stream-count"] !== undefined && opts["stream-count"] < 1) usageError("--stream-count must be at least 1");
+  if (opts["read-count"] !== undefined && opts["read-count"] < 1) usageError("--read-count must be at least 1");
   const namespaces = opts.namespaces === "" ? [] : opts.namespaces.split(",");
   for (const n of namespaces) {
     if (!n.startsWith("/")) usageError(`namespace must start with '/': '${n}'`);
@@ -178,11 +197,229 @@ function stringList(value, field) {
   return value;
 }
 
-function main() {
+// ---------------------------------------------------------------------------------------
+// --adapter redis-streams
+
+/** Streams options that exist only in 0.3: ignored (with a warning) under --protocol 0.2. */
+const ONLY_IN_0_3 = ["stream-count", "channel-prefix", "block-time-in-ms", "use-sharded-pubsub", "only-plaintext"];
+
+/** A failure to report on stderr with exit code 2 (a combination the twin cannot serve). */
+class Unsupported extends Error {}
+
+/**
+ * The 0.2.3 package calls require("redis") and needs node-redis 4 (with node-redis 5 its
+ * reader loop fails on every call): it gets the `redis4` alias; everyone else keeps `redis`.
+ */
+function routeRedis4ToAdapter02() {
+  const Module = require("node:module");
+  const adapterDir = path.dirname(peerRequire.resolve("redis-streams-adapter-0.2/package.json")) + path.sep;
+  const redis4 = peerRequire.resolve("redis4");
+  const original = Module._resolveFilename;
+  Module._resolveFilename = function (request, parent, ...rest) {
+    if (request === "redis" && parent && typeof parent.filename === "string" && parent.filename.startsWith(adapterDir)) {
+      return redis4;
+    }
+    return original.call(this, request, parent, ...rest);
+  };
+}
+
+/** Credentials, database and TLS of a redis:// or rediss:// URL. */
+function redisUrlParts(u) {
+  const url = new URL(u);
+  const parts = { tls: url.protocol === "rediss:" };
+  if (url.username) parts.username = decodeURIComponent(url.username);
+  if (url.password) parts.password = decodeURIComponent(url.password);
+  if (url.pathname.length > 1) parts.database = Number(url.pathname.slice(1));
+  return parts;
+}
+
+/**
+ * node-redis 5's Sentinel client, shaped like a standalone client for the adapter: the
+ * adapter duplicates its client and disconnects the duplicates (RedisSentinel has neither
+ * duplicate() nor disconnect()) and sends `PUBSUB NUMSUB` with sendCommand(args)
+ * (RedisSentinel takes (isReadonly, args)). Properties set on the wrapper stay on it.
+ */
+function sentinelClient(createSentinel, options) {
+  const make = () => {
+    const sentinel = createSentinel(options);
+    const own = new Map();
+    const shim = {
+      duplicate: () => make(),
+      disconnect: () => sentinel.destroy(),
+      sendCommand: (args, o) => sentinel.sendCommand(false, args, o),
+    };
+    return new Proxy(sentinel, {
+      get(target, prop) {
+        if (own.has(prop)) return own.get(prop);
+        if (Object.prototype.hasOwnProperty.call(shim, prop)) return shim[prop];
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+      set(target, prop, value) {
+        own.set(prop, value);
+        return true;
+      },
+    });
+  };
+  return make();
+}
+
+/**
+ * Connects the Redis client(s) for --adapter redis-streams and builds the adapter factory.
+ * Resolves {factory, waitReady(namespaces), close()}. Every connection of this process
+ * carries the client name `sio-twin-<pid>`, so that waitReady() can see in CLIENT LIST
+ * when the stream readers block in XREAD and the subscriptions are live.
+ */
+async function createStreamsAdapter(opts, log) {
+  const gen02 = opts.protocol === "0.2";
+  const clientName = `sio-twin-${process.pid}`;
+  const urls = opts.redis.length > 0 ? opts.redis : ["redis://127.0.0.1:6379"];
+  if (gen02) routeRedis4ToAdapter02();
+  const redis = peerRequire(gen02 ? "redis4" : "redis");
+  const { createAdapter } = peerRequire(gen02 ? "redis-streams-adapter-0.2" : "@socket.io/redis-streams-adapter");
+
+  // reconnect fast and forever (the reader loops carry on from their offsets)
+  const reconnectStrategy = (retries) => Math.min(50 * 2 ** retries, 1000);
+  let kind;
+  let client;
+  if (opts.sentinel.length > 0) {
+    if (typeof redis.createSentinel !== "function") {
+      throw new Unsupported("--sentinel is not supported with --protocol 0.2 (node-redis 4 has no Sentinel client)");
+    }
+    kind = "sentinel";
+    const { tls, ...auth } = redisUrlParts(urls[0]);
+    client = sentinelClient(redis.createSentinel, {
+      name: opts["sentinel-master"],
+      sentinelRootNodes: opts.sentinel.map((hp) => {
+        const i = hp.lastIndexOf(":");
+        return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
+      }),
+      nodeClientOptions: { ...auth, name: clientName, socket: { tls, reconnectStrategy } },
+    });
+  } else if (opts.cluster) {
+    kind = "cluster";
+    const { tls, database, ...auth } = redisUrlParts(urls[0]);
+    client = redis.createCluster({
+      rootNodes: urls.map((url) => ({ url })),
+      defaults: { ...auth, name: clientName, socket: { tls, reconnectStrategy } },
+    });
+  } else {
+    kind = "standalone";
+    client = redis.createClient({ url: urls[0], name: clientName, socket: { reconnectStrategy } });
+  }
+
+  let lastError = "";
+  const onError = (err) => {
+    const message = String(err && err.message !== undefined ? err.message : err);
+    if (message !== lastError) log(`redis: ${message}`);
+    lastError = message;
+  };
+  client.on("error", onError);
+  // the adapter's own connections (stream readers, subscriber; node-redis 4's isolation
+  // pool): remembered so that shutdown can close them
+  const duplicates = [];
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = (...args) => {
+    const d = duplicate(...args);
+    // closing twice (here on shutdown, then by the adapter's reader loop) must not throw
+    for (const method of ["disconnect", "destroy", "quit", "close"]) {
+      const original = d[method];
+      if (typeof original !== "function") continue;
+      d[method] = (...a) => {
+        try {
+          return Promise.resolve(original.apply(d, a)).catch(() => {});
+        } catch {
+          return Promise.resolve();
+        }
+      };
+    }
+    duplicates.push(d);
+    return d;
+  };
+  await client.connect();
+
+  const adapterOpts = {};
+  const copy = (flag, option) => {
+    if (opts[flag] !== undefined) adapterOpts[option] = opts[flag];
+  };
+  copy("stream-name", "streamName");
+  copy("max-len", "maxLen");
+  copy("read-count", "readCount");
+  copy("session-key-prefix", "sessionKeyPrefix");
+  copy("heartbeat-interval", "heartbeatInterval");
+  copy("heartbeat-timeout", "heartbeatTimeout");
+  if (gen02) {
+    for (const flag of ONLY_IN_0_3) {
+      if (opts[flag] !== undefined) log(`warning: --${flag} does not exist in protocol 0.2; ignored`);
+    }
+  } else {
+    copy("stream-count", "streamCount");
+    copy("channel-prefix", "channelPrefix");
+    copy("block-time-in-ms", "blockTimeInMs");
+    copy("use-sharded-pubsub", "useShardedPubSub");
+    copy("only-plaintext", "onlyPlaintext");
+  }
+  const factory = createAdapter(client, adapterOpts);
+
+  /** The replies of `args` on every master (one for standalone and sentinel). */
+  const onEveryNode = async (args) => {
+    if (kind !== "cluster") return [await client.sendCommand(args)];
+    return Promise.all(client.masters.map(async (m) => (await client.nodeClient(m)).sendCommand(args)));
+  };
+
+  /**
+   * Resolves once this process has its stream readers blocked in XREAD (0.3: one per
+   * stream; 0.2: one) and, for 0.3, two live subscriptions (public and private channel)
+   * per namespace; rejects after `ms`.
+   */
+  const waitReady = async (namespaces, ms = 8000) => {
+    const readers = gen02 ? 1 : adapterOpts.streamCount || 1;
+    const subs = gen02 ? 0 : 2 * namespaces.length;
+    const subField = adapterOpts.useShardedPubSub ? "ssub" : "sub";
+    const deadline = Date.now() + ms;
+    let seen = "";
+    for (;;) {
+      const lines = (await onEveryNode(["CLIENT", "LIST"]))
+        .flatMap((reply) => String(reply).split("\n"))
+        .filter((line) => line.includes(` name=${clientName} `));
+      const field = (line, name) => (new RegExp(`(?:^| )${name}=(\\S*)`).exec(line) || [])[1] || "";
+      const blocked = lines.filter((l) => field(l, "cmd") === "xread" && field(l, "flags").includes("b")).length;
+      const subscribed = lines.reduce((n, l) => n + (Number(field(l, subField)) || 0), 0);
+      seen = `${blocked}/${readers} readers blocked in XREAD, ${subscribed}/${subs} subscriptions`;
+      if (blocked >= readers && subscribed >= subs) break;
+      if (Date.now() > deadline) throw new Error(`the adapter is not ready after ${ms} ms: ${seen}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // the XREAD that CLIENT LIST shows blocked has been parsed: nothing to wait for
+  };
+
+  const close = async () => {
+    const settle = (fn) => Promise.resolve().then(fn).catch(() => {});
+    // the readers are blocked in XREAD (which QUIT would wait for): drop them
+    await Promise.all(duplicates.map((d) => settle(() => (gen02 ? d.disconnect() : d.destroy()))));
+    // the main connection flushes what is queued (e.g. sessions persisted on shutdown)
+    await settle(() => (gen02 ? client.quit() : client.close()));
+  };
+
+  return { factory, waitReady, close };
+}
+
+async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  if (opts.adapter !== "memory") {
-    process.stderr.write(`sio-testserver (twin): adapter '${opts.adapter}' is not implemented yet\n`);
+  const log = (message) => process.stderr.write(`sio-testserver (twin): ${message}\n`);
+  if (opts.adapter !== "memory" && opts.adapter !== "redis-streams") {
+    log(`adapter '${opts.adapter}' is not implemented yet`);
     process.exit(1);
+  }
+
+  let streams = null;
+  if (opts.adapter === "redis-streams") {
+    try {
+      streams = await createStreamsAdapter(opts, log);
+    } catch (err) {
+      log(err.message);
+      process.exit(err instanceof Unsupported ? 2 : 1);
+    }
   }
 
   const { Server } = peerRequire("socket.io");
@@ -212,6 +449,7 @@ function main() {
     connectionStateRecovery: opts.recovery
       ? { maxDisconnectionDuration: opts["max-disconnection-duration"] }
       : undefined,
+    ...(streams ? { adapter: streams.factory } : {}),
   });
 
   let eio = null;
@@ -302,10 +540,10 @@ function main() {
         const event = eventName();
         const local = nsp.sockets.get(req.target);
         if (local) return await local.timeout(timeout).emitWithAck(event, ...args);
-        // elsewhere in the cluster: the socket id is also a room
-        const responses = await nsp.in(req.target).timeout(timeout).emitWithAck(event, ...args);
-        if (responses.length === 0) throw new Error(`socket ${req.target} not found`);
-        return responses[0];
+        // elsewhere in the cluster: a RemoteSocket (its emit carries expectSingleResponse)
+        const [remote] = opts.adapter === "memory" ? [] : await nsp.in(req.target).fetchSockets();
+        if (!remote || remote.id !== req.target) throw new Error(`socket ${req.target} not found`);
+        return await remote.timeout(timeout).emitWithAck(event, ...args);
       }
       case "socketsJoin":
         select(nsp, req).socketsJoin(stringList(req.target, "target"));
@@ -332,7 +570,18 @@ function main() {
         const withAck = req.ack === true;
         // the memory adapter has no other servers: nothing to send, nobody to answer
         if (opts.adapter === "memory") return withAck ? [] : null;
-        if (withAck) return await nsp.timeout(timeout).serverSideEmitWithAck(event, ...args);
+        if (withAck) {
+          // the adapter has its own (fixed, 5 s) timeout; `timeout` may cut it shorter
+          let timer;
+          const expiry = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error("operation has timed out")), timeout);
+          });
+          try {
+            return await Promise.race([nsp.serverSideEmitWithAck(event, ...args), expiry]);
+          } finally {
+            clearTimeout(timer);
+          }
+        }
         nsp.serverSideEmit(event, ...args);
         return null;
       }
@@ -362,31 +611,48 @@ function main() {
         throw new Error(`unknown op ${JSON.stringify(req.op)}`);
     }
   };
-  for (const name of ["/", "/custom", ...opts.extraNamespaces]) setupNamespace(io.of(name));
+  const namespaces = [...new Set(["/", "/custom", ...opts.extraNamespaces])];
+  for (const name of namespaces) setupNamespace(io.of(name));
 
   httpServer.on("error", (err) => {
-    process.stderr.write(`sio-testserver (twin): ${err.message}\n`);
+    log(err.message);
     process.exit(1);
-  });
-
-  httpServer.listen(opts.port, opts.host, () => {
-    const { port } = httpServer.address();
-    if (serverId === undefined) serverId = `${opts.host}:${port}`;
-    process.stdout.write(`listening on ${port}\n`);
   });
 
   let closing = false;
   const shutdown = () => {
     if (closing) return;
     closing = true;
-    // a hard deadline, in case a client keeps a connection open
-    setTimeout(() => process.exit(0), 1000).unref();
+    // a hard deadline, in case a client keeps a connection open or Redis does not answer
+    setTimeout(() => process.exit(0), streams ? 3000 : 1000).unref();
     if (eio) eio.close();
-    io.close(() => process.exit(0));
+    // io.close() disconnects the sockets (with --recovery their sessions are persisted)
+    // and closes the adapters, then the Redis connections go
+    io.close(() => {
+      if (streams) streams.close().then(() => process.exit(0));
+      else process.exit(0);
+    });
     httpServer.closeIdleConnections();
   };
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
+
+  httpServer.listen(opts.port, opts.host, async () => {
+    const { port } = httpServer.address();
+    if (serverId === undefined) serverId = `${opts.host}:${port}`;
+    if (streams) {
+      try {
+        await streams.waitReady(namespaces);
+      } catch (err) {
+        log(err.message);
+        process.exit(1);
+      }
+    }
+    if (!closing) process.stdout.write(`listening on ${port}\n`);
+  });
 }
 
-main();
+main().catch((err) => {
+  process.stderr.write(`sio-testserver (twin): ${err && err.stack ? err.stack : err}\n`);
+  process.exit(1);
+});
