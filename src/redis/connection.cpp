@@ -92,7 +92,18 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     command.appendTo(pendingBytes_);
     pending_.push_back(Pending{std::move(handler), pendingBytes_.size() - before, carryOver});
     if (!carryOver) ++uncarried_;
-    flush();
+    scheduleFlush();
+  }
+
+  // Writes at the end of this event-loop turn, so that every command issued in the turn
+  // goes out in one write (one syscall) — the batching node-redis calls auto-pipelining.
+  void scheduleFlush() {
+    if (flushScheduled_ || writing_ || state_ != ConnectionState::Ready) return;
+    flushScheduled_ = true;
+    asio::post(executor_, [self = shared_from_this()] {
+      self->flushScheduled_ = false;
+      self->flush();
+    });
   }
 
   void fail(ReplyHandler handler, Errc error) {
@@ -348,6 +359,7 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
   std::deque<ReplyHandler> inFlight_;    // handlers of written commands, in order
   std::string writeBuffer_;
   bool writing_ = false;
+  bool flushScheduled_ = false;
   bool linkUp_ = false;
   bool everReady_ = false;
   size_t setupRemaining_ = 0;
