@@ -30,22 +30,25 @@ int main(int argc, char** argv) {
   std::chrono::steady_clock::time_point started;
   std::function<void()> sendOne = [&] {
     ++sent;
-    connection->send(sio::redis::Command{"XADD", "bench-stream", "MAXLEN", "~", "10000", "*", "type", "3", "data", payload},
+    connection->send(sio::redis::Command{"XADD", "bench-stream", "MAXLEN", "~", "10000", "*",
+                                         "type", "3", "data", payload},
                      [&](std::error_code ec, sio::redis::Reply reply) {
                        if (ec || reply.isError()) ++errors;
                        if (++answered == total) return io.stop();
                        if (sent < total) sendOne();
                      });
   };
-  connection->onState([&, begun = false](sio::redis::ConnectionState state, std::error_code) mutable {
-    if (state != sio::redis::ConnectionState::Ready || begun) return;
-    begun = true;
-    started = std::chrono::steady_clock::now();
-    for (long i = 0; i < window && sent < total; ++i) sendOne();
-  });
+  connection->onState(
+      [&, begun = false](sio::redis::ConnectionState state, std::error_code) mutable {
+        if (state != sio::redis::ConnectionState::Ready || begun) return;
+        begun = true;
+        started = std::chrono::steady_clock::now();
+        for (long i = 0; i < window && sent < total; ++i) sendOne();
+      });
   io.run();
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("sio-redis XADD: %ld commands in %.3f s = %.0f per second (window %ld, errors %ld)\n", total, seconds,
-              double(total) / seconds, window, errors);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("sio-redis XADD: %ld commands in %.3f s = %.0f per second (window %ld, errors %ld)\n",
+              total, seconds, double(total) / seconds, window, errors);
   return errors == 0 ? 0 : 1;
 }

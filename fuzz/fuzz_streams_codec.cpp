@@ -20,7 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   if (auto message = decodeStreamEntry(fields)) {
     auto again = decodeStreamEntry(encodeStreamEntry(*message, false));
-    if (!again || again->uid != message->uid || again->nsp != message->nsp || again->type != message->type) std::abort();
+    if (!again || again->uid != message->uid || again->nsp != message->nsp ||
+        again->type != message->type)
+      std::abort();
   }
   if (auto message = decodePubSubMessage(input)) {
     auto again = decodePubSubMessage(encodePubSubMessage(*message));

@@ -21,9 +21,11 @@ const char* kUsage =
     "  server-side-emit EVENT [JSON...]  emit to the servers' listeners\n"
     "  sockets-join ROOM...              make the selected sockets join ROOMs\n"
     "  sockets-leave ROOM...             make the selected sockets leave ROOMs\n"
-    "  disconnect-sockets                disconnect the selected sockets (--close: their connection too)\n"
+    "  disconnect-sockets                disconnect the selected sockets (--close: their "
+    "connection too)\n"
     "options:\n"
-    "  --redis URL (repeatable with --cluster)   --cluster   --sentinel HOST:PORT --sentinel-master NAME\n"
+    "  --redis URL (repeatable with --cluster)   --cluster   --sentinel HOST:PORT "
+    "--sentinel-master NAME\n"
     "  --adapter redis-streams (the default; the classic adapter's emitter comes later)\n"
     "  --nsp NSP   --to ROOM   --except ROOM   --volatile   --compress true|false   --close\n"
     "  --stream-name NAME   --stream-count N   --max-len N   --only-plaintext\n";
@@ -50,23 +52,40 @@ int main(int argc, char** argv) {
         if (i + 1 >= args.size()) throw Usage(arg + " needs a value");
         return args[++i];
       };
-      if (arg == "--redis") clientOptions.urls.push_back(value());
-      else if (arg == "--cluster") clientOptions.cluster = true;
-      else if (arg == "--sentinel") clientOptions.sentinels.push_back(value());
-      else if (arg == "--sentinel-master") clientOptions.sentinelMaster = value();
-      else if (arg == "--adapter") adapter = value();
-      else if (arg == "--nsp") nsp = value();
-      else if (arg == "--to") to.push_back(value());
-      else if (arg == "--except") except.push_back(value());
-      else if (arg == "--volatile") isVolatile = true;
-      else if (arg == "--compress") compress = value() == "true";
-      else if (arg == "--close") close = true;
-      else if (arg == "--stream-name") emitterOptions.streamName = value();
-      else if (arg == "--stream-count") emitterOptions.streamCount = std::stoi(value());
-      else if (arg == "--max-len") emitterOptions.maxLen = std::stoll(value());
-      else if (arg == "--only-plaintext") emitterOptions.onlyPlaintext = true;
-      else if (arg.rfind("--", 0) == 0) throw Usage("unknown option " + arg);
-      else positional.push_back(arg);
+      if (arg == "--redis")
+        clientOptions.urls.push_back(value());
+      else if (arg == "--cluster")
+        clientOptions.cluster = true;
+      else if (arg == "--sentinel")
+        clientOptions.sentinels.push_back(value());
+      else if (arg == "--sentinel-master")
+        clientOptions.sentinelMaster = value();
+      else if (arg == "--adapter")
+        adapter = value();
+      else if (arg == "--nsp")
+        nsp = value();
+      else if (arg == "--to")
+        to.push_back(value());
+      else if (arg == "--except")
+        except.push_back(value());
+      else if (arg == "--volatile")
+        isVolatile = true;
+      else if (arg == "--compress")
+        compress = value() == "true";
+      else if (arg == "--close")
+        close = true;
+      else if (arg == "--stream-name")
+        emitterOptions.streamName = value();
+      else if (arg == "--stream-count")
+        emitterOptions.streamCount = std::stoi(value());
+      else if (arg == "--max-len")
+        emitterOptions.maxLen = std::stoll(value());
+      else if (arg == "--only-plaintext")
+        emitterOptions.onlyPlaintext = true;
+      else if (arg.rfind("--", 0) == 0)
+        throw Usage("unknown option " + arg);
+      else
+        positional.push_back(arg);
     }
     if (positional.empty()) throw Usage("no command");
     if (adapter != "redis-streams") throw Usage("--adapter " + adapter + " is not supported yet");
@@ -86,7 +105,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   client->start();
-  adapters::RedisStreamsEmitter emitter = adapters::RedisStreamsEmitter(client, emitterOptions).of(nsp);
+  adapters::RedisStreamsEmitter emitter =
+      adapters::RedisStreamsEmitter(client, emitterOptions).of(nsp);
   for (const auto& room : to) emitter = emitter.to(room);
   for (const auto& room : except) emitter = emitter.except(room);
   if (isVolatile) emitter = emitter.volatile_();
@@ -107,19 +127,24 @@ int main(int argc, char** argv) {
       for (size_t i = from; i < rest.size(); ++i) {
         codec::JsonError error;
         auto value = codec::parseJson(rest[i], &error);
-        if (!value) throw Usage("argument " + std::to_string(i + 1) + " is not JSON: " + error.message);
+        if (!value)
+          throw Usage("argument " + std::to_string(i + 1) + " is not JSON: " + error.message);
         values.push_back(std::move(*value));
       }
       return values;
     };
     if (command == "emit" || command == "server-side-emit") {
       if (rest.empty()) throw Usage(command + " needs an event name");
-      if (command == "emit") emitter.emit(rest[0], jsonArgs(1), done);
-      else emitter.serverSideEmit(rest[0], jsonArgs(1), done);
+      if (command == "emit")
+        emitter.emit(rest[0], jsonArgs(1), done);
+      else
+        emitter.serverSideEmit(rest[0], jsonArgs(1), done);
     } else if (command == "sockets-join" || command == "sockets-leave") {
       if (rest.empty()) throw Usage(command + " needs rooms");
-      if (command == "sockets-join") emitter.socketsJoin(rest, done);
-      else emitter.socketsLeave(rest, done);
+      if (command == "sockets-join")
+        emitter.socketsJoin(rest, done);
+      else
+        emitter.socketsLeave(rest, done);
     } else if (command == "disconnect-sockets") {
       emitter.disconnectSockets(close, done);
     } else {

@@ -34,7 +34,8 @@ engine::ServerOptions engineOptions(const testserver::Flags& flags) {
   return options;
 }
 
-std::shared_ptr<redis::Client> redisClient(boost::asio::io_context& io, const testserver::Flags& flags) {
+std::shared_ptr<redis::Client> redisClient(boost::asio::io_context& io,
+                                           const testserver::Flags& flags) {
   redis::ClientOptions options;
   if (!flags.redis.empty()) options.urls = flags.redis;
   options.cluster = flags.cluster;
@@ -120,11 +121,12 @@ int main(int argc, char** argv) {
   if (flags.adapter != "memory" && flags.adapter != "redis-streams")
     return fail("--adapter " + flags.adapter + ": not yet supported");
   if (flags.adapter == "redis-streams" && flags.protocol == "0.2") {
-    for (const char* flag : {"--stream-count", "--channel-prefix", "--block-time-in-ms", "--use-sharded-pubsub",
-                             "--only-plaintext"})
+    for (const char* flag : {"--stream-count", "--channel-prefix", "--block-time-in-ms",
+                             "--use-sharded-pubsub", "--only-plaintext"})
       for (int i = 1; i < argc; ++i)
         if (std::string(argv[i]).rfind(flag, 0) == 0)
-          std::cerr << "sio-testserver: warning: " << flag << " does not exist in protocol 0.2; ignored\n";
+          std::cerr << "sio-testserver: warning: " << flag
+                    << " does not exist in protocol 0.2; ignored\n";
     flags.streamCount = 1;
     flags.useShardedPubSub = false;
     flags.onlyPlaintext = false;

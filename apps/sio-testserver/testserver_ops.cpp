@@ -49,7 +49,8 @@ struct Request {
   milliseconds timeout() const {
     const Value* value = body.find("timeout");
     if (!value) return milliseconds(5000);
-    if (!value->isInt() || value->asInt() < 0) throw OpError("timeout must be a non-negative integer");
+    if (!value->isInt() || value->asInt() < 0)
+      throw OpError("timeout must be a non-negative integer");
     return milliseconds(value->asInt());
   }
   bool flag(const char* field) const {
@@ -60,7 +61,8 @@ struct Request {
     auto selection = nsp.to(strings("rooms")).except(strings("except"));
     if (flag("local")) selection = selection.local();
     if (flag("volatile")) selection = selection.volatile_();
-    if (const Value* compress = body.find("compress")) selection = selection.compress(compress->isBool() && compress->asBool());
+    if (const Value* compress = body.find("compress"))
+      selection = selection.compress(compress->isBool() && compress->asBool());
     return selection;
   }
 };
@@ -71,7 +73,9 @@ Value sortedStrings(std::vector<std::string> items) {
   return Value(std::move(out));
 }
 
-Value roomsOf(const Socket& socket) { return sortedStrings(socket.rooms().items()); }
+Value roomsOf(const Socket& socket) {
+  return sortedStrings(socket.rooms().items());
+}
 
 // Forwards an ack callback's outcome to the op's answer.
 AckCallback answerWith(Done done, std::function<Value(Args)> shape) {
@@ -81,30 +85,39 @@ AckCallback answerWith(Done done, std::function<Value(Args)> shape) {
   };
 }
 
-Value firstOrNull(Args args) { return args.empty() ? Value() : std::move(args[0]); }
+Value firstOrNull(Args args) {
+  return args.empty() ? Value() : std::move(args[0]);
+}
 
 using Handler = std::function<void(const Request&, Done)>;
 
 const std::map<std::string, Handler>& handlers() {
   static const std::map<std::string, Handler> table = {
-      {"join", [](const Request& r, Done done) {
+      {"join",
+       [](const Request& r, Done done) {
          r.socket->join(r.strings("rooms"));
          done(std::nullopt, Value());
        }},
-      {"leave", [](const Request& r, Done done) {
+      {"leave",
+       [](const Request& r, Done done) {
          for (const auto& room : r.strings("rooms")) r.socket->leave(room);
          done(std::nullopt, Value());
        }},
-      {"emit", [](const Request& r, Done done) {
+      {"emit",
+       [](const Request& r, Done done) {
          r.select().emit(r.event(), r.args());
          done(std::nullopt, Value());
        }},
-      {"emitWithAck", [](const Request& r, Done done) {
-         r.select().timeout(r.timeout()).emit(r.event(), r.args(), answerWith(done, [](Args responses) {
-           return Value(Value::Array(std::move(responses)));
-         }));
+      {"emitWithAck",
+       [](const Request& r, Done done) {
+         r.select()
+             .timeout(r.timeout())
+             .emit(r.event(), r.args(), answerWith(done, [](Args responses) {
+                     return Value(Value::Array(std::move(responses)));
+                   }));
        }},
-      {"socketEmitWithAck", [](const Request& r, Done done) {
+      {"socketEmitWithAck",
+       [](const Request& r, Done done) {
          const Value* target = r.body.find("target");
          if (!target || !target->isString()) throw OpError("target must be a socket id");
          std::string id = target->asString();
@@ -112,31 +125,39 @@ const std::map<std::string, Handler>& handlers() {
          auto args = r.args();
          auto it = r.nsp.sockets().find(id);
          if (it != r.nsp.sockets().end()) {
-           it->second->timeout(r.timeout()).emit(event, std::move(args), answerWith(done, firstOrNull));
+           it->second->timeout(r.timeout())
+               .emit(event, std::move(args), answerWith(done, firstOrNull));
            return;
          }
          // Elsewhere in the cluster: the socket id is also a room.
-         r.nsp.in(id).timeout(r.timeout()).emit(event, std::move(args),
-                                                 [done, id](const std::optional<Error>& error, Args responses) {
-                                                   if (error) return done(error->message, Value());
-                                                   if (responses.empty()) return done("socket " + id + " not found", Value());
-                                                   done(std::nullopt, std::move(responses[0]));
-                                                 });
+         r.nsp.in(id)
+             .timeout(r.timeout())
+             .emit(event, std::move(args),
+                   [done, id](const std::optional<Error>& error, Args responses) {
+                     if (error) return done(error->message, Value());
+                     if (responses.empty()) return done("socket " + id + " not found", Value());
+                     done(std::nullopt, std::move(responses[0]));
+                   });
        }},
-      {"socketsJoin", [](const Request& r, Done done) {
+      {"socketsJoin",
+       [](const Request& r, Done done) {
          r.select().socketsJoin(r.strings("target"));
          done(std::nullopt, Value());
        }},
-      {"socketsLeave", [](const Request& r, Done done) {
+      {"socketsLeave",
+       [](const Request& r, Done done) {
          r.select().socketsLeave(r.strings("target"));
          done(std::nullopt, Value());
        }},
-      {"disconnectSockets", [](const Request& r, Done done) {
+      {"disconnectSockets",
+       [](const Request& r, Done done) {
          r.select().disconnectSockets(r.flag("close"));
          done(std::nullopt, Value());
        }},
-      {"fetchSockets", [](const Request& r, Done done) {
-         r.select().fetchSockets([done](std::vector<RemoteSocket> sockets, const std::optional<Error>& error) {
+      {"fetchSockets",
+       [](const Request& r, Done done) {
+         r.select().fetchSockets([done](std::vector<RemoteSocket> sockets,
+                                        const std::optional<Error>& error) {
            if (error) return done(error->message, Value());
            std::sort(sockets.begin(), sockets.end(),
                      [](const RemoteSocket& a, const RemoteSocket& b) { return a.id() < b.id(); });
@@ -151,7 +172,8 @@ const std::map<std::string, Handler>& handlers() {
            done(std::nullopt, Value(std::move(out)));
          });
        }},
-      {"serverSideEmit", [](const Request& r, Done done) {
+      {"serverSideEmit",
+       [](const Request& r, Done done) {
          auto event = r.event();
          bool withAck = r.flag("ack");
          if (!withAck) {
@@ -159,14 +181,16 @@ const std::map<std::string, Handler>& handlers() {
            return done(std::nullopt, Value());
          }
          r.nsp.serverSideEmit(event, r.args(), answerWith(done, [](Args responses) {
-           return Value(Value::Array(std::move(responses)));
-         }));
+                                return Value(Value::Array(std::move(responses)));
+                              }));
        }},
-      {"serverCount", [](const Request& r, Done done) {
+      {"serverCount",
+       [](const Request& r, Done done) {
          r.nsp.adapter().serverCount([done](size_t count) { done(std::nullopt, Value(count)); });
        }},
       {"allRooms", [](const Request&, Done done) { done("not supported", Value()); }},
-      {"setData", [](const Request& r, Done done) {
+      {"setData",
+       [](const Request& r, Done done) {
          const Value* data = r.body.find("data");
          if (!data || !data->isObject()) throw OpError("data must be an object");
          Value& socketData = r.socket->data();
@@ -177,10 +201,10 @@ const std::map<std::string, Handler>& handlers() {
          socketData.set("server", keep);
          done(std::nullopt, Value());
        }},
-      {"received", [](const Request& r, Done done) {
-         done(std::nullopt, Value(Value::Array(r.node->received)));
-       }},
-      {"whoami", [](const Request& r, Done done) {
+      {"received", [](const Request& r,
+                      Done done) { done(std::nullopt, Value(Value::Array(r.node->received))); }},
+      {"whoami",
+       [](const Request& r, Done done) {
          const Value* server = r.socket->data().find("server");
          done(std::nullopt, Value::object({{"id", r.socket->id()},
                                            {"server", server ? *server : Value()},
@@ -193,8 +217,9 @@ const std::map<std::string, Handler>& handlers() {
 
 }  // namespace
 
-void runOp(const std::shared_ptr<NodeState>& node, Namespace& nsp, const std::shared_ptr<Socket>& socket,
-           const Value& request, std::function<void(Value)> reply) {
+void runOp(const std::shared_ptr<NodeState>& node, Namespace& nsp,
+           const std::shared_ptr<Socket>& socket, const Value& request,
+           std::function<void(Value)> reply) {
   Done done = [reply](std::optional<std::string> error, Value result) {
     if (error) return reply(Value::object({{"ok", false}, {"error", *error}}));
     reply(Value::object({{"ok", true}, {"result", std::move(result)}}));
@@ -204,7 +229,8 @@ void runOp(const std::shared_ptr<NodeState>& node, Namespace& nsp, const std::sh
     const Value* op = request.find("op");
     auto it = op && op->isString() ? handlers().find(op->asString()) : handlers().end();
     if (it == handlers().end())
-      throw OpError("unknown op " + (op && op->isString() ? "\"" + op->asString() + "\"" : std::string("undefined")));
+      throw OpError("unknown op " + (op && op->isString() ? "\"" + op->asString() + "\""
+                                                          : std::string("undefined")));
     it->second(Request{request, nsp, socket, node}, done);
   } catch (const std::exception& error) {
     done(error.what(), Value());

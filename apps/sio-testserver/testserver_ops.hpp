@@ -13,12 +13,13 @@ namespace sio::testserver {
 
 struct NodeState {
   std::string serverId;
-  std::string adapter;        // the --adapter flag
+  std::string adapter;          // the --adapter flag
   std::vector<Value> received;  // server-side `ping` events, oldest first
 };
 
 // Runs `request` for `socket` on `nsp`; `reply` gets the ack object.
-void runOp(const std::shared_ptr<NodeState>& node, Namespace& nsp, const std::shared_ptr<Socket>& socket,
-           const Value& request, std::function<void(Value)> reply);
+void runOp(const std::shared_ptr<NodeState>& node, Namespace& nsp,
+           const std::shared_ptr<Socket>& socket, const Value& request,
+           std::function<void(Value)> reply);
 
 }  // namespace sio::testserver

@@ -96,7 +96,8 @@ void serveChat(Server& io) {
       self->join(room);
       self->to(room).emit("joined", {Value::object({{"nickname", nickname}})});
       // Everyone in the room, on every node.
-      io.in(room).fetchSockets([ack, room, nickname](std::vector<RemoteSocket> sockets, const std::optional<Error>&) {
+      io.in(room).fetchSockets([ack, room, nickname](std::vector<RemoteSocket> sockets,
+                                                     const std::optional<Error>&) {
         ack({Value::object({{"room", room}, {"nickname", nickname}, {"users", sockets.size()}})});
       });
     });
@@ -153,7 +154,8 @@ int main(int argc, char** argv) {
   boost::asio::io_context io(1);
   engine::HttpServer http(io);
   ServerOptions serverOptions;
-  serverOptions.connectionStateRecovery = ConnectionStateRecoveryOptions{};  // resume where you left
+  serverOptions.connectionStateRecovery =
+      ConnectionStateRecoveryOptions{};               // resume where you left
   serverOptions.engine.cors = engine::CorsOptions{};  // pages of the other nodes may move here
   std::shared_ptr<redis::Client> redis;
   if (!options.redis.empty()) {
@@ -186,7 +188,9 @@ int main(int argc, char** argv) {
     http.close();
     // Sessions of the disconnected pages are being saved: close Redis once what is queued
     // before this PING (the session writes) has been answered.
-    if (redis) redis->send("", redis::Command{"PING"}, [redis](std::error_code, redis::Reply) { redis->close(); });
+    if (redis)
+      redis->send("", redis::Command{"PING"},
+                  [redis](std::error_code, redis::Reply) { redis->close(); });
   });
   uint16_t port = http.listen(options.host, options.port);
   std::cout << "chat on http://localhost:" << port << "/" << std::endl;

@@ -44,7 +44,8 @@ sio::engine::HttpResponse StaticFiles::respond(const sio::engine::Request& reque
   auto it = files_.find(request.path);
   if ((request.method != "GET" && request.method != "HEAD") || it == files_.end())
     return sio::engine::HttpResponse{404, {{"Content-Type", "text/plain"}}, "Not Found"};
-  sio::engine::HttpResponse response{200, {{"Content-Type", it->second.contentType}}, it->second.body};
+  sio::engine::HttpResponse response{
+      200, {{"Content-Type", it->second.contentType}}, it->second.body};
   if (request.method == "HEAD") response.body.clear();
   return response;
 }

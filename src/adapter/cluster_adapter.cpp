@@ -100,8 +100,9 @@ void ClusterAdapter::broadcastWithAck(protocol::Packet packet, const BroadcastOp
 void ClusterAdapter::fetchSockets(const BroadcastOptions& opts, FetchCallback done) {
   auto local = localSockets(opts);
   if (opts.flags.local) return done(std::move(local), std::nullopt);
-  auto begin = [weak = weak_from_this(), opts](std::vector<SocketDetails> local, FetchCallback done, size_t expected,
-                                                std::optional<std::set<std::string>> missing) {
+  auto begin = [weak = weak_from_this(), opts](std::vector<SocketDetails> local, FetchCallback done,
+                                               size_t expected,
+                                               std::optional<std::set<std::string>> missing) {
     auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
     if (!self || expected == 0) return done(std::move(local), std::nullopt);
     Request request;
@@ -109,10 +110,12 @@ void ClusterAdapter::fetchSockets(const BroadcastOptions& opts, FetchCallback do
     request.expected = expected;
     request.sockets = std::move(local);
     request.fetchDone = std::move(done);
-    self->startRequest(std::move(request), std::move(missing), opts.flags.timeout.value_or(kDefaultTimeout),
+    self->startRequest(std::move(request), std::move(missing),
+                       opts.flags.timeout.value_or(kDefaultTimeout),
                        Value::object({{"opts", encodeOptions(opts)}}));
   };
-  if (auto peers = expectedResponders()) return begin(std::move(local), std::move(done), peers->size(), *peers);
+  if (auto peers = expectedResponders())
+    return begin(std::move(local), std::move(done), peers->size(), *peers);
   serverCount([begin, local = std::move(local), done = std::move(done)](size_t count) mutable {
     begin(std::move(local), std::move(done), count > 1 ? count - 1 : 0, std::nullopt);
   });
@@ -124,16 +127,18 @@ void ClusterAdapter::startRequest(Request request, std::optional<std::set<std::s
   MessageType type = request.type;
   request.missing = std::move(missing);
   request.timer = std::make_unique<boost::asio::steady_timer>(nsp_.executor(), timeout);
-  request.timer->async_wait([weak = weak_from_this(), requestId](const boost::system::error_code& ec) {
+  request.timer->async_wait([weak = weak_from_this(),
+                             requestId](const boost::system::error_code& ec) {
     auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
     if (ec || !self) return;
     auto it = self->requests_.find(requestId);
     if (it == self->requests_.end()) return;
     ++self->stats_.timedOut;
     const Request& pending = it->second;
-    std::string message = pending.missing
-                              ? "timeout reached: missing " + std::to_string(pending.missing->size()) + " responses"
-                              : timeoutMessage(pending.received, pending.expected);
+    std::string message =
+        pending.missing
+            ? "timeout reached: missing " + std::to_string(pending.missing->size()) + " responses"
+            : timeoutMessage(pending.received, pending.expected);
     self->finishRequest(requestId, Error{message, std::nullopt});
   });
   requests_[requestId] = std::move(request);
@@ -161,7 +166,8 @@ void ClusterAdapter::onRequestAnswered(const std::string& requestId, const std::
 void ClusterAdapter::forgetResponder(const std::string& uid) {
   std::vector<std::string> done;
   for (auto& [id, request] : requests_)
-    if (request.missing && request.missing->erase(uid) && request.missing->empty()) done.push_back(id);
+    if (request.missing && request.missing->erase(uid) && request.missing->empty())
+      done.push_back(id);
   for (const auto& id : done) finishRequest(id, std::nullopt);
 }
 
@@ -199,7 +205,8 @@ void ClusterAdapter::disconnectSockets(const BroadcastOptions& opts, bool close)
 
 void ClusterAdapter::serverSideEmit(Args args, AckCallback ack) {
   Value packet{Value::Array(std::move(args))};
-  if (!ack) return publish(MessageType::ServerSideEmit, Value::object({{"packet", std::move(packet)}}));
+  if (!ack)
+    return publish(MessageType::ServerSideEmit, Value::object({{"packet", std::move(packet)}}));
   auto begin = [weak = weak_from_this()](Value packet, AckCallback ack, size_t expected,
                                          std::optional<std::set<std::string>> missing) {
     auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
@@ -211,7 +218,8 @@ void ClusterAdapter::serverSideEmit(Args args, AckCallback ack) {
     self->startRequest(std::move(request), std::move(missing), kDefaultTimeout,
                        Value::object({{"packet", std::move(packet)}}));
   };
-  if (auto peers = expectedResponders()) return begin(std::move(packet), std::move(ack), peers->size(), *peers);
+  if (auto peers = expectedResponders())
+    return begin(std::move(packet), std::move(ack), peers->size(), *peers);
   serverCount([begin, packet = std::move(packet), ack = std::move(ack)](size_t count) mutable {
     begin(std::move(packet), std::move(ack), count > 1 ? count - 1 : 0, std::nullopt);
   });

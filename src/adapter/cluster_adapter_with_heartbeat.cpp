@@ -9,7 +9,10 @@ constexpr auto kCleanupPeriod = std::chrono::milliseconds(1000);
 }
 
 ClusterAdapterWithHeartbeat::ClusterAdapterWithHeartbeat(AdapterHost& nsp, HeartbeatOptions options)
-    : ClusterAdapter(nsp), options_(options), idleTimer_(nsp.executor()), cleanupTimer_(nsp.executor()) {}
+    : ClusterAdapter(nsp),
+      options_(options),
+      idleTimer_(nsp.executor()),
+      cleanupTimer_(nsp.executor()) {}
 
 void ClusterAdapterWithHeartbeat::init() {
   ClusterAdapter::init();

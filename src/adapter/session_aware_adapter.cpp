@@ -25,9 +25,13 @@ SessionAwareAdapter::SessionAwareAdapter(AdapterHost& nsp)
 
 SessionAwareAdapter::~SessionAwareAdapter() = default;
 
-void SessionAwareAdapter::init() { scheduleCleanup(); }
+void SessionAwareAdapter::init() {
+  scheduleCleanup();
+}
 
-void SessionAwareAdapter::close() { cleanupTimer_.cancel(); }
+void SessionAwareAdapter::close() {
+  cleanupTimer_.cancel();
+}
 
 void SessionAwareAdapter::scheduleCleanup() {
   cleanupTimer_.expires_after(kCleanupInterval);
@@ -42,11 +46,14 @@ void SessionAwareAdapter::scheduleCleanup() {
 
 void SessionAwareAdapter::cleanup() {
   auto threshold = Clock::now() - maxDisconnectionDuration_;
-  std::erase_if(sessions_, [&](const auto& entry) { return entry.second.disconnectedAt < threshold; });
+  std::erase_if(sessions_,
+                [&](const auto& entry) { return entry.second.disconnectedAt < threshold; });
   while (!packets_.empty() && packets_.front().emittedAt < threshold) packets_.pop_front();
 }
 
-std::string SessionAwareAdapter::nextOffset() { return std::to_string(++offsetCounter_); }
+std::string SessionAwareAdapter::nextOffset() {
+  return std::to_string(++offsetCounter_);
+}
 
 void SessionAwareAdapter::broadcast(protocol::Packet packet, const BroadcastOptions& opts) {
   bool storable = packet.type == protocol::PacketType::Event && !packet.id &&

@@ -8,9 +8,9 @@
 #include "cors.hpp"
 #include "polling_transport.hpp"
 #include "server_core.hpp"
-#include "sio/engine/session_id.hpp"
 #include "sio/codec/json_string.hpp"
 #include "sio/engine/close_reason.hpp"
+#include "sio/engine/session_id.hpp"
 
 namespace sio::engine {
 namespace {

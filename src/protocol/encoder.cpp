@@ -61,13 +61,15 @@ std::string encodeText(const Packet& packet, size_t attachments) {
 EncodedPacket encodePacket(const Packet& packet) {
   EncodedPacket encoded;
   bool mayHoldBinary = packet.type == PacketType::Event || packet.type == PacketType::Ack ||
-                       packet.type == PacketType::BinaryEvent || packet.type == PacketType::BinaryAck;
+                       packet.type == PacketType::BinaryEvent ||
+                       packet.type == PacketType::BinaryAck;
   if (mayHoldBinary && packet.data && packet.data->hasBinary()) {
     Packet binary{packet.type == PacketType::Event || packet.type == PacketType::BinaryEvent
                       ? PacketType::BinaryEvent
                       : PacketType::BinaryAck,
                   packet.nsp, packet.id, deconstruct(*packet.data, encoded.attachments)};
-    encoded.text = std::make_shared<const std::string>(encodeText(binary, encoded.attachments.size()));
+    encoded.text =
+        std::make_shared<const std::string>(encodeText(binary, encoded.attachments.size()));
   } else {
     encoded.text = std::make_shared<const std::string>(encodeText(packet));
   }

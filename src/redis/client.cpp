@@ -10,7 +10,8 @@
 
 namespace sio::redis {
 
-std::shared_ptr<Client> Client::create(boost::asio::any_io_executor executor, ClientOptions options) {
+std::shared_ptr<Client> Client::create(boost::asio::any_io_executor executor,
+                                       ClientOptions options) {
   if (options.urls.empty()) throw std::invalid_argument("no Redis URL given");
   std::vector<RedisUrl> urls;
   for (const auto& text : options.urls) {
@@ -25,7 +26,8 @@ std::shared_ptr<Client> Client::create(boost::asio::any_io_executor executor, Cl
   if (urls.size() > 1 && !options.cluster)
     throw std::invalid_argument("several Redis URLs are only allowed for a cluster");
   if (options.cluster) {
-    if (!options.sentinels.empty()) throw std::invalid_argument("a cluster is not found through Sentinel");
+    if (!options.sentinels.empty())
+      throw std::invalid_argument("a cluster is not found through Sentinel");
     return createClusterClient(std::move(executor), std::move(options), std::move(connection));
   }
   if (!options.sentinels.empty())

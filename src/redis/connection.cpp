@@ -22,7 +22,8 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-class AsioConnection final : public Connection, public std::enable_shared_from_this<AsioConnection> {
+class AsioConnection final : public Connection,
+                             public std::enable_shared_from_this<AsioConnection> {
  public:
   AsioConnection(asio::any_io_executor executor, ConnectionOptions options)
       : executor_(executor),
@@ -85,7 +86,8 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
   void enqueue(Command command, ReplyHandler handler, bool carryOver) {
     if (state_ == ConnectionState::Closed) return fail(std::move(handler), Errc::Closed);
     // Not ready: it would only go out on a later link, which is exactly what is refused.
-    if (!carryOver && state_ != ConnectionState::Ready) return fail(std::move(handler), Errc::NotSent);
+    if (!carryOver && state_ != ConnectionState::Ready)
+      return fail(std::move(handler), Errc::NotSent);
     if (state_ != ConnectionState::Ready && pending_.size() >= options_.maxOfflineQueue)
       return fail(std::move(handler), Errc::OfflineQueueFull);
     size_t before = pendingBytes_.size();
@@ -108,7 +110,8 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
 
   void fail(ReplyHandler handler, Errc error) {
     if (!handler) return;
-    asio::post(executor_, [handler = std::move(handler), error] { handler(make_error_code(error), Reply{}); });
+    asio::post(executor_,
+               [handler = std::move(handler), error] { handler(make_error_code(error), Reply{}); });
   }
 
   void setState(ConnectionState state, std::error_code ec = {}) {
@@ -123,10 +126,11 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     ++generation_;
     setState(everReady_ ? ConnectionState::Reconnecting : ConnectionState::Connecting);
     if (options_.resolveAddress) {
-      options_.resolveAddress(guard([](AsioConnection& self, std::error_code ec, std::string host, uint16_t port) {
-        if (ec) return self.onLinkFailure(ec);
-        self.resolve(std::move(host), port);
-      }));
+      options_.resolveAddress(
+          guard([](AsioConnection& self, std::error_code ec, std::string host, uint16_t port) {
+            if (ec) return self.onLinkFailure(ec);
+            self.resolve(std::move(host), port);
+          }));
     } else {
       resolve(options_.url.host, options_.url.port);
     }
@@ -140,14 +144,17 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
       if (!ec && !self.linkUp_) self.onLinkFailure(std::make_error_code(std::errc::timed_out));
     }));
     resolver_.async_resolve(host_, std::to_string(port_),
-                            guard([](AsioConnection& self, boost::system::error_code ec, tcp::resolver::results_type results) {
+                            guard([](AsioConnection& self, boost::system::error_code ec,
+                                     tcp::resolver::results_type results) {
                               if (ec) return self.onLinkFailure(ec);
                               self.socket_ = tcp::socket(self.executor_);
-                              asio::async_connect(self.socket_, results,
-                                                  self.guard([](AsioConnection& me, boost::system::error_code error, const tcp::endpoint&) {
-                                                    if (error) return me.onLinkFailure(error);
-                                                    me.onConnected();
-                                                  }));
+                              asio::async_connect(
+                                  self.socket_, results,
+                                  self.guard([](AsioConnection& me, boost::system::error_code error,
+                                                const tcp::endpoint&) {
+                                    if (error) return me.onLinkFailure(error);
+                                    me.onConnected();
+                                  }));
                             }));
   }
 
@@ -167,10 +174,13 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     tlsContext_.emplace(asio::ssl::context::tls_client);
     boost::system::error_code ec;
     const auto& tls = options_.tls;
-    if (tls.caFile.empty()) tlsContext_->set_default_verify_paths(ec);
-    else tlsContext_->load_verify_file(tls.caFile, ec);
+    if (tls.caFile.empty())
+      tlsContext_->set_default_verify_paths(ec);
+    else
+      tlsContext_->load_verify_file(tls.caFile, ec);
     if (!ec && !tls.certFile.empty()) tlsContext_->use_certificate_chain_file(tls.certFile, ec);
-    if (!ec && !tls.keyFile.empty()) tlsContext_->use_private_key_file(tls.keyFile, asio::ssl::context::pem, ec);
+    if (!ec && !tls.keyFile.empty())
+      tlsContext_->use_private_key_file(tls.keyFile, asio::ssl::context::pem, ec);
     if (ec) return ec;
     tls_.emplace(std::move(socket_), *tlsContext_);
     socket_ = tcp::socket(executor_);
@@ -193,11 +203,14 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     std::vector<Command> setup;
     const auto& url = options_.url;
     if (!url.password.empty()) {
-      if (url.user.empty()) setup.push_back(Command{"AUTH", url.password});
-      else setup.push_back(Command{"AUTH", url.user, url.password});
+      if (url.user.empty())
+        setup.push_back(Command{"AUTH", url.password});
+      else
+        setup.push_back(Command{"AUTH", url.user, url.password});
     }
     if (url.db != 0) setup.push_back(Command{"SELECT", std::to_string(url.db)});
-    if (!options_.clientName.empty()) setup.push_back(Command{"CLIENT", "SETNAME", options_.clientName});
+    if (!options_.clientName.empty())
+      setup.push_back(Command{"CLIENT", "SETNAME", options_.clientName});
     if (options_.requireMaster) setup.push_back(Command{"ROLE"});
     setupRemaining_ = setup.size();
     readNext();
@@ -239,17 +252,19 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     pending_.clear();
     uncarried_ = 0;
     write(writeBuffer_, guard([](AsioConnection& self, boost::system::error_code ec, size_t) {
-      self.writing_ = false;
-      self.writeBuffer_.clear();
-      if (ec) return self.onLinkFailure(ec);
-      self.flush();
-    }));
+            self.writing_ = false;
+            self.writeBuffer_.clear();
+            if (ec) return self.onLinkFailure(ec);
+            self.flush();
+          }));
   }
 
   template <class Handler>
   void write(const std::string& bytes, Handler handler) {
-    if (tls_) asio::async_write(*tls_, asio::buffer(bytes), std::move(handler));
-    else asio::async_write(socket_, asio::buffer(bytes), std::move(handler));
+    if (tls_)
+      asio::async_write(*tls_, asio::buffer(bytes), std::move(handler));
+    else
+      asio::async_write(socket_, asio::buffer(bytes), std::move(handler));
   }
 
   void readNext() {
@@ -257,8 +272,10 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
       if (ec) return self.onLinkFailure(ec);
       self.onBytes(std::string_view(self.readBuffer_.data(), size));
     });
-    if (tls_) tls_->async_read_some(asio::buffer(readBuffer_), std::move(done));
-    else socket_.async_read_some(asio::buffer(readBuffer_), std::move(done));
+    if (tls_)
+      tls_->async_read_some(asio::buffer(readBuffer_), std::move(done));
+    else
+      socket_.async_read_some(asio::buffer(readBuffer_), std::move(done));
   }
 
   void onBytes(std::string_view bytes) {
@@ -322,7 +339,8 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
   }
 
   // The link is gone: what was written fails (it may have run), what was queued stays.
-  void onLinkFailure(std::error_code ec, std::optional<std::chrono::milliseconds> delay = std::nullopt) {
+  void onLinkFailure(std::error_code ec,
+                     std::optional<std::chrono::milliseconds> delay = std::nullopt) {
     if (state_ == ConnectionState::Closed) return;
     auto self = shared_from_this();
     dropLink();
@@ -353,10 +371,10 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
     size_t size;     // bytes of its command in pendingBytes_
     bool carryOver;  // may go out on a later link
   };
-  std::string pendingBytes_;             // encoded commands not written yet
-  std::deque<Pending> pending_;          // their handlers
-  size_t uncarried_ = 0;                 // queued commands that must not outlive the link
-  std::deque<ReplyHandler> inFlight_;    // handlers of written commands, in order
+  std::string pendingBytes_;           // encoded commands not written yet
+  std::deque<Pending> pending_;        // their handlers
+  size_t uncarried_ = 0;               // queued commands that must not outlive the link
+  std::deque<ReplyHandler> inFlight_;  // handlers of written commands, in order
   std::string writeBuffer_;
   bool writing_ = false;
   bool flushScheduled_ = false;
@@ -376,16 +394,22 @@ class AsioConnection final : public Connection, public std::enable_shared_from_t
 
 const char* toString(ConnectionState state) {
   switch (state) {
-    case ConnectionState::Idle: return "idle";
-    case ConnectionState::Connecting: return "connecting";
-    case ConnectionState::Ready: return "ready";
-    case ConnectionState::Reconnecting: return "reconnecting";
-    case ConnectionState::Closed: return "closed";
+    case ConnectionState::Idle:
+      return "idle";
+    case ConnectionState::Connecting:
+      return "connecting";
+    case ConnectionState::Ready:
+      return "ready";
+    case ConnectionState::Reconnecting:
+      return "reconnecting";
+    case ConnectionState::Closed:
+      return "closed";
   }
   return "?";
 }
 
-std::shared_ptr<Connection> Connection::create(asio::any_io_executor executor, ConnectionOptions options) {
+std::shared_ptr<Connection> Connection::create(asio::any_io_executor executor,
+                                               ConnectionOptions options) {
   return std::make_shared<AsioConnection>(std::move(executor), std::move(options));
 }
 

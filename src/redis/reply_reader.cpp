@@ -25,9 +25,15 @@ Reply* place(const redisReadTask* task, Reply value) {
 void* createString(const redisReadTask* task, char* str, size_t len) {
   Reply reply;
   switch (task->type) {
-    case REDIS_REPLY_STATUS: reply.type = Reply::Type::Status; break;
-    case REDIS_REPLY_ERROR: reply.type = Reply::Type::Error; break;
-    default: reply.type = Reply::Type::String; break;
+    case REDIS_REPLY_STATUS:
+      reply.type = Reply::Type::Status;
+      break;
+    case REDIS_REPLY_ERROR:
+      reply.type = Reply::Type::Error;
+      break;
+    default:
+      reply.type = Reply::Type::String;
+      break;
   }
   reply.str.assign(str, len);
   return place(task, std::move(reply));
@@ -44,11 +50,16 @@ void* createInteger(const redisReadTask* task, long long value) {
   return place(task, Reply::number(value));
 }
 
-void* createNil(const redisReadTask* task) { return place(task, Reply::nil()); }
+void* createNil(const redisReadTask* task) {
+  return place(task, Reply::nil());
+}
 
-void freeObject(void* object) { delete static_cast<Reply*>(object); }
+void freeObject(void* object) {
+  delete static_cast<Reply*>(object);
+}
 
-redisReplyObjectFunctions kFunctions = {createString, createArray, createInteger, createNil, freeObject};
+redisReplyObjectFunctions kFunctions = {createString, createArray, createInteger, createNil,
+                                        freeObject};
 
 }  // namespace
 

@@ -7,8 +7,8 @@ namespace {
 
 class StandaloneClient final : public Client {
  public:
-  StandaloneClient(boost::asio::any_io_executor executor, ClientOptions options, ConnectionOptions connection,
-                   std::shared_ptr<Connection> link = nullptr)
+  StandaloneClient(boost::asio::any_io_executor executor, ClientOptions options,
+                   ConnectionOptions connection, std::shared_ptr<Connection> link = nullptr)
       : executor_(executor),
         options_(std::move(options)),
         connectionOptions_(std::move(connection)),
@@ -26,21 +26,26 @@ class StandaloneClient final : public Client {
   }
 
   void sendToMasters(Command command, MultiHandler handler) override {
-    connection_->send(std::move(command), [handler = std::move(handler)](std::error_code ec, Reply reply) {
-      if (!handler) return;
-      if (ec) return handler(ec, {});
-      std::vector<Reply> replies;
-      replies.push_back(std::move(reply));
-      handler({}, std::move(replies));
-    });
+    connection_->send(std::move(command),
+                      [handler = std::move(handler)](std::error_code ec, Reply reply) {
+                        if (!handler) return;
+                        if (ec) return handler(ec, {});
+                        std::vector<Reply> replies;
+                        replies.push_back(std::move(reply));
+                        handler({}, std::move(replies));
+                      });
   }
 
   std::shared_ptr<Client> duplicate() const override {
     return std::make_shared<StandaloneClient>(executor_, options_, connectionOptions_);
   }
-  std::shared_ptr<Subscriber> subscriber() const override { return Subscriber::create(executor_, connectionOptions_); }
+  std::shared_ptr<Subscriber> subscriber() const override {
+    return Subscriber::create(executor_, connectionOptions_);
+  }
 
-  void onState(Connection::StateHandler handler) override { connection_->onState(std::move(handler)); }
+  void onState(Connection::StateHandler handler) override {
+    connection_->onState(std::move(handler));
+  }
   bool ready() const override { return connection_->state() == ConnectionState::Ready; }
   bool isCluster() const override { return false; }
 
@@ -53,15 +58,18 @@ class StandaloneClient final : public Client {
 
 }  // namespace
 
-std::shared_ptr<Client> createStandaloneClient(boost::asio::any_io_executor executor, ClientOptions options,
+std::shared_ptr<Client> createStandaloneClient(boost::asio::any_io_executor executor,
+                                               ClientOptions options,
                                                ConnectionOptions connection) {
-  return std::make_shared<StandaloneClient>(std::move(executor), std::move(options), std::move(connection));
+  return std::make_shared<StandaloneClient>(std::move(executor), std::move(options),
+                                            std::move(connection));
 }
 
-std::shared_ptr<Client> createStandaloneClient(boost::asio::any_io_executor executor, ClientOptions options,
-                                               ConnectionOptions connection, std::shared_ptr<Connection> link) {
-  return std::make_shared<StandaloneClient>(std::move(executor), std::move(options), std::move(connection),
-                                            std::move(link));
+std::shared_ptr<Client> createStandaloneClient(boost::asio::any_io_executor executor,
+                                               ClientOptions options, ConnectionOptions connection,
+                                               std::shared_ptr<Connection> link) {
+  return std::make_shared<StandaloneClient>(std::move(executor), std::move(options),
+                                            std::move(connection), std::move(link));
 }
 
 }  // namespace sio::redis

@@ -6,11 +6,12 @@
 
 namespace sio::redis {
 
-std::shared_ptr<Client> createStandaloneClient(boost::asio::any_io_executor executor, ClientOptions options,
-                                               ConnectionOptions connection);
+std::shared_ptr<Client> createStandaloneClient(boost::asio::any_io_executor executor,
+                                               ClientOptions options, ConnectionOptions connection);
 // The same over a Connection the caller made from `connection` (and keeps a handle on, e.g.
 // to force reconnections); duplicates still make their own.
-std::shared_ptr<Client> createStandaloneClient(boost::asio::any_io_executor executor, ClientOptions options,
-                                               ConnectionOptions connection, std::shared_ptr<Connection> link);
+std::shared_ptr<Client> createStandaloneClient(boost::asio::any_io_executor executor,
+                                               ClientOptions options, ConnectionOptions connection,
+                                               std::shared_ptr<Connection> link);
 
 }  // namespace sio::redis

@@ -17,7 +17,8 @@ namespace {
 constexpr std::array<const char*, 3> kSubscribe = {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE"};
 constexpr std::array<const char*, 3> kUnsubscribe = {"UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE"};
 
-class RedisSubscriber final : public Subscriber, public std::enable_shared_from_this<RedisSubscriber> {
+class RedisSubscriber final : public Subscriber,
+                              public std::enable_shared_from_this<RedisSubscriber> {
  public:
   RedisSubscriber(boost::asio::any_io_executor executor, ConnectionOptions options)
       : executor_(executor), connection_(Connection::create(executor, std::move(options))) {}
@@ -51,12 +52,16 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
   }
 
   void onMessage(MessageHandler handler) override { onMessage_ = std::move(handler); }
-  void onResubscribed(std::function<void()> handler) override { onResubscribed_ = std::move(handler); }
+  void onResubscribed(std::function<void()> handler) override {
+    onResubscribed_ = std::move(handler);
+  }
   void onState(Connection::StateHandler handler) override { onState_ = std::move(handler); }
   void onServerUnsubscribe(std::function<void(Kind, const std::string&)> handler) override {
     onServerUnsubscribe_ = std::move(handler);
   }
-  const std::set<std::string>& subscriptions(Kind kind) const override { return sets_[index(kind)]; }
+  const std::set<std::string>& subscriptions(Kind kind) const override {
+    return sets_[index(kind)];
+  }
   uint64_t gaps() const override { return gaps_; }
   ConnectionState state() const override { return connection_->state(); }
 
@@ -73,17 +78,24 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
 
   static size_t index(Kind kind) { return static_cast<size_t>(kind); }
 
-  void request(Kind kind, bool subscribe, std::vector<std::string> names, DoneHandler done, bool resubscription = false) {
+  void request(Kind kind, bool subscribe, std::vector<std::string> names, DoneHandler done,
+               bool resubscription = false) {
     if (names.empty()) {
       if (done) boost::asio::post(executor_, [done] { done({}); });
       return;
     }
-    Request entry{kind, subscribe, std::multiset<std::string>(names.begin(), names.end()), std::move(done),
-                  resubscription, {}};
+    Request entry{kind,
+                  subscribe,
+                  std::multiset<std::string>(names.begin(), names.end()),
+                  std::move(done),
+                  resubscription,
+                  {}};
     if (connection_->state() != ConnectionState::Ready) {
       // Sent by resubscribe() when the link is ready; the request completes then.
-      if (subscribe) parked_.push_back(std::move(entry));
-      else if (entry.done) boost::asio::post(executor_, [done = entry.done] { done({}); });
+      if (subscribe)
+        parked_.push_back(std::move(entry));
+      else if (entry.done)
+        boost::asio::post(executor_, [done = entry.done] { done({}); });
       return;
     }
     send(std::move(entry), names);
@@ -108,10 +120,13 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
     auto open = std::move(open_);
     open_.clear();
     for (auto& entry : open) {
-      for (auto& done : entry.carried) parked_.push_back(Request{entry.kind, true, {}, std::move(done)});
+      for (auto& done : entry.carried)
+        parked_.push_back(Request{entry.kind, true, {}, std::move(done)});
       if (entry.resubscription) continue;
-      if (entry.subscribe) parked_.push_back(std::move(entry));
-      else if (entry.done) entry.done({});
+      if (entry.subscribe)
+        parked_.push_back(std::move(entry));
+      else if (entry.done)
+        entry.done({});
     }
   }
 
@@ -140,10 +155,12 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
       for (size_t g = 0; g < groups.size(); ++g) {
         const auto& list = groups[g];
         ++*remaining;
-        Request entry{kind, true, std::multiset<std::string>(list.begin(), list.end()), nullptr, true, {}};
+        Request entry{kind,    true, std::multiset<std::string>(list.begin(), list.end()),
+                      nullptr, true, {}};
         if (g + 1 == groups.size())
           for (auto& waiting : parked)
-            if (waiting.kind == kind && waiting.done) entry.carried.push_back(std::move(waiting.done));
+            if (waiting.kind == kind && waiting.done)
+              entry.carried.push_back(std::move(waiting.done));
         entry.done = [weak, remaining, afterGap](std::error_code) {
           auto self = weak.lock();
           if (!self || --*remaining > 0 || !afterGap) return;
@@ -168,12 +185,15 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
     const std::string& type = reply.elements[0].str;
     auto& items = reply.elements;
     if ((type == "message" || type == "smessage") && items.size() == 3) {
-      PubSubMessage message{type == "message" ? PubSubMessage::Kind::Message : PubSubMessage::Kind::ShardMessage,
-                            std::move(items[1].str), {}, std::move(items[2].str)};
+      PubSubMessage message{
+          type == "message" ? PubSubMessage::Kind::Message : PubSubMessage::Kind::ShardMessage,
+          std::move(items[1].str),
+          {},
+          std::move(items[2].str)};
       if (onMessage_) onMessage_(message);
     } else if (type == "pmessage" && items.size() == 4) {
-      PubSubMessage message{PubSubMessage::Kind::PatternMessage, std::move(items[2].str), std::move(items[1].str),
-                            std::move(items[3].str)};
+      PubSubMessage message{PubSubMessage::Kind::PatternMessage, std::move(items[2].str),
+                            std::move(items[1].str), std::move(items[3].str)};
       if (onMessage_) onMessage_(message);
     } else if (items.size() >= 2) {
       confirm(type, items[1].isNil() ? std::string() : items[1].str);
@@ -181,10 +201,13 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
   }
 
   void confirm(const std::string& type, const std::string& name) {
-    static const std::array<std::pair<const char*, std::pair<Kind, bool>>, 6> kTypes = {{
-        {"subscribe", {Kind::Channel, true}}, {"psubscribe", {Kind::Pattern, true}},
-        {"ssubscribe", {Kind::Shard, true}}, {"unsubscribe", {Kind::Channel, false}},
-        {"punsubscribe", {Kind::Pattern, false}}, {"sunsubscribe", {Kind::Shard, false}}}};
+    static const std::array<std::pair<const char*, std::pair<Kind, bool>>, 6> kTypes = {
+        {{"subscribe", {Kind::Channel, true}},
+         {"psubscribe", {Kind::Pattern, true}},
+         {"ssubscribe", {Kind::Shard, true}},
+         {"unsubscribe", {Kind::Channel, false}},
+         {"punsubscribe", {Kind::Pattern, false}},
+         {"sunsubscribe", {Kind::Shard, false}}}};
     for (const auto& [text, meaning] : kTypes) {
       if (type != text) continue;
       for (auto it = open_.begin(); it != open_.end(); ++it) {
@@ -231,7 +254,7 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
   boost::asio::any_io_executor executor_;
   std::shared_ptr<Connection> connection_;
   std::array<std::set<std::string>, 3> sets_;
-  std::deque<Request> open_;    // sent, awaiting confirmations
+  std::deque<Request> open_;     // sent, awaiting confirmations
   std::vector<Request> parked_;  // asked while the link was down
   bool everReady_ = false;
   uint64_t gaps_ = 0;
@@ -243,7 +266,8 @@ class RedisSubscriber final : public Subscriber, public std::enable_shared_from_
 
 }  // namespace
 
-std::shared_ptr<Subscriber> Subscriber::create(boost::asio::any_io_executor executor, ConnectionOptions options) {
+std::shared_ptr<Subscriber> Subscriber::create(boost::asio::any_io_executor executor,
+                                               ConnectionOptions options) {
   return std::make_shared<RedisSubscriber>(std::move(executor), std::move(options));
 }
 

@@ -3,7 +3,6 @@
 
 #include <charconv>
 
-
 namespace sio::redis {
 namespace {
 
@@ -52,7 +51,8 @@ std::optional<RedisUrl> parseRedisUrl(std::string_view url, std::string* error) 
   url = url.substr(0, url.find_first_of("?#"));
   auto slash = url.find('/');
   std::string_view authority = url.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? std::string_view{} : url.substr(slash + 1);
+  std::string_view path =
+      slash == std::string_view::npos ? std::string_view{} : url.substr(slash + 1);
 
   if (auto at = authority.rfind('@'); at != std::string_view::npos) {
     std::string_view credentials = authority.substr(0, at);

@@ -36,7 +36,8 @@ struct AckCollector {
     return responses.empty() ? Args{} : Args{responses.front()};
   }
   void check() {
-    if (finished || expectedServers != reportedServers || responses.size() != expectedClients) return;
+    if (finished || expectedServers != reportedServers || responses.size() != expectedClients)
+      return;
     finished = true;
     timer->cancel();
     ack(std::nullopt, result());
@@ -50,8 +51,8 @@ struct AckCollector {
 
 }  // namespace
 
-BroadcastOperator::BroadcastOperator(std::shared_ptr<Adapter> adapter, RoomSet rooms, RoomSet except,
-                                     BroadcastFlags flags)
+BroadcastOperator::BroadcastOperator(std::shared_ptr<Adapter> adapter, RoomSet rooms,
+                                     RoomSet except, BroadcastFlags flags)
     : adapter_(std::move(adapter)), opts_{std::move(rooms), std::move(except), flags} {}
 
 BroadcastOperator BroadcastOperator::to(const Room& room) const {
@@ -96,14 +97,16 @@ BroadcastOperator BroadcastOperator::timeout(std::chrono::milliseconds timeout) 
 }
 
 bool BroadcastOperator::emit(const std::string& event, Args args) const {
-  protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt, eventData(event, std::move(args))};
+  protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt,
+                          eventData(event, std::move(args))};
   adapter_->broadcast(std::move(packet), opts_);
   return true;
 }
 
 bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ack) const {
   if (!ack) return emit(event, std::move(args));
-  protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt, eventData(event, std::move(args))};
+  protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt,
+                          eventData(event, std::move(args))};
   auto collector = std::make_shared<AckCollector>();
   collector->ack = std::move(ack);
   collector->singleResponse = opts_.flags.expectSingleResponse;
@@ -141,9 +144,15 @@ void BroadcastOperator::fetchSockets(FetchCallback done) const {
   });
 }
 
-void BroadcastOperator::socketsJoin(const std::vector<Room>& rooms) const { adapter_->addSockets(opts_, rooms); }
-void BroadcastOperator::socketsLeave(const std::vector<Room>& rooms) const { adapter_->delSockets(opts_, rooms); }
-void BroadcastOperator::disconnectSockets(bool close) const { adapter_->disconnectSockets(opts_, close); }
+void BroadcastOperator::socketsJoin(const std::vector<Room>& rooms) const {
+  adapter_->addSockets(opts_, rooms);
+}
+void BroadcastOperator::socketsLeave(const std::vector<Room>& rooms) const {
+  adapter_->delSockets(opts_, rooms);
+}
+void BroadcastOperator::disconnectSockets(bool close) const {
+  adapter_->disconnectSockets(opts_, close);
+}
 
 namespace {
 BroadcastFlags singleResponse() {

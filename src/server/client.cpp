@@ -40,8 +40,8 @@ void Client::sendPacket(const protocol::Packet& packet, const BroadcastFlags& fl
 }
 
 void Client::onMessage(const engine::Packet& message) {
-  auto result = message.binary ? decoder_.addBinary(Binary(message.data))
-                               : decoder_.addText(message.view());
+  auto result =
+      message.binary ? decoder_.addBinary(Binary(message.data)) : decoder_.addText(message.view());
   if (auto* packet = std::get_if<protocol::Packet>(&result)) return onDecoded(std::move(*packet));
   if (std::holds_alternative<protocol::DecodeError>(result))
     conn_->closeNow(engine::close_reason::kParseError);
@@ -62,22 +62,24 @@ void Client::onDecoded(protocol::Packet packet) {
 
 void Client::connect(const std::string& name, Value auth) {
   if (auto nsp = server_.findNamespace(name)) return doConnect(nsp, std::move(auth));
-  server_.checkNamespace(name, auth, [weak = weak_from_this(), name, auth](std::shared_ptr<Namespace> nsp) {
-    auto self = weak.lock();
-    if (!self || !self->open()) return;
-    if (nsp) return self->doConnect(nsp, auth);
-    self->sendPacket(protocol::Packet{protocol::PacketType::ConnectError, name, std::nullopt,
-                                      Value::object({{"message", "Invalid namespace"}})});
-  });
+  server_.checkNamespace(
+      name, auth, [weak = weak_from_this(), name, auth](std::shared_ptr<Namespace> nsp) {
+        auto self = weak.lock();
+        if (!self || !self->open()) return;
+        if (nsp) return self->doConnect(nsp, auth);
+        self->sendPacket(protocol::Packet{protocol::PacketType::ConnectError, name, std::nullopt,
+                                          Value::object({{"message", "Invalid namespace"}})});
+      });
 }
 
 void Client::doConnect(const std::shared_ptr<Namespace>& nsp, Value auth) {
-  nsp->add(shared_from_this(), std::move(auth), [weak = weak_from_this()](std::shared_ptr<Socket> socket) {
-    auto self = weak.lock();
-    if (!self) return;
-    self->sockets_[socket->nsp().name()] = socket;
-    self->connectTimer_.cancel();
-  });
+  nsp->add(shared_from_this(), std::move(auth),
+           [weak = weak_from_this()](std::shared_ptr<Socket> socket) {
+             auto self = weak.lock();
+             if (!self) return;
+             self->sockets_[socket->nsp().name()] = socket;
+             self->connectTimer_.cancel();
+           });
 }
 
 void Client::removeSocket(const Socket& socket) {

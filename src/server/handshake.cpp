@@ -28,7 +28,8 @@ Handshake buildHandshake(const engine::Request& request, Value auth) {
   }
   auto now = std::chrono::system_clock::now();
   handshake.time = jsDateString(now);
-  handshake.issued = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  handshake.issued =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   handshake.address = request.remoteAddress;
   handshake.xdomain = request.header("origin") != nullptr;
   handshake.secure = request.secure;

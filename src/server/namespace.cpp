@@ -18,9 +18,12 @@ Namespace::~Namespace() = default;
 
 void Namespace::initAdapter() {
   const auto& factory = server_.options().adapter;
-  if (factory) adapter_ = factory(*this);
-  else if (recoveryEnabled()) adapter_ = std::make_shared<SessionAwareAdapter>(*this);
-  else adapter_ = std::make_shared<Adapter>(*this);
+  if (factory)
+    adapter_ = factory(*this);
+  else if (recoveryEnabled())
+    adapter_ = std::make_shared<SessionAwareAdapter>(*this);
+  else
+    adapter_ = std::make_shared<Adapter>(*this);
   adapter_->init();
 }
 
@@ -29,14 +32,18 @@ LocalSocket* Namespace::localSocket(const SocketId& id) {
   return it == sockets_.end() ? nullptr : it->second.get();
 }
 
-bool Namespace::recoveryEnabled() const { return server_.options().connectionStateRecovery.has_value(); }
+bool Namespace::recoveryEnabled() const {
+  return server_.options().connectionStateRecovery.has_value();
+}
 
 std::chrono::milliseconds Namespace::maxDisconnectionDuration() const {
   const auto& recovery = server_.options().connectionStateRecovery;
   return recovery ? recovery->maxDisconnectionDuration : std::chrono::milliseconds(0);
 }
 
-boost::asio::any_io_executor Namespace::executor() { return server_.context().get_executor(); }
+boost::asio::any_io_executor Namespace::executor() {
+  return server_.context().get_executor();
+}
 
 void Namespace::serverSideEmit(const std::string& event, Args args, AckCallback ack) {
   if (protocol::isReservedEventName(event))
@@ -64,15 +71,16 @@ void Namespace::add(std::shared_ptr<Client> client, Value auth,
     const auto& recovery = self->server_.options().connectionStateRecovery;
     if (recovery && recovery->skipMiddlewares && socket->recovered())
       return self->connectSocket(socket, onConnected);
-    self->runMiddlewares(*socket, 0, [self, client, socket, onConnected](std::optional<Error> error) {
-      if (!client->open()) return socket->cleanup();
-      if (!error) return self->connectSocket(socket, onConnected);
-      socket->cleanup();
-      Value data = Value::object({{"message", error->message}});
-      if (error->data) data.set("data", *error->data);
-      client->sendPacket(protocol::Packet{protocol::PacketType::ConnectError, self->name_,
-                                          std::nullopt, std::move(data)});
-    });
+    self->runMiddlewares(
+        *socket, 0, [self, client, socket, onConnected](std::optional<Error> error) {
+          if (!client->open()) return socket->cleanup();
+          if (!error) return self->connectSocket(socket, onConnected);
+          socket->cleanup();
+          Value data = Value::object({{"message", error->message}});
+          if (error->data) data.set("data", *error->data);
+          client->sendPacket(protocol::Packet{protocol::PacketType::ConnectError, self->name_,
+                                              std::nullopt, std::move(data)});
+        });
   };
   const Value* pid = auth.find("pid");
   const Value* offset = auth.find("offset");
@@ -95,15 +103,16 @@ void Namespace::connectSocket(const std::shared_ptr<Socket>& socket,
   }
 }
 
-void Namespace::runMiddlewares(Socket& socket, size_t index, std::function<void(std::optional<Error>)> done) {
+void Namespace::runMiddlewares(Socket& socket, size_t index,
+                               std::function<void(std::optional<Error>)> done) {
   if (index >= middlewares_.size()) return done(std::nullopt);
   auto middleware = middlewares_[index];
   auto self = shared_from_this();
   auto keep = socket.shared_from_this();
   middleware(socket, Next([self, keep, index, done](std::optional<Error> error) {
-    if (error) return done(std::move(error));
-    self->runMiddlewares(*keep, index + 1, done);
-  }));
+               if (error) return done(std::move(error));
+               self->runMiddlewares(*keep, index + 1, done);
+             }));
 }
 
 void Namespace::remove(Socket& socket) {

@@ -17,11 +17,14 @@ engine::ServerOptions engineOptions(const ServerOptions& options) {
 
 Server::Server(boost::asio::io_context& io, ServerOptions options)
     : io_(io), options_(std::move(options)), engine_(io, engineOptions(options_)) {
-  engine_.onConnection([this](std::shared_ptr<engine::Socket> conn) { onEngineConnection(std::move(conn)); });
+  engine_.onConnection(
+      [this](std::shared_ptr<engine::Socket> conn) { onEngineConnection(std::move(conn)); });
   mainNamespace_ = of("/");
 }
 
-Server::~Server() { close(); }
+Server::~Server() {
+  close();
+}
 
 std::shared_ptr<Namespace> Server::of(std::string name) {
   if (name.empty() || name[0] != '/') name.insert(name.begin(), '/');
@@ -71,16 +74,22 @@ void Server::checkNamespace(const std::string& name, const Value& auth,
   (*tryNext)(0);
 }
 
-void Server::registerChild(const std::shared_ptr<Namespace>& child) { namespaces_[child->name()] = child; }
+void Server::registerChild(const std::shared_ptr<Namespace>& child) {
+  namespaces_[child->name()] = child;
+}
 
-void Server::removeNamespace(const std::string& name) { namespaces_.erase(name); }
+void Server::removeNamespace(const std::string& name) {
+  namespaces_.erase(name);
+}
 
 void Server::onEngineConnection(std::shared_ptr<engine::Socket> conn) {
   auto client = std::make_shared<Client>(*this, std::move(conn));
   client->start();
 }
 
-void Server::attach(engine::HttpServer& http) { http.attach(engine_); }
+void Server::attach(engine::HttpServer& http) {
+  http.attach(engine_);
+}
 
 uint16_t Server::listen(const std::string& host, uint16_t port) {
   ownHttp_.emplace(io_);

@@ -53,7 +53,9 @@ Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, V
 
 Socket::~Socket() = default;
 
-engine::Socket& Socket::conn() { return client_->conn(); }
+engine::Socket& Socket::conn() {
+  return client_->conn();
+}
 
 RoomSet Socket::rooms() const {
   const RoomSet* rooms = nsp_->adapter().socketRooms(id_);
@@ -66,13 +68,27 @@ void Socket::on(const std::string& event, EventHandler handler) {
 void Socket::once(const std::string& event, EventHandler handler) {
   listeners_[event].push_back(Listener{std::move(handler), true});
 }
-void Socket::off(const std::string& event) { listeners_.erase(event); }
-void Socket::onAny(AnyHandler handler) { anyListeners_.push_back(std::move(handler)); }
-void Socket::prependAny(AnyHandler handler) { anyListeners_.insert(anyListeners_.begin(), std::move(handler)); }
-void Socket::offAny() { anyListeners_.clear(); }
-void Socket::onAnyOutgoing(AnyHandler handler) { anyOutgoingListeners_.push_back(std::move(handler)); }
-void Socket::offAnyOutgoing() { anyOutgoingListeners_.clear(); }
-void Socket::use(PacketMiddleware middleware) { middlewares_.push_back(std::move(middleware)); }
+void Socket::off(const std::string& event) {
+  listeners_.erase(event);
+}
+void Socket::onAny(AnyHandler handler) {
+  anyListeners_.push_back(std::move(handler));
+}
+void Socket::prependAny(AnyHandler handler) {
+  anyListeners_.insert(anyListeners_.begin(), std::move(handler));
+}
+void Socket::offAny() {
+  anyListeners_.clear();
+}
+void Socket::onAnyOutgoing(AnyHandler handler) {
+  anyOutgoingListeners_.push_back(std::move(handler));
+}
+void Socket::offAnyOutgoing() {
+  anyOutgoingListeners_.clear();
+}
+void Socket::use(PacketMiddleware middleware) {
+  middlewares_.push_back(std::move(middleware));
+}
 
 Socket& Socket::timeout(std::chrono::milliseconds timeout) {
   flags_.timeout = timeout;
@@ -86,9 +102,13 @@ Socket& Socket::volatile_() {
   flags_.isVolatile = true;
   return *this;
 }
-BroadcastFlags Socket::takeFlags() { return std::exchange(flags_, BroadcastFlags{}); }
+BroadcastFlags Socket::takeFlags() {
+  return std::exchange(flags_, BroadcastFlags{});
+}
 
-bool Socket::emit(const std::string& event, Args args) { return emit(event, std::move(args), nullptr); }
+bool Socket::emit(const std::string& event, Args args) {
+  return emit(event, std::move(args), nullptr);
+}
 
 bool Socket::emit(const std::string& event, Args args, AckCallback ack) {
   checkEventName(event);
@@ -126,23 +146,37 @@ bool Socket::emit(const std::string& event, Args args, AckCallback ack) {
   return true;
 }
 
-BroadcastOperator Socket::to(const Room& room) { return broadcast().to(room); }
-BroadcastOperator Socket::to(const std::vector<Room>& rooms) { return broadcast().to(rooms); }
-BroadcastOperator Socket::except(const Room& room) { return broadcast().except(room); }
+BroadcastOperator Socket::to(const Room& room) {
+  return broadcast().to(room);
+}
+BroadcastOperator Socket::to(const std::vector<Room>& rooms) {
+  return broadcast().to(rooms);
+}
+BroadcastOperator Socket::except(const Room& room) {
+  return broadcast().except(room);
+}
 BroadcastOperator Socket::broadcast() {
   return BroadcastOperator(nsp_->adapter().shared_from_this(), {}, RoomSet{id_}, takeFlags());
 }
 
-void Socket::join(const std::vector<Room>& rooms) { nsp_->adapter().addAll(id_, rooms); }
-void Socket::leave(const Room& room) { nsp_->adapter().del(id_, room); }
-void Socket::leaveAll() { nsp_->adapter().delAll(id_); }
+void Socket::join(const std::vector<Room>& rooms) {
+  nsp_->adapter().addAll(id_, rooms);
+}
+void Socket::leave(const Room& room) {
+  nsp_->adapter().del(id_, room);
+}
+void Socket::leaveAll() {
+  nsp_->adapter().delAll(id_);
+}
 
 Socket& Socket::disconnect(bool close) {
   if (!connected_) return *this;
   if (close) {
     client_->disconnectAll();
   } else {
-    sendPacket(protocol::Packet{protocol::PacketType::Disconnect, nsp_->name(), std::nullopt, std::nullopt}, {});
+    sendPacket(protocol::Packet{protocol::PacketType::Disconnect, nsp_->name(), std::nullopt,
+                                std::nullopt},
+               {});
     onClose("server namespace disconnect");
   }
   return *this;
@@ -158,7 +192,8 @@ void Socket::writeEncoded(const protocol::EncodedPacket& packet, const Broadcast
 }
 
 void Socket::notifyOutgoing(const protocol::Packet& packet) {
-  if (anyOutgoingListeners_.empty() || !packet.data || !packet.data->isArray() || packet.data->size() == 0)
+  if (anyOutgoingListeners_.empty() || !packet.data || !packet.data->isArray() ||
+      packet.data->size() == 0)
     return;
   const auto& data = packet.data->asArray();
   std::string event = data[0].isString() ? data[0].asString() : std::string();
@@ -167,7 +202,9 @@ void Socket::notifyOutgoing(const protocol::Packet& packet) {
   for (auto& listener : listeners) listener(event, args);
 }
 
-void Socket::expectAck(uint64_t id, std::function<void(Args)> onAck) { acks_[id] = std::move(onAck); }
+void Socket::expectAck(uint64_t id, std::function<void(Args)> onAck) {
+  acks_[id] = std::move(onAck);
+}
 
 SocketDetails Socket::details() const {
   return SocketDetails{id_, handshake_.toValue(), rooms().items(), data_};
@@ -184,9 +221,13 @@ void Socket::onConnect() {
   join(id_);
   Value reply = Value::object({{"sid", id_}});
   if (!pid_.empty()) reply.set("pid", pid_);
-  sendPacket(protocol::Packet{protocol::PacketType::Connect, nsp_->name(), std::nullopt, std::move(reply)}, {});
+  sendPacket(
+      protocol::Packet{protocol::PacketType::Connect, nsp_->name(), std::nullopt, std::move(reply)},
+      {});
   for (auto& packet : missed)
-    sendPacket(protocol::Packet{protocol::PacketType::Event, nsp_->name(), std::nullopt, std::move(packet)}, {});
+    sendPacket(protocol::Packet{protocol::PacketType::Event, nsp_->name(), std::nullopt,
+                                std::move(packet)},
+               {});
 }
 
 void Socket::onPacket(protocol::Packet packet) {
@@ -245,13 +286,15 @@ void Socket::dispatch(Args args, Ack ack) {
   });
 }
 
-void Socket::runMiddlewares(Args& args, size_t index, std::function<void(std::optional<Error>)> done) {
+void Socket::runMiddlewares(Args& args, size_t index,
+                            std::function<void(std::optional<Error>)> done) {
   if (index >= middlewares_.size()) return done(std::nullopt);
   auto middleware = middlewares_[index];
-  middleware(args, Next([self = shared_from_this(), &args, index, done](std::optional<Error> error) {
-    if (error) return done(std::move(error));
-    self->runMiddlewares(args, index + 1, done);
-  }));
+  middleware(args,
+             Next([self = shared_from_this(), &args, index, done](std::optional<Error> error) {
+               if (error) return done(std::move(error));
+               self->runMiddlewares(args, index + 1, done);
+             }));
 }
 
 void Socket::onAckPacket(protocol::Packet& packet) {
@@ -270,7 +313,9 @@ void Socket::emitError(const Error& error) {
   for (auto& handler : handlers) handler(error);
 }
 
-void Socket::onDecodeError(const Error& error) { emitError(error); }
+void Socket::onDecodeError(const Error& error) {
+  emitError(error);
+}
 
 void Socket::onClose(const std::string& reason, const std::string& description) {
   if (!connected_) return;

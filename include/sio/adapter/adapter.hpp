@@ -54,7 +54,8 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   virtual void serverSideEmit(Args args, AckCallback ack);
 
   virtual void persistSession(SessionToPersist) {}
-  virtual void restoreSession(const std::string& pid, const std::string& offset, RestoreCallback done) {
+  virtual void restoreSession(const std::string& pid, const std::string& offset,
+                              RestoreCallback done) {
     (void)pid, (void)offset;
     done(std::nullopt);
   }

@@ -13,7 +13,7 @@ struct BroadcastFlags {
   bool isVolatile = false;
   std::optional<bool> compress;
   std::optional<std::chrono::milliseconds> timeout;
-  bool local = false;                // never leaves this node
+  bool local = false;                 // never leaves this node
   bool expectSingleResponse = false;  // a remote socket's emit with ack
 };
 

@@ -23,7 +23,8 @@ class SessionAwareAdapter : public Adapter {
   void close() override;
   void broadcast(protocol::Packet packet, const BroadcastOptions& opts) override;
   void persistSession(SessionToPersist session) override;
-  void restoreSession(const std::string& pid, const std::string& offset, RestoreCallback done) override;
+  void restoreSession(const std::string& pid, const std::string& offset,
+                      RestoreCallback done) override;
 
  private:
   using Clock = std::chrono::steady_clock;

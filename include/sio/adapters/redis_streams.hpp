@@ -4,11 +4,9 @@
 // server count is the subscriber count of each namespace's public channel; connection
 // state recovery keeps sessions in Redis so a client can resume on any node.
 //
-//   auto redis = sio::redis::Client::create(io.get_executor(), {.urls = {"redis://127.0.0.1:6379"}});
-//   redis->start();
-//   sio::ServerOptions options;
-//   options.adapter = sio::adapters::createRedisStreamsAdapter(redis);
-//   sio::Server server(io, options);
+//   auto redis = sio::redis::Client::create(io.get_executor(), {.urls =
+//   {"redis://127.0.0.1:6379"}}); redis->start(); sio::ServerOptions options; options.adapter =
+//   sio::adapters::createRedisStreamsAdapter(redis); sio::Server server(io, options);
 #pragma once
 
 #include <chrono>
@@ -25,8 +23,8 @@ struct RedisStreamsOptions {
   int streamCount = 1;
   std::string channelPrefix = "socket.io";
   bool useShardedPubSub = false;
-  int64_t maxLen = 10000;  // XADD MAXLEN ~ N
-  int readCount = 100;     // XREAD COUNT
+  int64_t maxLen = 10000;                     // XADD MAXLEN ~ N
+  int readCount = 100;                        // XREAD COUNT
   std::chrono::milliseconds blockTime{5000};  // XREAD BLOCK
   std::string sessionKeyPrefix = "sio:session:";
   bool onlyPlaintext = false;  // never msgpack in the stream (binary becomes Buffer JSON)
@@ -40,6 +38,7 @@ struct RedisStreamsOptions {
 
 // One factory serves every namespace of a server: one reader per stream and one pub/sub
 // connection are shared, as in Node. `client` must be started by the caller.
-AdapterFactory createRedisStreamsAdapter(std::shared_ptr<redis::Client> client, RedisStreamsOptions options = {});
+AdapterFactory createRedisStreamsAdapter(std::shared_ptr<redis::Client> client,
+                                         RedisStreamsOptions options = {});
 
 }  // namespace sio::adapters

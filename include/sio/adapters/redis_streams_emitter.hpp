@@ -28,8 +28,8 @@ class RedisStreamsEmitter {
  public:
   using Done = std::function<void(std::error_code)>;
 
-  explicit RedisStreamsEmitter(std::shared_ptr<redis::Client> client, RedisStreamsEmitterOptions options = {},
-                               std::string nsp = "/");
+  explicit RedisStreamsEmitter(std::shared_ptr<redis::Client> client,
+                               RedisStreamsEmitterOptions options = {}, std::string nsp = "/");
 
   RedisStreamsEmitter of(std::string nsp) const;
   RedisStreamsEmitter to(const Room& room) const;

@@ -25,7 +25,8 @@ namespace sio {
 class Binary {
  public:
   Binary() : bytes_(std::make_shared<const std::string>()) {}
-  explicit Binary(std::string bytes) : bytes_(std::make_shared<const std::string>(std::move(bytes))) {}
+  explicit Binary(std::string bytes)
+      : bytes_(std::make_shared<const std::string>(std::move(bytes))) {}
   explicit Binary(std::shared_ptr<const std::string> bytes)
       : bytes_(bytes ? std::move(bytes) : std::make_shared<const std::string>()) {}
 

@@ -17,11 +17,13 @@ struct BackoffOptions {
 
 class Backoff {
  public:
-  explicit Backoff(BackoffOptions options = {}) : options_(options), random_(std::random_device{}()) {}
+  explicit Backoff(BackoffOptions options = {})
+      : options_(options), random_(std::random_device{}()) {}
 
   std::chrono::milliseconds next() {
     double base = double(options_.initial.count());
-    for (uint32_t i = 0; i < attempts_ && base < double(options_.max.count()); ++i) base *= options_.multiplier;
+    for (uint32_t i = 0; i < attempts_ && base < double(options_.max.count()); ++i)
+      base *= options_.multiplier;
     base = std::min(base, double(options_.max.count()));
     ++attempts_;
     std::uniform_real_distribution<double> spread(1.0 - options_.jitter, 1.0 + options_.jitter);

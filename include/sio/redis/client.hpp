@@ -4,9 +4,9 @@
 // client for blocking reads; `subscriber` a pub/sub connection (sharded channels are
 // routed to the node owning their slot).
 //
-//   auto redis = sio::redis::Client::create(io.get_executor(), {.urls = {"redis://127.0.0.1:6379"}});
-//   redis->start();
-//   redis->send("mystream", {"XADD", "mystream", "*", "k", "v"}, [](std::error_code ec, sio::redis::Reply r) {});
+//   auto redis = sio::redis::Client::create(io.get_executor(), {.urls =
+//   {"redis://127.0.0.1:6379"}}); redis->start(); redis->send("mystream", {"XADD", "mystream", "*",
+//   "k", "v"}, [](std::error_code ec, sio::redis::Reply r) {});
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -29,8 +29,8 @@ struct ClientOptions {
   std::string sentinelMaster;          // the master's name at the sentinels
   std::string sentinelPassword;        // AUTH for the sentinels, when they need it
   std::string clientName;
-  ConnectionOptions connection;        // backoff, timeouts, queue bound, TLS (url is ignored)
-  int maxRedirects = 16;               // Cluster: MOVED/ASK/TRYAGAIN hops per command
+  ConnectionOptions connection;  // backoff, timeouts, queue bound, TLS (url is ignored)
+  int maxRedirects = 16;         // Cluster: MOVED/ASK/TRYAGAIN hops per command
 };
 
 class Client {
@@ -39,7 +39,8 @@ class Client {
   using MultiHandler = std::function<void(std::error_code, std::vector<Reply>)>;
 
   // Throws std::invalid_argument for a malformed URL or inconsistent options.
-  static std::shared_ptr<Client> create(boost::asio::any_io_executor executor, ClientOptions options);
+  static std::shared_ptr<Client> create(boost::asio::any_io_executor executor,
+                                        ClientOptions options);
   virtual ~Client() = default;
 
   virtual void start() = 0;

@@ -26,9 +26,9 @@ enum class ConnectionState { Idle, Connecting, Ready, Reconnecting, Closed };
 const char* toString(ConnectionState state);
 
 struct TlsOptions {
-  std::string caFile;          // empty: the system's default trust store
+  std::string caFile;  // empty: the system's default trust store
   bool verifyPeer = true;
-  std::string serverName;      // SNI and host name check; empty: the URL's host
+  std::string serverName;         // SNI and host name check; empty: the URL's host
   std::string certFile, keyFile;  // client certificate, when the server asks for one
 };
 
@@ -53,7 +53,8 @@ class Connection {
   using StateHandler = std::function<void(ConnectionState, std::error_code)>;
   using PushHandler = std::function<void(Reply)>;
 
-  static std::shared_ptr<Connection> create(boost::asio::any_io_executor executor, ConnectionOptions options);
+  static std::shared_ptr<Connection> create(boost::asio::any_io_executor executor,
+                                            ConnectionOptions options);
   virtual ~Connection() = default;
 
   virtual void start() = 0;

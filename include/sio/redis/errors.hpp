@@ -20,7 +20,9 @@ enum class Errc {
 
 const std::error_category& errorCategory();
 
-inline std::error_code make_error_code(Errc e) { return {static_cast<int>(e), errorCategory()}; }
+inline std::error_code make_error_code(Errc e) {
+  return {static_cast<int>(e), errorCategory()};
+}
 
 }  // namespace sio::redis
 

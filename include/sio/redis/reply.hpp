@@ -33,7 +33,9 @@ struct Reply {
   static Reply status(std::string s) { return Reply{Type::Status, std::move(s), 0, {}}; }
   static Reply error(std::string s) { return Reply{Type::Error, std::move(s), 0, {}}; }
   static Reply number(int64_t n) { return Reply{Type::Integer, {}, n, {}}; }
-  static Reply array(std::vector<Reply> items) { return Reply{Type::Array, {}, 0, std::move(items)}; }
+  static Reply array(std::vector<Reply> items) {
+    return Reply{Type::Array, {}, 0, std::move(items)};
+  }
 
   bool operator==(const Reply& other) const = default;
 };

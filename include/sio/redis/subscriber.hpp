@@ -29,7 +29,8 @@ class Subscriber {
   using MessageHandler = std::function<void(const PubSubMessage&)>;
   using DoneHandler = std::function<void(std::error_code)>;
 
-  static std::shared_ptr<Subscriber> create(boost::asio::any_io_executor executor, ConnectionOptions options);
+  static std::shared_ptr<Subscriber> create(boost::asio::any_io_executor executor,
+                                            ConnectionOptions options);
   virtual ~Subscriber() = default;
 
   virtual void start() = 0;

@@ -1,8 +1,9 @@
 // The broadcast operator (Node's BroadcastOperator): an immutable selection of sockets
 // (rooms, rooms excluded) with flags, built by chaining and ended by an operation.
 //
-//   io.to("room1").except("room2").timeout(5s).emit("hello", {1}, [](auto& err, sio::Args responses) {});
-//   io.in("room1").fetchSockets([](std::vector<sio::RemoteSocket> sockets, auto& err) {});
+//   io.to("room1").except("room2").timeout(5s).emit("hello", {1}, [](auto& err, sio::Args
+//   responses) {}); io.in("room1").fetchSockets([](std::vector<sio::RemoteSocket> sockets, auto&
+//   err) {});
 #pragma once
 
 #include <chrono>
@@ -64,12 +65,16 @@ class RemoteSocket {
   const std::vector<Room>& rooms() const { return details_.rooms; }
   const Value& data() const { return details_.data; }
 
-  bool emit(const std::string& event, Args args = {}) const { return operator_.emit(event, std::move(args)); }
+  bool emit(const std::string& event, Args args = {}) const {
+    return operator_.emit(event, std::move(args));
+  }
   // The ack gets the client's response as its only argument.
   bool emit(const std::string& event, Args args, AckCallback ack) const {
     return operator_.emit(event, std::move(args), std::move(ack));
   }
-  BroadcastOperator timeout(std::chrono::milliseconds timeout) const { return operator_.timeout(timeout); }
+  BroadcastOperator timeout(std::chrono::milliseconds timeout) const {
+    return operator_.timeout(timeout);
+  }
   void join(const std::vector<Room>& rooms) const { operator_.socketsJoin(rooms); }
   void leave(const std::vector<Room>& rooms) const { operator_.socketsLeave(rooms); }
   void disconnect(bool close = false) const { operator_.disconnectSockets(close); }

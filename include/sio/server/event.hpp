@@ -37,7 +37,8 @@ class Ack {
 
 using EventHandler = std::function<void(const Args& args, const Ack& ack)>;
 using AnyHandler = std::function<void(const std::string& event, const Args& args)>;
-using DisconnectHandler = std::function<void(const std::string& reason, const std::string& description)>;
+using DisconnectHandler =
+    std::function<void(const std::string& reason, const std::string& description)>;
 using ErrorHandler = std::function<void(const Error& error)>;
 
 // Middleware continuation: next() lets the connection (or packet) through, next(error)

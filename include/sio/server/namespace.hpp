@@ -37,7 +37,9 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   void onConnection(ConnectionHandler handler) { onConnection_.push_back(std::move(handler)); }
   void use(Middleware middleware) { middlewares_.push_back(std::move(middleware)); }
   // Server-side listeners, reached by serverSideEmit from other nodes.
-  void on(const std::string& event, EventHandler handler) { serverListeners_[event].push_back(std::move(handler)); }
+  void on(const std::string& event, EventHandler handler) {
+    serverListeners_[event].push_back(std::move(handler));
+  }
 
   BroadcastOperator to(const Room& room) const { return op().to(room); }
   BroadcastOperator to(const std::vector<Room>& rooms) const { return op().to(rooms); }
@@ -48,13 +50,19 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   BroadcastOperator compress(bool compress) const { return op().compress(compress); }
   BroadcastOperator volatile_() const { return op().volatile_(); }
   BroadcastOperator local() const { return op().local(); }
-  BroadcastOperator timeout(std::chrono::milliseconds timeout) const { return op().timeout(timeout); }
+  BroadcastOperator timeout(std::chrono::milliseconds timeout) const {
+    return op().timeout(timeout);
+  }
 
-  virtual bool emit(const std::string& event, Args args = {}) { return op().emit(event, std::move(args)); }
+  virtual bool emit(const std::string& event, Args args = {}) {
+    return op().emit(event, std::move(args));
+  }
   virtual bool emit(const std::string& event, Args args, AckCallback ack) {
     return op().emit(event, std::move(args), std::move(ack));
   }
-  void fetchSockets(BroadcastOperator::FetchCallback done) const { op().fetchSockets(std::move(done)); }
+  void fetchSockets(BroadcastOperator::FetchCallback done) const {
+    op().fetchSockets(std::move(done));
+  }
   void socketsJoin(const std::vector<Room>& rooms) const { op().socketsJoin(rooms); }
   void socketsLeave(const std::vector<Room>& rooms) const { op().socketsLeave(rooms); }
   void disconnectSockets(bool close = false) const { op().disconnectSockets(close); }
@@ -76,14 +84,16 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
 
   // Used by the server and its clients.
   void initAdapter();
-  void add(std::shared_ptr<Client> client, Value auth, std::function<void(std::shared_ptr<Socket>)> onConnected);
+  void add(std::shared_ptr<Client> client, Value auth,
+           std::function<void(std::shared_ptr<Socket>)> onConnected);
   void remove(Socket& socket);
   void closeAll(const std::string& reason);
 
  protected:
   BroadcastOperator op() const { return BroadcastOperator(adapter_); }
   void runMiddlewares(Socket& socket, size_t index, std::function<void(std::optional<Error>)> done);
-  void connectSocket(const std::shared_ptr<Socket>& socket, const std::function<void(std::shared_ptr<Socket>)>& onConnected);
+  void connectSocket(const std::shared_ptr<Socket>& socket,
+                     const std::function<void(std::shared_ptr<Socket>)>& onConnected);
 
   Server& server_;
   std::string name_;
@@ -99,7 +109,8 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
 };
 
 // Decides asynchronously whether a namespace name belongs to a dynamic parent.
-using NamespaceMatcher = std::function<void(const std::string& name, const Value& auth, std::function<void(bool)> done)>;
+using NamespaceMatcher =
+    std::function<void(const std::string& name, const Value& auth, std::function<void(bool)> done)>;
 
 class ParentNamespace final : public Namespace {
  public:

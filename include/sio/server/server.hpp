@@ -51,12 +51,18 @@ class Server {
   BroadcastOperator compress(bool compress) const { return mainNamespace_->compress(compress); }
   BroadcastOperator volatile_() const { return mainNamespace_->volatile_(); }
   BroadcastOperator local() const { return mainNamespace_->local(); }
-  BroadcastOperator timeout(std::chrono::milliseconds timeout) const { return mainNamespace_->timeout(timeout); }
-  bool emit(const std::string& event, Args args = {}) { return mainNamespace_->emit(event, std::move(args)); }
+  BroadcastOperator timeout(std::chrono::milliseconds timeout) const {
+    return mainNamespace_->timeout(timeout);
+  }
+  bool emit(const std::string& event, Args args = {}) {
+    return mainNamespace_->emit(event, std::move(args));
+  }
   bool emit(const std::string& event, Args args, AckCallback ack) {
     return mainNamespace_->emit(event, std::move(args), std::move(ack));
   }
-  void fetchSockets(BroadcastOperator::FetchCallback done) const { mainNamespace_->fetchSockets(std::move(done)); }
+  void fetchSockets(BroadcastOperator::FetchCallback done) const {
+    mainNamespace_->fetchSockets(std::move(done));
+  }
   void socketsJoin(const std::vector<Room>& rooms) const { mainNamespace_->socketsJoin(rooms); }
   void socketsLeave(const std::vector<Room>& rooms) const { mainNamespace_->socketsLeave(rooms); }
   void disconnectSockets(bool close = false) const { mainNamespace_->disconnectSockets(close); }

@@ -52,7 +52,9 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   void onAnyOutgoing(AnyHandler handler);
   void offAnyOutgoing();
   void use(PacketMiddleware middleware);
-  void onDisconnecting(DisconnectHandler handler) { onDisconnecting_.push_back(std::move(handler)); }
+  void onDisconnecting(DisconnectHandler handler) {
+    onDisconnecting_.push_back(std::move(handler));
+  }
   void onDisconnect(DisconnectHandler handler) { onDisconnect_.push_back(std::move(handler)); }
   void onError(ErrorHandler handler) { onError_.push_back(std::move(handler)); }
 

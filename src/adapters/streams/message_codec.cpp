@@ -34,25 +34,32 @@ bool mayCarryBinary(MessageType type) {
 }
 
 std::vector<std::string> encodeStreamEntry(const ClusterMessage& message, bool onlyPlaintext) {
-  std::vector<std::string> fields{"uid", message.uid, "nsp", message.nsp, "type", std::to_string(message.type)};
+  std::vector<std::string> fields{"uid",       message.uid, "nsp",
+                                  message.nsp, "type",      std::to_string(message.type)};
   if (message.data) {
     fields.emplace_back("data");
     if (!onlyPlaintext && mayCarryBinary(message.kind()) && message.data->hasBinary())
-      fields.push_back(codec::base64Encode(codec::toMsgpack(*message.data, MsgpackFlavor::MsgpackJs)));
+      fields.push_back(
+          codec::base64Encode(codec::toMsgpack(*message.data, MsgpackFlavor::MsgpackJs)));
     else
       fields.push_back(codec::toJson(*message.data));
   }
   return fields;
 }
 
-std::optional<ClusterMessage> decodeStreamEntry(const std::vector<std::string>& fields, std::string* problem) {
+std::optional<ClusterMessage> decodeStreamEntry(const std::vector<std::string>& fields,
+                                                std::string* problem) {
   const std::string *uid = nullptr, *nsp = nullptr, *type = nullptr, *data = nullptr;
   for (size_t i = 0; i + 1 < fields.size(); i += 2) {
     const std::string& name = fields[i];
-    if (name == "uid") uid = &fields[i + 1];
-    else if (name == "nsp") nsp = &fields[i + 1];
-    else if (name == "type") type = &fields[i + 1];
-    else if (name == "data") data = &fields[i + 1];
+    if (name == "uid")
+      uid = &fields[i + 1];
+    else if (name == "nsp")
+      nsp = &fields[i + 1];
+    else if (name == "type")
+      type = &fields[i + 1];
+    else if (name == "data")
+      data = &fields[i + 1];
   }
   if (!nsp) return fail(problem, "no nsp field"), std::nullopt;
   if (!uid || !type) return fail(problem, "no uid or type field"), std::nullopt;
@@ -85,16 +92,20 @@ std::optional<ClusterMessage> decodePubSubMessage(std::string_view payload, std:
   const Value* uid = map->find("uid");
   const Value* nsp = map->find("nsp");
   if (!nsp || !nsp->isString()) return fail(problem, "no nsp"), std::nullopt;
-  if (!type || !type->isInt() || !uid || !uid->isString()) return fail(problem, "no type or uid"), std::nullopt;
-  ClusterMessage message{uid->asString(), nsp->asString(), static_cast<int>(type->asInt()), std::nullopt};
+  if (!type || !type->isInt() || !uid || !uid->isString())
+    return fail(problem, "no type or uid"), std::nullopt;
+  ClusterMessage message{uid->asString(), nsp->asString(), static_cast<int>(type->asInt()),
+                         std::nullopt};
   if (const Value* data = map->find("data")) message.data = *data;
   return message;
 }
 
 std::string encodeSessionBlob(const SessionToPersist& session) {
   Value::Array rooms(session.rooms.begin(), session.rooms.end());
-  Value blob = Value::object(
-      {{"sid", session.sid}, {"pid", session.pid}, {"rooms", Value(std::move(rooms))}, {"data", session.data}});
+  Value blob = Value::object({{"sid", session.sid},
+                              {"pid", session.pid},
+                              {"rooms", Value(std::move(rooms))},
+                              {"data", session.data}});
   return codec::base64Encode(codec::toMsgpack(blob, MsgpackFlavor::MsgpackJs));
 }
 
@@ -106,7 +117,8 @@ std::optional<SessionToPersist> decodeSessionBlob(std::string_view blob) {
   const Value* sid = value->find("sid");
   const Value* pid = value->find("pid");
   const Value* rooms = value->find("rooms");
-  if (!sid || !sid->isString() || !pid || !pid->isString() || !rooms || !rooms->isArray()) return std::nullopt;
+  if (!sid || !sid->isString() || !pid || !pid->isString() || !rooms || !rooms->isArray())
+    return std::nullopt;
   SessionToPersist session{sid->asString(), pid->asString(), {}, Value::object()};
   for (const auto& room : rooms->asArray())
     if (room.isString()) session.rooms.push_back(room.asString());

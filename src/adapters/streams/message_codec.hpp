@@ -19,10 +19,12 @@ std::vector<std::string> encodeStreamEntry(const ClusterMessage& message, bool o
 
 // An entry read back (XREAD / XRANGE field list). nullopt when it is not a usable message
 // (no nsp, no uid, a type that is not a number, data that does not decode).
-std::optional<ClusterMessage> decodeStreamEntry(const std::vector<std::string>& fields, std::string* problem = nullptr);
+std::optional<ClusterMessage> decodeStreamEntry(const std::vector<std::string>& fields,
+                                                std::string* problem = nullptr);
 
 std::string encodePubSubMessage(const ClusterMessage& message);
-std::optional<ClusterMessage> decodePubSubMessage(std::string_view payload, std::string* problem = nullptr);
+std::optional<ClusterMessage> decodePubSubMessage(std::string_view payload,
+                                                  std::string* problem = nullptr);
 
 std::string encodeSessionBlob(const SessionToPersist& session);
 std::optional<SessionToPersist> decodeSessionBlob(std::string_view blob);

@@ -35,7 +35,8 @@ const std::string* rawField(const std::vector<std::string>& fields, std::string_
 
 namespace {
 HeartbeatOptions heartbeatOf(const RedisStreamsOptions& options) {
-  return HeartbeatOptions{options.protocol == "0.2", options.heartbeatInterval, options.heartbeatTimeout};
+  return HeartbeatOptions{options.protocol == "0.2", options.heartbeatInterval,
+                          options.heartbeatTimeout};
 }
 }  // namespace
 
@@ -43,8 +44,9 @@ RedisStreamsAdapter::RedisStreamsAdapter(AdapterHost& nsp, std::shared_ptr<Strea
     : ClusterAdapterWithHeartbeat(nsp, heartbeatOf(hub->options())), hub_(std::move(hub)) {
   const auto& options = hub_->options();
   // Protocol 0.2 has one stream for everything.
-  stream_ = heartbeatEnabled() ? options.streamName
-                               : streamForNamespace(options.streamName, options.streamCount, nsp.name());
+  stream_ = heartbeatEnabled()
+                ? options.streamName
+                : streamForNamespace(options.streamName, options.streamCount, nsp.name());
   publicChannel_ = publicChannel(options.channelPrefix, nsp.name());
   privateChannel_ = privateChannel(options.channelPrefix, nsp.name(), uid());
 }
@@ -53,8 +55,8 @@ RedisStreamsAdapter::~RedisStreamsAdapter() = default;
 
 void RedisStreamsAdapter::init() {
   auto self = std::static_pointer_cast<RedisStreamsAdapter>(shared_from_this());
-  publisher_ = std::make_shared<StreamPublisher>(hub_->sharedClient(), nsp_.executor(), stream_, uid(),
-                                                 hub_->options().maxLen);
+  publisher_ = std::make_shared<StreamPublisher>(hub_->sharedClient(), nsp_.executor(), stream_,
+                                                 uid(), hub_->options().maxLen);
   hub_->attach(self, nsp_.executor());
   std::weak_ptr<RedisStreamsAdapter> weak = self;
   hub_->reader(stream_)->whenReady([weak] {
@@ -101,7 +103,8 @@ void RedisStreamsAdapter::close() {
   closed_ = true;
   ClusterAdapterWithHeartbeat::close();  // 0.2: ADAPTER_CLOSE goes out first
   if (!heartbeatEnabled()) {
-    auto kind = hub_->options().useShardedPubSub ? redis::Subscriber::Kind::Shard : redis::Subscriber::Kind::Channel;
+    auto kind = hub_->options().useShardedPubSub ? redis::Subscriber::Kind::Shard
+                                                 : redis::Subscriber::Kind::Channel;
     hub_->subscriber().unsubscribe(kind, {publicChannel_, privateChannel_});
   }
   hub_->detach(*this);
@@ -120,14 +123,17 @@ void RedisStreamsAdapter::doPublish(ClusterMessage message, PublishDone done) {
   publisher_->publish(encodeStreamEntry(message, hub_->options().onlyPlaintext), std::move(done));
 }
 
-void RedisStreamsAdapter::doPublishResponse(const std::string& requesterUid, ClusterMessage response) {
+void RedisStreamsAdapter::doPublishResponse(const std::string& requesterUid,
+                                            ClusterMessage response) {
   if (heartbeatEnabled())  // protocol 0.2: responses are stream entries too
     return publisher_->publish(encodeStreamEntry(response, hub_->options().onlyPlaintext),
                                [](std::error_code, std::string) {});
-  publishOnChannel(privateChannel(hub_->options().channelPrefix, nsp_.name(), requesterUid), response);
+  publishOnChannel(privateChannel(hub_->options().channelPrefix, nsp_.name(), requesterUid),
+                   response);
 }
 
-void RedisStreamsAdapter::publishOnChannel(const std::string& channel, const ClusterMessage& message) {
+void RedisStreamsAdapter::publishOnChannel(const std::string& channel,
+                                           const ClusterMessage& message) {
   redis::Command publish{hub_->options().useShardedPubSub ? "SPUBLISH" : "PUBLISH", channel};
   publish.push(encodePubSubMessage(message));
   hub_->client().send(channel, std::move(publish));
@@ -135,16 +141,19 @@ void RedisStreamsAdapter::publishOnChannel(const std::string& channel, const Clu
 
 void RedisStreamsAdapter::serverCount(std::function<void(size_t)> done) {
   if (heartbeatEnabled()) return ClusterAdapterWithHeartbeat::serverCount(std::move(done));
-  redis::Command count{"PUBSUB", hub_->options().useShardedPubSub ? "SHARDNUMSUB" : "NUMSUB", publicChannel_};
-  hub_->client().sendToMasters(std::move(count), [done = std::move(done)](std::error_code ec, std::vector<redis::Reply> replies) {
-    size_t total = 0;
-    if (!ec)
-      for (const auto& reply : replies)
-        if (reply.isArray() && reply.elements.size() == 2 && reply.elements[1].isInteger() &&
-            reply.elements[1].integer > 0)
-          total += size_t(reply.elements[1].integer);
-    done(total == 0 ? 1 : total);  // this node at least (Redis unreachable: alone for now)
-  });
+  redis::Command count{"PUBSUB", hub_->options().useShardedPubSub ? "SHARDNUMSUB" : "NUMSUB",
+                       publicChannel_};
+  hub_->client().sendToMasters(
+      std::move(count),
+      [done = std::move(done)](std::error_code ec, std::vector<redis::Reply> replies) {
+        size_t total = 0;
+        if (!ec)
+          for (const auto& reply : replies)
+            if (reply.isArray() && reply.elements.size() == 2 && reply.elements[1].isInteger() &&
+                reply.elements[1].integer > 0)
+              total += size_t(reply.elements[1].integer);
+        done(total == 0 ? 1 : total);  // this node at least (Redis unreachable: alone for now)
+      });
 }
 
 void RedisStreamsAdapter::persistSession(SessionToPersist session) {
@@ -154,7 +163,8 @@ void RedisStreamsAdapter::persistSession(SessionToPersist session) {
   hub_->client().send(key, std::move(set));
 }
 
-void RedisStreamsAdapter::restoreSession(const std::string& pid, const std::string& offset, RestoreCallback done) {
+void RedisStreamsAdapter::restoreSession(const std::string& pid, const std::string& offset,
+                                         RestoreCallback done) {
   if (!isStreamId(offset)) return done(std::nullopt);
   std::string key = hub_->options().sessionKeyPrefix + pid;
   struct Lookup {
@@ -163,7 +173,8 @@ void RedisStreamsAdapter::restoreSession(const std::string& pid, const std::stri
     int pending = 2;
   };
   auto lookup = std::make_shared<Lookup>();
-  std::weak_ptr<RedisStreamsAdapter> weak = std::static_pointer_cast<RedisStreamsAdapter>(shared_from_this());
+  std::weak_ptr<RedisStreamsAdapter> weak =
+      std::static_pointer_cast<RedisStreamsAdapter>(shared_from_this());
   auto finish = [weak, lookup, offset, done]() {
     if (--lookup->pending > 0) return;
     auto self = weak.lock();
@@ -179,55 +190,61 @@ void RedisStreamsAdapter::restoreSession(const std::string& pid, const std::stri
   client.send(key, redis::Command{"MULTI"});
   client.send(key, redis::Command{"GET", key});
   client.send(key, redis::Command{"DEL", key});
-  client.send(key, redis::Command{"EXEC"}, [lookup, finish](std::error_code ec, redis::Reply reply) {
-    if (!ec && reply.isArray() && !reply.elements.empty() && reply.elements[0].isString())
-      lookup->blob = reply.elements[0].str;
-    finish();
-  });
-  client.send(stream_, redis::Command{"XRANGE", stream_, offset, offset}, [lookup, finish](std::error_code ec, redis::Reply reply) {
-    lookup->offsetFound = !ec && reply.isArray() && !reply.elements.empty();
-    finish();
-  });
+  client.send(
+      key, redis::Command{"EXEC"}, [lookup, finish](std::error_code ec, redis::Reply reply) {
+        if (!ec && reply.isArray() && !reply.elements.empty() && reply.elements[0].isString())
+          lookup->blob = reply.elements[0].str;
+        finish();
+      });
+  client.send(stream_, redis::Command{"XRANGE", stream_, offset, offset},
+              [lookup, finish](std::error_code ec, redis::Reply reply) {
+                lookup->offsetFound = !ec && reply.isArray() && !reply.elements.empty();
+                finish();
+              });
 }
 
-void RedisStreamsAdapter::readMissedPackets(std::shared_ptr<RestoredSession> session, std::string after, size_t page,
-                                            RestoreCallback done) {
+void RedisStreamsAdapter::readMissedPackets(std::shared_ptr<RestoredSession> session,
+                                            std::string after, size_t page, RestoreCallback done) {
   const auto& options = hub_->options();
   if (page >= options.restoreMaxPages) return done(std::move(*session));
   redis::Command range{"XRANGE", stream_, nextStreamId(after), "+", "COUNT"};
   range.push(static_cast<int64_t>(options.restorePageSize));
-  std::weak_ptr<RedisStreamsAdapter> weak = std::static_pointer_cast<RedisStreamsAdapter>(shared_from_this());
-  hub_->client().send(stream_, std::move(range), [weak, session, after, page, done](std::error_code ec, redis::Reply reply) mutable {
-    auto self = weak.lock();
-    if (!self || ec) return done(std::nullopt);
-    auto entries = parseEntries(reply);
-    if (entries.empty()) return done(std::move(*session));
-    for (const auto& entry : entries) {
-      after = entry.id;
-      const std::string* nsp = rawField(entry.fields, "nsp");
-      const std::string* type = rawField(entry.fields, "type");
-      if (!nsp || *nsp != self->nsp_.name() || !type || *type != "3") continue;
-      auto message = decodeStreamEntry(entry.fields);
-      if (!message || !message->data) continue;
-      const Value* packet = message->data->find("packet");
-      const Value* data = packet ? packet->find("data") : nullptr;
-      if (!data || !data->isArray()) continue;
-      BroadcastOptions opts = decodeOptions(message->data->find("opts"));
-      bool included = opts.rooms.empty() || sharesRoom(session->rooms, opts.rooms);
-      if (!included || sharesRoom(session->rooms, opts.except)) continue;
-      Value missed = *data;
-      missed.push(entry.id);
-      session->missedPackets.push_back(std::move(missed));
-    }
-    self->readMissedPackets(session, after, page + 1, done);
-  });
+  std::weak_ptr<RedisStreamsAdapter> weak =
+      std::static_pointer_cast<RedisStreamsAdapter>(shared_from_this());
+  hub_->client().send(
+      stream_, std::move(range),
+      [weak, session, after, page, done](std::error_code ec, redis::Reply reply) mutable {
+        auto self = weak.lock();
+        if (!self || ec) return done(std::nullopt);
+        auto entries = parseEntries(reply);
+        if (entries.empty()) return done(std::move(*session));
+        for (const auto& entry : entries) {
+          after = entry.id;
+          const std::string* nsp = rawField(entry.fields, "nsp");
+          const std::string* type = rawField(entry.fields, "type");
+          if (!nsp || *nsp != self->nsp_.name() || !type || *type != "3") continue;
+          auto message = decodeStreamEntry(entry.fields);
+          if (!message || !message->data) continue;
+          const Value* packet = message->data->find("packet");
+          const Value* data = packet ? packet->find("data") : nullptr;
+          if (!data || !data->isArray()) continue;
+          BroadcastOptions opts = decodeOptions(message->data->find("opts"));
+          bool included = opts.rooms.empty() || sharesRoom(session->rooms, opts.rooms);
+          if (!included || sharesRoom(session->rooms, opts.except)) continue;
+          Value missed = *data;
+          missed.push(entry.id);
+          session->missedPackets.push_back(std::move(missed));
+        }
+        self->readMissedPackets(session, after, page + 1, done);
+      });
 }
 
 }  // namespace sio::adapters::streams
 
 namespace sio::adapters {
 
-AdapterFactory createRedisStreamsAdapter(std::shared_ptr<redis::Client> client, RedisStreamsOptions options) {
+AdapterFactory createRedisStreamsAdapter(std::shared_ptr<redis::Client> client,
+                                         RedisStreamsOptions options) {
   if (options.protocol != "0.3" && options.protocol != "0.2")
     throw std::invalid_argument("unknown protocol " + options.protocol + " (0.2 or 0.3)");
   auto hub = std::make_shared<streams::StreamsHub>(std::move(client), std::move(options));

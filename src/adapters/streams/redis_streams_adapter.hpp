@@ -21,10 +21,13 @@ class RedisStreamsAdapter final : public ClusterAdapterWithHeartbeat {
   void whenReady(std::function<void()> ready) override;
   void serverCount(std::function<void(size_t)> done) override;
   void persistSession(SessionToPersist session) override;
-  void restoreSession(const std::string& pid, const std::string& offset, RestoreCallback done) override;
+  void restoreSession(const std::string& pid, const std::string& offset,
+                      RestoreCallback done) override;
 
   // From the hub.
-  void onStreamEntry(ClusterMessage message, const std::string& id) { onMessage(std::move(message), id); }
+  void onStreamEntry(ClusterMessage message, const std::string& id) {
+    onMessage(std::move(message), id);
+  }
   void onPubSub(ClusterMessage message) { onMessage(std::move(message)); }
   const std::string& stream() const { return stream_; }
 

@@ -11,8 +11,8 @@
 
 namespace sio::adapters {
 
-RedisStreamsEmitter::RedisStreamsEmitter(std::shared_ptr<redis::Client> client, RedisStreamsEmitterOptions options,
-                                         std::string nsp)
+RedisStreamsEmitter::RedisStreamsEmitter(std::shared_ptr<redis::Client> client,
+                                         RedisStreamsEmitterOptions options, std::string nsp)
     : client_(std::move(client)), options_(std::move(options)), nsp_(std::move(nsp)) {
   if (nsp_.empty() || nsp_[0] != '/') nsp_.insert(nsp_.begin(), '/');
 }
@@ -47,32 +47,37 @@ void RedisStreamsEmitter::publish(int type, Value data, Done done) const {
   redis::Command xadd{"XADD", stream, "MAXLEN", "~"};
   xadd.push(options_.maxLen).push("*");
   for (auto& field : streams::encodeStreamEntry(message, options_.onlyPlaintext)) xadd.push(field);
-  client_->send(stream, std::move(xadd), [done = std::move(done)](std::error_code ec, redis::Reply reply) {
-    if (!done) return;
-    if (!ec && reply.isError()) ec = make_error_code(redis::Errc::ServerError);
-    done(ec);
-  });
+  client_->send(stream, std::move(xadd),
+                [done = std::move(done)](std::error_code ec, redis::Reply reply) {
+                  if (!done) return;
+                  if (!ec && reply.isError()) ec = make_error_code(redis::Errc::ServerError);
+                  done(ec);
+                });
 }
 
 void RedisStreamsEmitter::emit(const std::string& event, Args args, Done done) const {
-  if (protocol::isReservedEventName(event)) throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+  if (protocol::isReservedEventName(event))
+    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
   Value::Array data;
   data.emplace_back(event);
   for (auto& arg : args) data.push_back(std::move(arg));
   Value packet = Value::object({{"type", 2}, {"data", Value(std::move(data))}, {"nsp", nsp_}});
   publish(static_cast<int>(MessageType::Broadcast),
-          Value::object({{"packet", std::move(packet)}, {"opts", encodeOptions(opts_)}}), std::move(done));
+          Value::object({{"packet", std::move(packet)}, {"opts", encodeOptions(opts_)}}),
+          std::move(done));
 }
 
 void RedisStreamsEmitter::socketsJoin(const std::vector<Room>& rooms, Done done) const {
   publish(static_cast<int>(MessageType::SocketsJoin),
-          Value::object({{"opts", encodeOptions(opts_)}, {"rooms", Value(Value::Array(rooms.begin(), rooms.end()))}}),
+          Value::object({{"opts", encodeOptions(opts_)},
+                         {"rooms", Value(Value::Array(rooms.begin(), rooms.end()))}}),
           std::move(done));
 }
 
 void RedisStreamsEmitter::socketsLeave(const std::vector<Room>& rooms, Done done) const {
   publish(static_cast<int>(MessageType::SocketsLeave),
-          Value::object({{"opts", encodeOptions(opts_)}, {"rooms", Value(Value::Array(rooms.begin(), rooms.end()))}}),
+          Value::object({{"opts", encodeOptions(opts_)},
+                         {"rooms", Value(Value::Array(rooms.begin(), rooms.end()))}}),
           std::move(done));
 }
 
@@ -82,12 +87,13 @@ void RedisStreamsEmitter::disconnectSockets(bool close, Done done) const {
 }
 
 void RedisStreamsEmitter::serverSideEmit(const std::string& event, Args args, Done done) const {
-  if (protocol::isReservedEventName(event)) throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+  if (protocol::isReservedEventName(event))
+    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
   Value::Array packet;
   packet.emplace_back(event);
   for (auto& arg : args) packet.push_back(std::move(arg));
-  publish(static_cast<int>(MessageType::ServerSideEmit), Value::object({{"packet", Value(std::move(packet))}}),
-          std::move(done));
+  publish(static_cast<int>(MessageType::ServerSideEmit),
+          Value::object({{"packet", Value(std::move(packet))}}), std::move(done));
 }
 
 }  // namespace sio::adapters

@@ -14,12 +14,14 @@ int32_t javaHashCode(std::string_view utf8);
 
 // `streamName` when count is 1, else `${streamName}-${hashCode(nsp) % count}` with JS's
 // sign-of-dividend remainder (so `socket.io--3` for a negative hash).
-std::string streamForNamespace(const std::string& streamName, int streamCount, std::string_view nsp);
+std::string streamForNamespace(const std::string& streamName, int streamCount,
+                               std::string_view nsp);
 
 inline std::string publicChannel(const std::string& prefix, std::string_view nsp) {
   return prefix + "#" + std::string(nsp) + "#";
 }
-inline std::string privateChannel(const std::string& prefix, std::string_view nsp, std::string_view uid) {
+inline std::string privateChannel(const std::string& prefix, std::string_view nsp,
+                                  std::string_view uid) {
   return prefix + "#" + std::string(nsp) + "#" + std::string(uid) + "#";
 }
 

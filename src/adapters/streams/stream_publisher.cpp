@@ -21,9 +21,13 @@ const std::string* uidOf(const StreamEntry& entry) {
 
 }  // namespace
 
-StreamPublisher::StreamPublisher(std::shared_ptr<redis::Client> client, boost::asio::any_io_executor executor,
-                                 std::string stream, std::string uid, int64_t maxLen)
-    : client_(std::move(client)), retryTimer_(executor), stream_(std::move(stream)), uid_(std::move(uid)),
+StreamPublisher::StreamPublisher(std::shared_ptr<redis::Client> client,
+                                 boost::asio::any_io_executor executor, std::string stream,
+                                 std::string uid, int64_t maxLen)
+    : client_(std::move(client)),
+      retryTimer_(executor),
+      stream_(std::move(stream)),
+      uid_(std::move(uid)),
       maxLen_(maxLen) {}
 
 void StreamPublisher::publish(std::vector<std::string> fields, Done done) {
@@ -39,13 +43,15 @@ void StreamPublisher::write(std::shared_ptr<Item> item) {
   redis::Command xadd{"XADD", stream_, "MAXLEN", "~"};
   xadd.push(maxLen_).push("*");
   for (const auto& field : item->fields) xadd.push(field);
-  client_->sendUnlessDisconnected(stream_, std::move(xadd),
-                                  [weak = weak_from_this(), item](std::error_code ec, redis::Reply reply) {
-                                    if (auto self = weak.lock()) self->onAnswer(item, ec, std::move(reply));
-                                  });
+  client_->sendUnlessDisconnected(
+      stream_, std::move(xadd),
+      [weak = weak_from_this(), item](std::error_code ec, redis::Reply reply) {
+        if (auto self = weak.lock()) self->onAnswer(item, ec, std::move(reply));
+      });
 }
 
-void StreamPublisher::onAnswer(const std::shared_ptr<Item>& item, std::error_code ec, redis::Reply reply) {
+void StreamPublisher::onAnswer(const std::shared_ptr<Item>& item, std::error_code ec,
+                               redis::Reply reply) {
   item->answered = true;
   if (unsure(ec)) {
     item->failure = ec;

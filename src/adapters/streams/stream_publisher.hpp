@@ -26,8 +26,8 @@ class StreamPublisher : public std::enable_shared_from_this<StreamPublisher> {
     uint64_t written = 0, reconciliations = 0, foundAfterFailure = 0, rewritten = 0, failed = 0;
   };
 
-  StreamPublisher(std::shared_ptr<redis::Client> client, boost::asio::any_io_executor executor, std::string stream,
-                  std::string uid, int64_t maxLen);
+  StreamPublisher(std::shared_ptr<redis::Client> client, boost::asio::any_io_executor executor,
+                  std::string stream, std::string uid, int64_t maxLen);
 
   // Appends an entry with these field/value pairs; `done` gets its id.
   void publish(std::vector<std::string> fields, Done done);

@@ -29,7 +29,8 @@ std::vector<StreamEntry> parseEntries(const redis::Reply& list) {
     StreamEntry entry{item.elements[0].str, {}};
     const auto& fields = item.elements[1];
     if (fields.isArray())
-      for (const auto& field : fields.elements) entry.fields.push_back(field.isText() ? field.str : std::string());
+      for (const auto& field : fields.elements)
+        entry.fields.push_back(field.isText() ? field.str : std::string());
     entries.push_back(std::move(entry));
   }
   return entries;
@@ -45,8 +46,9 @@ int compareStreamIds(const std::string& a, const std::string& b) {
   return left < right ? -1 : (left > right ? 1 : 0);
 }
 
-StreamReader::StreamReader(std::shared_ptr<redis::Client> connection, boost::asio::any_io_executor executor,
-                           std::string stream, int readCount, std::chrono::milliseconds blockTime, EntryHandler onEntry)
+StreamReader::StreamReader(std::shared_ptr<redis::Client> connection,
+                           boost::asio::any_io_executor executor, std::string stream, int readCount,
+                           std::chrono::milliseconds blockTime, EntryHandler onEntry)
     : connection_(std::move(connection)),
       retryTimer_(executor),
       stream_(std::move(stream)),
@@ -62,7 +64,8 @@ void StreamReader::start() {
                     [weak = weak_from_this()](std::error_code ec, redis::Reply reply) {
                       auto self = weak.lock();
                       if (!self || self->stopped_) return;
-                      if (ec || reply.isError()) return self->retryAfterError();  // start() again later
+                      if (ec || reply.isError())
+                        return self->retryAfterError();  // start() again later
                       auto entries = parseEntries(reply);
                       self->offset_ = entries.empty() ? "0-0" : entries.front().id;
                       self->readNext();
@@ -83,11 +86,18 @@ void StreamReader::whenReady(std::function<void()> ready) {
 
 void StreamReader::readNext() {
   if (stopped_) return;
-  redis::Command read{"XREAD", "COUNT", std::to_string(readCount_), "BLOCK", std::to_string(blockTime_.count()),
-                      "STREAMS", stream_, offset_};
-  connection_->send(stream_, std::move(read), [weak = weak_from_this()](std::error_code ec, redis::Reply reply) {
-    if (auto self = weak.lock()) self->onRead(ec, reply);
-  });
+  redis::Command read{"XREAD",
+                      "COUNT",
+                      std::to_string(readCount_),
+                      "BLOCK",
+                      std::to_string(blockTime_.count()),
+                      "STREAMS",
+                      stream_,
+                      offset_};
+  connection_->send(stream_, std::move(read),
+                    [weak = weak_from_this()](std::error_code ec, redis::Reply reply) {
+                      if (auto self = weak.lock()) self->onRead(ec, reply);
+                    });
   if (!ready_) {
     ready_ = true;
     auto waiters = std::move(readyWaiters_);

@@ -37,8 +37,9 @@ class StreamReader : public std::enable_shared_from_this<StreamReader> {
     uint64_t entries = 0, errors = 0, trimGaps = 0;
   };
 
-  StreamReader(std::shared_ptr<redis::Client> connection, boost::asio::any_io_executor executor, std::string stream,
-               int readCount, std::chrono::milliseconds blockTime, EntryHandler onEntry);
+  StreamReader(std::shared_ptr<redis::Client> connection, boost::asio::any_io_executor executor,
+               std::string stream, int readCount, std::chrono::milliseconds blockTime,
+               EntryHandler onEntry);
 
   void start();
   void stop();

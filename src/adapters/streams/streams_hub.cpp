@@ -11,7 +11,8 @@ namespace sio::adapters::streams {
 StreamsHub::StreamsHub(std::shared_ptr<redis::Client> client, RedisStreamsOptions options)
     : client_(std::move(client)), options_(std::move(options)) {}
 
-void StreamsHub::attach(const std::shared_ptr<RedisStreamsAdapter>& adapter, boost::asio::any_io_executor executor) {
+void StreamsHub::attach(const std::shared_ptr<RedisStreamsAdapter>& adapter,
+                        boost::asio::any_io_executor executor) {
   adapters_[adapter->nsp().name()] = adapter;
   std::weak_ptr<StreamsHub> weak = shared_from_this();
   if (!subscriber_ && options_.protocol != "0.2") {  // protocol 0.2 uses no pub/sub
@@ -20,16 +21,18 @@ void StreamsHub::attach(const std::shared_ptr<RedisStreamsAdapter>& adapter, boo
       if (auto self = weak.lock()) self->onPubSubMessage(message);
     });
     subscriber_->onResubscribed([weak] {
-      if (auto self = weak.lock()) ++self->stats_.pubsubGaps;  // requests/responses in the gap were lost
+      if (auto self = weak.lock())
+        ++self->stats_.pubsubGaps;  // requests/responses in the gap were lost
     });
     subscriber_->start();
   }
   const std::string& stream = adapter->stream();
   if (!readers_.count(stream)) {
-    auto reader = std::make_shared<StreamReader>(client_->duplicate(), executor, stream, options_.readCount,
-                                                 options_.blockTime, [weak](const StreamEntry& entry) {
-                                                   if (auto self = weak.lock()) self->onEntry(entry);
-                                                 });
+    auto reader =
+        std::make_shared<StreamReader>(client_->duplicate(), executor, stream, options_.readCount,
+                                       options_.blockTime, [weak](const StreamEntry& entry) {
+                                         if (auto self = weak.lock()) self->onEntry(entry);
+                                       });
     readers_[stream] = reader;
     reader->start();
   }
@@ -37,7 +40,8 @@ void StreamsHub::attach(const std::shared_ptr<RedisStreamsAdapter>& adapter, boo
 
 void StreamsHub::detach(RedisStreamsAdapter& adapter) {
   auto it = adapters_.find(adapter.nsp().name());
-  if (it != adapters_.end() && (it->second.expired() || it->second.lock().get() == &adapter)) adapters_.erase(it);
+  if (it != adapters_.end() && (it->second.expired() || it->second.lock().get() == &adapter))
+    adapters_.erase(it);
   for (auto entry = adapters_.begin(); entry != adapters_.end();)
     entry = entry->second.expired() ? adapters_.erase(entry) : std::next(entry);
   if (!adapters_.empty()) return;
@@ -61,7 +65,8 @@ void StreamsHub::onEntry(const StreamEntry& entry) {
   std::string problem;
   auto message = decodeStreamEntry(entry.fields, &problem);
   if (!message) {
-    if (problem != "no nsp field") ++stats_.badEntries;  // entries without nsp are not ours (as Node)
+    if (problem != "no nsp field")
+      ++stats_.badEntries;  // entries without nsp are not ours (as Node)
     return;
   }
   auto adapter = adapterFor(message->nsp);

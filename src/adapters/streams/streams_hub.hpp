@@ -24,7 +24,8 @@ class StreamsHub : public std::enable_shared_from_this<StreamsHub> {
 
   // Registers a namespace's adapter; starts its stream's reader and the pub/sub
   // connection when they are not running yet.
-  void attach(const std::shared_ptr<RedisStreamsAdapter>& adapter, boost::asio::any_io_executor executor);
+  void attach(const std::shared_ptr<RedisStreamsAdapter>& adapter,
+              boost::asio::any_io_executor executor);
   void detach(RedisStreamsAdapter& adapter);
   redis::Subscriber& subscriber() { return *subscriber_; }
   std::shared_ptr<StreamReader> reader(const std::string& stream) const;
@@ -42,7 +43,7 @@ class StreamsHub : public std::enable_shared_from_this<StreamsHub> {
   std::shared_ptr<redis::Client> client_;
   RedisStreamsOptions options_;
   std::shared_ptr<redis::Subscriber> subscriber_;
-  std::map<std::string, std::shared_ptr<StreamReader>> readers_;  // by stream name
+  std::map<std::string, std::shared_ptr<StreamReader>> readers_;        // by stream name
   std::map<std::string, std::weak_ptr<RedisStreamsAdapter>> adapters_;  // by namespace
   Stats stats_;
 };

@@ -14,7 +14,8 @@ using namespace sio::adapters::streams;
 namespace {
 std::string fromHex(std::string_view hex) {
   std::string bytes;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes.push_back(char(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    bytes.push_back(char(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
   return bytes;
 }
 }  // namespace
@@ -49,8 +50,10 @@ TEST(PubSubMessage, FetchSocketsRequestIsByteExact) {  // V2
                                                                 {"flags", Value::object()}})},
                                         {"requestId", "11fd2019c03ee2a2"}})};
   std::string expected = fromHex(
-      "84a47479706507a46461746182a46f70747383a5726f6f6d7391a5726f6f6d31a665786365707490a5666c61677380a97265717565"
-      "73744964b031316664323031396330336565326132a3756964b063623038366662646261333233346636a36e7370a12f");
+      "84a47479706507a46461746182a46f70747383a5726f6f6d7391a5726f6f6d31a665786365707490a5666c616773"
+      "80a97265717565"
+      "73744964b031316664323031396330336565326132a3756964b063623038366662646261333233346636a36e7370"
+      "a12f");
   EXPECT_EQ(encodePubSubMessage(message), expected);
   auto decoded = decodePubSubMessage(expected);
   ASSERT_TRUE(decoded);
@@ -63,7 +66,8 @@ TEST(PubSubMessage, ClientCountResponseIsByteExact) {  // V3
   ClusterMessage message{"38d55a2c60a4da7d", "/", 11,
                          Value::object({{"requestId", "c3195a2cb980d25b"}, {"clientCount", 1}})};
   EXPECT_EQ(encodePubSubMessage(message),
-            fromHex("84a4747970650ba46461746182a9726571756573744964b063333139356132636239383064323562ab636c69656e74"
+            fromHex("84a4747970650ba46461746182a9726571756573744964b0633331393561326362393830643235"
+                    "62ab636c69656e74"
                     "436f756e7401a3756964b033386435356132633630613464613764a36e7370a12f"));
 }
 
@@ -74,14 +78,16 @@ TEST(PubSubMessage, RefusesJsonAndMessagesWithoutNamespace) {
 }
 
 TEST(StreamEntry, JsonUnlessBinaryInATypeThatMayCarryIt) {
-  ClusterMessage join{"u1", "/", 4, Value::object({{"opts", Value::object()}, {"rooms", Value::array({"r"})}})};
+  ClusterMessage join{"u1", "/", 4,
+                      Value::object({{"opts", Value::object()}, {"rooms", Value::array({"r"})}})};
   auto fields = encodeStreamEntry(join, false);
   ASSERT_EQ(fields.size(), 8u);
   EXPECT_EQ(fields[4], "type");
   EXPECT_EQ(fields[5], "4");
   EXPECT_EQ(fields[7], R"({"opts":{},"rooms":["r"]})");
 
-  Value packet = Value::object({{"type", 2}, {"data", Value::array({"bin", Value::binary("\x01\x02\x03")})}});
+  Value packet =
+      Value::object({{"type", 2}, {"data", Value::array({"bin", Value::binary("\x01\x02\x03")})}});
   ClusterMessage binary{"u1", "/", 3, Value::object({{"packet", packet}})};
   auto withBinary = encodeStreamEntry(binary, false);
   EXPECT_NE(withBinary[7].front(), '{');
@@ -92,9 +98,15 @@ TEST(StreamEntry, JsonUnlessBinaryInATypeThatMayCarryIt) {
 }
 
 TEST(StreamEntry, DecodesNodeBinaryBroadcast) {  // V1 (its Date becomes an ISO string)
-  std::vector<std::string> fields{
-      "uid", "abc", "nsp", "/", "type", "3", "data",
-      "gqZwYWNrZXSCpHR5cGUCpGRhdGGTo2JpbsQDAQIDgaFk1v8AAAAApG9wdHODpXJvb21zkKZleGNlcHSQpWZsYWdzgA=="};
+  std::vector<std::string> fields{"uid",
+                                  "abc",
+                                  "nsp",
+                                  "/",
+                                  "type",
+                                  "3",
+                                  "data",
+                                  "gqZwYWNrZXSCpHR5cGUCpGRhdGGTo2JpbsQDAQIDgaFk1v8AAAAApG9wdHODpXJv"
+                                  "b21zkKZleGNlcHSQpWZsYWdzgA=="};
   auto message = decodeStreamEntry(fields);
   ASSERT_TRUE(message);
   const Value& data = *message->data->find("packet")->find("data");
@@ -118,10 +130,13 @@ TEST(StreamEntry, RefusesHostileEntries) {
 
 TEST(SessionBlob, MatchesNodeByteForByte) {  // V5
   std::string blob =
-      "hKNzaWS0Qk0teE5LbjJ0R0lwd2tGWkFBQUGjcGlktGlFQUNBMm96RlNYNmt1UmJBQUFCpXJvb21zkrRCTS14TktuMnRHSXB3a0ZaQUFBQaVy"
+      "hKNzaWS0Qk0teE5LbjJ0R0lwd2tGWkFBQUGjcGlktGlFQUNBMm96RlNYNmt1UmJBQUFCpXJvb21zkrRCTS14TktuMnRH"
+      "SXB3a0ZaQUFBQaVy"
       "b29tMaRkYXRhgA==";
-  SessionToPersist session{"BM-xNKn2tGIpwkFZAAAA", "iEACA2ozFSX6kuRbAAAB",
-                           {"BM-xNKn2tGIpwkFZAAAA", "room1"}, Value::object()};
+  SessionToPersist session{"BM-xNKn2tGIpwkFZAAAA",
+                           "iEACA2ozFSX6kuRbAAAB",
+                           {"BM-xNKn2tGIpwkFZAAAA", "room1"},
+                           Value::object()};
   EXPECT_EQ(encodeSessionBlob(session), blob);
   auto decoded = decodeSessionBlob(blob);
   ASSERT_TRUE(decoded);

@@ -27,7 +27,8 @@ TEST(ReplyReader, NestedArraysAndBinary) {
   reader.feed("*2\r\n*2\r\n$5\r\n" + bytes + "\r\n*0\r\n:7\r\n");
   auto reply = reader.next();
   ASSERT_TRUE(reply);
-  EXPECT_EQ(*reply, Reply::array({Reply::array({Reply::string(bytes), Reply::array({})}), Reply::number(7)}));
+  EXPECT_EQ(*reply, Reply::array({Reply::array({Reply::string(bytes), Reply::array({})}),
+                                  Reply::number(7)}));
 }
 
 TEST(ReplyReader, ByteByByte) {
