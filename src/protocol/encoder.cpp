@@ -3,6 +3,8 @@
 // then the packet is written as `<type>[<n>-][<nsp>,][<id>][<JSON>]`.
 #include "sio/protocol/encoder.hpp"
 
+#include <stdexcept>
+
 #include "sio/codec/json.hpp"
 
 namespace sio::protocol {
@@ -40,6 +42,16 @@ Value deconstruct(const Value& value, std::vector<Binary>& attachments) {
 bool isReservedEventName(std::string_view name) {
   return name == "connect" || name == "connect_error" || name == "disconnect" ||
          name == "disconnecting" || name == "newListener" || name == "removeListener";
+}
+
+Value eventData(const std::string& event, std::vector<Value> args) {
+  if (isReservedEventName(event))
+    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+  Value::Array data;
+  data.reserve(args.size() + 1);
+  data.emplace_back(event);
+  for (auto& arg : args) data.push_back(std::move(arg));
+  return Value(std::move(data));
 }
 
 std::string encodeText(const Packet& packet, size_t attachments) {

@@ -9,16 +9,6 @@
 namespace sio {
 namespace {
 
-Value eventData(const std::string& event, Args args) {
-  if (protocol::isReservedEventName(event))
-    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
-  Value::Array data;
-  data.reserve(args.size() + 1);
-  data.emplace_back(event);
-  for (auto& arg : args) data.push_back(std::move(arg));
-  return Value(std::move(data));
-}
-
 // The progress of one broadcast with acknowledgements.
 struct AckCollector {
   AckCallback ack;
@@ -98,7 +88,7 @@ BroadcastOperator BroadcastOperator::timeout(std::chrono::milliseconds timeout) 
 
 bool BroadcastOperator::emit(const std::string& event, Args args) const {
   protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt,
-                          eventData(event, std::move(args))};
+                          protocol::eventData(event, std::move(args))};
   adapter_->broadcast(std::move(packet), opts_);
   return true;
 }
@@ -106,7 +96,7 @@ bool BroadcastOperator::emit(const std::string& event, Args args) const {
 bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ack) const {
   if (!ack) return emit(event, std::move(args));
   protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt,
-                          eventData(event, std::move(args))};
+                          protocol::eventData(event, std::move(args))};
   auto collector = std::make_shared<AckCollector>();
   collector->ack = std::move(ack);
   collector->singleResponse = opts_.flags.expectSingleResponse;

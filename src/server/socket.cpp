@@ -21,19 +21,6 @@ bool isRecoverable(const std::string& reason) {
          reason == "forced server close";
 }
 
-void checkEventName(const std::string& event) {
-  if (protocol::isReservedEventName(event))
-    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
-}
-
-Value eventData(const std::string& event, Args args) {
-  Value::Array data;
-  data.reserve(args.size() + 1);
-  data.emplace_back(event);
-  for (auto& arg : args) data.push_back(std::move(arg));
-  return Value(std::move(data));
-}
-
 }  // namespace
 
 Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, Value auth,
@@ -111,9 +98,8 @@ bool Socket::emit(const std::string& event, Args args) {
 }
 
 bool Socket::emit(const std::string& event, Args args, AckCallback ack) {
-  checkEventName(event);
   protocol::Packet packet{protocol::PacketType::Event, nsp_->name(), std::nullopt,
-                          eventData(event, std::move(args))};
+                          protocol::eventData(event, std::move(args))};
   BroadcastFlags flags = takeFlags();
   if (ack) {
     uint64_t id = nsp_->nextAckId();

@@ -33,4 +33,8 @@ struct Packet {
 // Event names a client may not use (they are the server's own events).
 bool isReservedEventName(std::string_view name);
 
+// The data of an EVENT: [event, ...args]. Throws std::invalid_argument for a reserved
+// event name (as Node's emit does).
+Value eventData(const std::string& event, std::vector<Value> args);
+
 }  // namespace sio::protocol

@@ -56,12 +56,8 @@ void RedisStreamsEmitter::publish(int type, Value data, Done done) const {
 }
 
 void RedisStreamsEmitter::emit(const std::string& event, Args args, Done done) const {
-  if (protocol::isReservedEventName(event))
-    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
-  Value::Array data;
-  data.emplace_back(event);
-  for (auto& arg : args) data.push_back(std::move(arg));
-  Value packet = Value::object({{"type", 2}, {"data", Value(std::move(data))}, {"nsp", nsp_}});
+  Value packet = Value::object(
+      {{"type", 2}, {"data", protocol::eventData(event, std::move(args))}, {"nsp", nsp_}});
   publish(static_cast<int>(MessageType::Broadcast),
           Value::object({{"packet", std::move(packet)}, {"opts", encodeOptions(opts_)}}),
           std::move(done));
@@ -87,13 +83,9 @@ void RedisStreamsEmitter::disconnectSockets(bool close, Done done) const {
 }
 
 void RedisStreamsEmitter::serverSideEmit(const std::string& event, Args args, Done done) const {
-  if (protocol::isReservedEventName(event))
-    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
-  Value::Array packet;
-  packet.emplace_back(event);
-  for (auto& arg : args) packet.push_back(std::move(arg));
   publish(static_cast<int>(MessageType::ServerSideEmit),
-          Value::object({{"packet", Value(std::move(packet))}}), std::move(done));
+          Value::object({{"packet", protocol::eventData(event, std::move(args))}}),
+          std::move(done));
 }
 
 }  // namespace sio::adapters
