@@ -159,7 +159,7 @@ TEST(RedisSentinel, FindsTheMasterForClientsDuplicatesAndSubscribers) {
   inbox.attach(*subscriber);
   subscriber->start();
   subscribe(loop, *subscriber, "news");
-  client->send("", {"PUBLISH", "news", "one"});
+  EXPECT_EQ(run(loop, *client, {"PUBLISH", "news", "one"}).reply.integer, 1);  // then the next
   master.cli({"PUBLISH", "news", "two"});
   ASSERT_TRUE(loop.runUntil([&] { return inbox.payloads.size() == 2; }));
   EXPECT_EQ(inbox.payloads, (std::vector<std::string>{"one", "two"}));
