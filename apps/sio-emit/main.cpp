@@ -1,5 +1,6 @@
 // sio-emit: send to a Socket.IO cluster from the command line, through Redis, without
-// being a server (the emitter API underneath). Arguments of events are JSON texts.
+// being a server (the emitter API underneath: the Streams emitter, or with --adapter redis
+// the classic adapter's). Arguments of events are JSON texts.
 //
 //   sio-emit --redis redis://127.0.0.1:6379 --nsp /chat --to room1 emit news '"hello"' '{"n":1}'
 //   sio-emit sockets-join vip --to room1          sio-emit disconnect-sockets --close
@@ -7,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <iostream>
 
+#include "sio/adapters/redis_emitter.hpp"
 #include "sio/adapters/redis_streams_emitter.hpp"
 #include "sio/codec/json.hpp"
 
@@ -26,13 +28,60 @@ const char* kUsage =
     "options:\n"
     "  --redis URL (repeatable with --cluster)   --cluster   --sentinel HOST:PORT "
     "--sentinel-master NAME\n"
-    "  --adapter redis-streams (the default; the classic adapter's emitter comes later)\n"
+    "  --adapter redis-streams|redis (default redis-streams; redis: the classic pub/sub adapter)\n"
     "  --nsp NSP   --to ROOM   --except ROOM   --volatile   --compress true|false   --close\n"
-    "  --stream-name NAME   --stream-count N   --max-len N   --only-plaintext\n";
+    "  redis-streams: --stream-name NAME   --stream-count N   --max-len N   --only-plaintext\n"
+    "  redis: --key KEY\n";
 
 struct Usage : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// Applies the selectors to either emitter (they share one API).
+template <class Emitter>
+Emitter select(Emitter emitter, const std::vector<std::string>& to,
+               const std::vector<std::string>& except, bool isVolatile,
+               std::optional<bool> compress) {
+  for (const auto& room : to) emitter = emitter.to(room);
+  for (const auto& room : except) emitter = emitter.except(room);
+  if (isVolatile) emitter = emitter.volatile_();
+  if (compress) emitter = emitter.compress(*compress);
+  return emitter;
+}
+
+// Runs one command on either emitter. Throws Usage.
+template <class Emitter>
+void run(const Emitter& emitter, const std::string& command, const std::vector<std::string>& rest,
+         bool close, const std::function<void(std::error_code)>& done) {
+  auto jsonArgs = [&](size_t from) {
+    Args values;
+    for (size_t i = from; i < rest.size(); ++i) {
+      codec::JsonError error;
+      auto value = codec::parseJson(rest[i], &error);
+      if (!value)
+        throw Usage("argument " + std::to_string(i + 1) + " is not JSON: " + error.message);
+      values.push_back(std::move(*value));
+    }
+    return values;
+  };
+  if (command == "emit" || command == "server-side-emit") {
+    if (rest.empty()) throw Usage(command + " needs an event name");
+    if (command == "emit")
+      emitter.emit(rest[0], jsonArgs(1), done);
+    else
+      emitter.serverSideEmit(rest[0], jsonArgs(1), done);
+  } else if (command == "sockets-join" || command == "sockets-leave") {
+    if (rest.empty()) throw Usage(command + " needs rooms");
+    if (command == "sockets-join")
+      emitter.socketsJoin(rest, done);
+    else
+      emitter.socketsLeave(rest, done);
+  } else if (command == "disconnect-sockets") {
+    emitter.disconnectSockets(close, done);
+  } else {
+    throw Usage("unknown command " + command);
+  }
+}
 
 }  // namespace
 
@@ -41,6 +90,7 @@ int main(int argc, char** argv) {
   redis::ClientOptions clientOptions;
   clientOptions.urls.clear();
   adapters::RedisStreamsEmitterOptions emitterOptions;
+  adapters::RedisEmitterOptions classicOptions;
   std::string nsp = "/", adapter = "redis-streams";
   std::vector<std::string> to, except, positional;
   bool isVolatile = false, close = false;
@@ -82,13 +132,16 @@ int main(int argc, char** argv) {
         emitterOptions.maxLen = std::stoll(value());
       else if (arg == "--only-plaintext")
         emitterOptions.onlyPlaintext = true;
+      else if (arg == "--key")
+        classicOptions.key = value();
       else if (arg.rfind("--", 0) == 0)
         throw Usage("unknown option " + arg);
       else
         positional.push_back(arg);
     }
     if (positional.empty()) throw Usage("no command");
-    if (adapter != "redis-streams") throw Usage("--adapter " + adapter + " is not supported yet");
+    if (adapter != "redis-streams" && adapter != "redis")
+      throw Usage("--adapter " + adapter + " is not supported (redis-streams or redis)");
   } catch (const std::exception& error) {
     std::cerr << "sio-emit: " << error.what() << "\n" << kUsage;
     return 2;
@@ -105,13 +158,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   client->start();
-  adapters::RedisStreamsEmitter emitter =
-      adapters::RedisStreamsEmitter(client, emitterOptions).of(nsp);
-  for (const auto& room : to) emitter = emitter.to(room);
-  for (const auto& room : except) emitter = emitter.except(room);
-  if (isVolatile) emitter = emitter.volatile_();
-  if (compress) emitter = emitter.compress(*compress);
-
   int status = 1;
   auto done = [&](std::error_code ec) {
     if (ec) std::cerr << "sio-emit: " << ec.message() << "\n";
@@ -119,37 +165,16 @@ int main(int argc, char** argv) {
     client->close();
     io.stop();
   };
-  const std::string& command = positional[0];
   std::vector<std::string> rest(positional.begin() + 1, positional.end());
   try {
-    auto jsonArgs = [&](size_t from) {
-      Args values;
-      for (size_t i = from; i < rest.size(); ++i) {
-        codec::JsonError error;
-        auto value = codec::parseJson(rest[i], &error);
-        if (!value)
-          throw Usage("argument " + std::to_string(i + 1) + " is not JSON: " + error.message);
-        values.push_back(std::move(*value));
-      }
-      return values;
-    };
-    if (command == "emit" || command == "server-side-emit") {
-      if (rest.empty()) throw Usage(command + " needs an event name");
-      if (command == "emit")
-        emitter.emit(rest[0], jsonArgs(1), done);
-      else
-        emitter.serverSideEmit(rest[0], jsonArgs(1), done);
-    } else if (command == "sockets-join" || command == "sockets-leave") {
-      if (rest.empty()) throw Usage(command + " needs rooms");
-      if (command == "sockets-join")
-        emitter.socketsJoin(rest, done);
-      else
-        emitter.socketsLeave(rest, done);
-    } else if (command == "disconnect-sockets") {
-      emitter.disconnectSockets(close, done);
-    } else {
-      throw Usage("unknown command " + command);
-    }
+    if (adapter == "redis")
+      run(select(adapters::RedisEmitter(client, classicOptions).of(nsp), to, except, isVolatile,
+                 compress),
+          positional[0], rest, close, done);
+    else
+      run(select(adapters::RedisStreamsEmitter(client, emitterOptions).of(nsp), to, except,
+                 isVolatile, compress),
+          positional[0], rest, close, done);
   } catch (const std::exception& error) {
     std::cerr << "sio-emit: " << error.what() << "\n" << kUsage;
     return 2;

@@ -1,13 +1,14 @@
 // sio-testserver: the fixture every black-box test drives (contract:
 // shared/spec/test-server.md). A Socket.IO server at /socket.io/ serving `/`, `/custom` and
 // --namespaces with the contract's events and `op` requests, plus with --engine-echo a raw
-// Engine.IO echo endpoint at /engine.io/. Adapters other than memory are refused with
-// "not yet supported" (exit 2) until their issue lands.
+// Engine.IO echo endpoint at /engine.io/. The sharded adapter is refused with "not yet
+// supported" (exit 2) until it lands.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <iostream>
 #include <optional>
 
+#include "sio/adapters/redis_adapter.hpp"
 #include "sio/adapters/redis_streams.hpp"
 #include "sio/engine/http_server.hpp"
 #include "sio/engine/server.hpp"
@@ -59,6 +60,19 @@ adapters::RedisStreamsOptions streamsOptions(const testserver::Flags& flags) {
   options.heartbeatInterval = milliseconds(flags.heartbeatInterval);
   options.heartbeatTimeout = milliseconds(flags.heartbeatTimeout);
   options.protocol = flags.protocol;
+  return options;
+}
+
+adapters::RedisAdapterOptions classicOptions(const testserver::Flags& flags) {
+  adapters::RedisAdapterOptions options;
+  options.key = flags.key;
+  options.requestsTimeout = milliseconds(flags.requestsTimeout);
+  options.publishOnSpecificResponseChannel = flags.publishOnSpecificResponseChannel;
+  // What the application does with a gap is its business; the fixture says it on stderr.
+  options.onSubscriptionGap = [](const adapters::SubscriptionGap& gap) {
+    std::cerr << "sio-testserver: pub/sub subscription gap " << gap.count
+              << ": messages published while the subscriber was disconnected are lost" << std::endl;
+  };
   return options;
 }
 
@@ -118,7 +132,7 @@ int main(int argc, char** argv) {
   } catch (const testserver::UsageError& error) {
     return fail(error.what());
   }
-  if (flags.adapter != "memory" && flags.adapter != "redis-streams")
+  if (flags.adapter == "redis-sharded")
     return fail("--adapter " + flags.adapter + ": not yet supported");
   if (flags.adapter == "redis-streams" && flags.protocol == "0.2") {
     for (const char* flag : {"--stream-count", "--channel-prefix", "--block-time-in-ms",
@@ -144,14 +158,17 @@ int main(int argc, char** argv) {
   }
   auto options = socketIoOptions(flags);
   std::shared_ptr<redis::Client> redis;
-  if (flags.adapter == "redis-streams") {
+  if (flags.adapter != "memory") {
     try {
       redis = redisClient(io, flags);
     } catch (const std::exception& error) {
       return fail(error.what());
     }
     redis->start();
-    options.adapter = adapters::createRedisStreamsAdapter(redis, streamsOptions(flags));
+    if (flags.adapter == "redis-streams")
+      options.adapter = adapters::createRedisStreamsAdapter(redis, streamsOptions(flags));
+    else
+      options.adapter = adapters::createRedisAdapter(redis, classicOptions(flags));
   }
   Server io_server(io, options);
   io_server.attach(http);

@@ -7,6 +7,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "sio/adapters/redis_adapter.hpp"
+
 namespace sio::testserver {
 namespace {
 
@@ -188,7 +190,15 @@ const std::map<std::string, Handler>& handlers() {
        [](const Request& r, Done done) {
          r.nsp.adapter().serverCount([done](size_t count) { done(std::nullopt, Value(count)); });
        }},
-      {"allRooms", [](const Request&, Done done) { done("not supported", Value()); }},
+      {"allRooms",
+       [](const Request& r, Done done) {
+         auto* classic = dynamic_cast<adapters::RedisAdapterApi*>(&r.nsp.adapter());
+         if (!classic) return done("not supported", Value());
+         classic->allRooms([done](std::set<Room> rooms, std::optional<Error> error) {
+           if (error) return done(error->message, Value());
+           done(std::nullopt, Value(Value::Array(rooms.begin(), rooms.end())));
+         });
+       }},
       {"setData",
        [](const Request& r, Done done) {
          const Value* data = r.body.find("data");

@@ -11,6 +11,7 @@ void Adapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
     joined.insert(room);
     auto [it, created] = rooms_.try_emplace(room);
     if (created && onCreateRoom_) onCreateRoom_(room);
+    if (created) roomCreated(room);
     if (it->second.insert(id).second && onJoinRoom_) onJoinRoom_(room, id);
   }
 }
@@ -23,6 +24,7 @@ void Adapter::del(const SocketId& id, const Room& room) {
   if (it->second.empty()) {
     rooms_.erase(it);
     if (onDeleteRoom_) onDeleteRoom_(room);
+    roomDeleted(room);
   }
 }
 
@@ -38,6 +40,7 @@ void Adapter::delAll(const SocketId& id) {
     if (it->second.empty()) {
       rooms_.erase(it);
       if (onDeleteRoom_) onDeleteRoom_(room);
+      roomDeleted(room);
     }
   }
 }

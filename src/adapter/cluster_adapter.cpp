@@ -20,12 +20,13 @@ std::vector<Room> roomsOf(const Value& data) {
   return rooms;
 }
 
-std::string timeoutMessage(size_t received, size_t expected) {
+}  // namespace
+
+std::string ClusterAdapter::requestTimeoutMessage(MessageType, size_t received,
+                                                  size_t expected) const {
   return "timeout reached: only " + std::to_string(received) + " responses received out of " +
          std::to_string(expected);
 }
-
-}  // namespace
 
 ClusterAdapter::ClusterAdapter(AdapterHost& nsp, std::string uid)
     : Adapter(nsp), uid_(std::move(uid)) {}
@@ -56,8 +57,8 @@ void ClusterAdapter::publishResponse(const std::string& requesterUid, MessageTyp
 
 void ClusterAdapter::addOffset(protocol::Packet& packet, const BroadcastOptions& opts,
                                const std::string& offset) const {
-  if (!nsp_.recoveryEnabled() || packet.type != protocol::PacketType::Event || packet.id ||
-      opts.flags.isVolatile)
+  if (!appendsOffsets() || !nsp_.recoveryEnabled() || packet.type != protocol::PacketType::Event ||
+      packet.id || opts.flags.isVolatile)
     return;
   if (packet.data && packet.data->isArray()) packet.data->push(offset);
 }
@@ -110,8 +111,7 @@ void ClusterAdapter::fetchSockets(const BroadcastOptions& opts, FetchCallback do
     request.expected = expected;
     request.sockets = std::move(local);
     request.fetchDone = std::move(done);
-    self->startRequest(std::move(request), std::move(missing),
-                       opts.flags.timeout.value_or(kDefaultTimeout),
+    self->startRequest(std::move(request), std::move(missing), self->fetchSocketsTimeout(opts),
                        Value::object({{"opts", encodeOptions(opts)}}));
   };
   if (auto peers = expectedResponders())
@@ -138,7 +138,7 @@ void ClusterAdapter::startRequest(Request request, std::optional<std::set<std::s
     std::string message =
         pending.missing
             ? "timeout reached: missing " + std::to_string(pending.missing->size()) + " responses"
-            : timeoutMessage(pending.received, pending.expected);
+            : self->requestTimeoutMessage(pending.type, pending.received, pending.expected);
     self->finishRequest(requestId, Error{message, std::nullopt});
   });
   requests_[requestId] = std::move(request);
@@ -215,7 +215,7 @@ void ClusterAdapter::serverSideEmit(Args args, AckCallback ack) {
     request.type = MessageType::ServerSideEmit;
     request.expected = expected;
     request.ackDone = std::move(ack);
-    self->startRequest(std::move(request), std::move(missing), kDefaultTimeout,
+    self->startRequest(std::move(request), std::move(missing), self->serverSideEmitTimeout(),
                        Value::object({{"packet", std::move(packet)}}));
   };
   if (auto peers = expectedResponders())

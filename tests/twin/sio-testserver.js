@@ -9,8 +9,9 @@
 // 0.2.3 package on node-redis 4; standalone, `--cluster`, `--sentinel` with 0.3) with
 // every `op` of the contract, the socket.io events `auth`, `message` -> `message-back`,
 // `message-with-ack`, the server-side `ping` listener, connection state recovery
-// (--recovery), and the raw Engine.IO echo endpoint at /engine.io/ (--engine-echo).
-// Not yet: the classic and sharded Redis pub/sub adapters.
+// (--recovery), the raw Engine.IO echo endpoint at /engine.io/ (--engine-echo), and the
+// classic Redis adapter (`--adapter redis`: @socket.io/redis-adapter 8.3.0 on node-redis 5).
+// Not yet: the sharded Redis pub/sub adapter.
 "use strict";
 
 const path = require("node:path");
@@ -265,19 +266,14 @@ function sentinelClient(createSentinel, options) {
 }
 
 /**
- * Connects the Redis client(s) for --adapter redis-streams and builds the adapter factory.
- * Resolves {factory, waitReady(namespaces), close()}. Every connection of this process
- * carries the client name `sio-twin-<pid>`, so that waitReady() can see in CLIENT LIST
- * when the stream readers block in XREAD and the subscriptions are live.
+ * Connects the main Redis client of this process (standalone, --cluster or --sentinel)
+ * with node-redis (`redis`: the package, 4 or 5). Every connection carries the client name
+ * `sio-twin-<pid>`, so that waitReady() can see in CLIENT LIST what the adapter's own
+ * connections are doing. Resolves {client, kind, onEveryNode(args), duplicates, close()}.
  */
-async function createStreamsAdapter(opts, log) {
-  const gen02 = opts.protocol === "0.2";
+async function connectRedis(opts, log, redis, { legacyClose = false } = {}) {
   const clientName = `sio-twin-${process.pid}`;
   const urls = opts.redis.length > 0 ? opts.redis : ["redis://127.0.0.1:6379"];
-  if (gen02) routeRedis4ToAdapter02();
-  const redis = peerRequire(gen02 ? "redis4" : "redis");
-  const { createAdapter } = peerRequire(gen02 ? "redis-streams-adapter-0.2" : "@socket.io/redis-streams-adapter");
-
   // reconnect fast and forever (the reader loops carry on from their offsets)
   const reconnectStrategy = (retries) => Math.min(50 * 2 ** retries, 1000);
   let kind;
@@ -321,6 +317,7 @@ async function createStreamsAdapter(opts, log) {
   const duplicate = client.duplicate.bind(client);
   client.duplicate = (...args) => {
     const d = duplicate(...args);
+    d.on("error", onError);
     // closing twice (here on shutdown, then by the adapter's reader loop) must not throw
     for (const method of ["disconnect", "destroy", "quit", "close"]) {
       const original = d[method];
@@ -337,6 +334,50 @@ async function createStreamsAdapter(opts, log) {
     return d;
   };
   await client.connect();
+
+  /** The replies of `args` on every master (one for standalone and sentinel). */
+  const onEveryNode = async (args) => {
+    if (kind !== "cluster") return [await client.sendCommand(args)];
+    return Promise.all(client.masters.map(async (m) => (await client.nodeClient(m)).sendCommand(args)));
+  };
+
+  /** Polls CLIENT LIST until `ready(lines, field)` returns "" (else a description), up to `ms`. */
+  const waitClients = async (ready, ms = 8000) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const lines = (await onEveryNode(["CLIENT", "LIST"]))
+        .flatMap((reply) => String(reply).split("\n"))
+        .filter((line) => line.includes(` name=${clientName} `));
+      const field = (line, name) => (new RegExp(`(?:^| )${name}=(\\S*)`).exec(line) || [])[1] || "";
+      const missing = ready(lines, field);
+      if (missing === "") return;
+      if (Date.now() > deadline) throw new Error(`the adapter is not ready after ${ms} ms: ${missing}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  const close = async () => {
+    const settle = (fn) => Promise.resolve().then(fn).catch(() => {});
+    // the readers are blocked in XREAD (which QUIT would wait for): drop them
+    await Promise.all(duplicates.map((d) => settle(() => (legacyClose ? d.disconnect() : d.destroy()))));
+    // the main connection flushes what is queued (e.g. sessions persisted on shutdown)
+    await settle(() => (legacyClose ? client.quit() : client.close()));
+  };
+
+  return { client, kind, onEveryNode, waitClients, close };
+}
+
+/**
+ * Connects the Redis client(s) for --adapter redis-streams and builds the adapter factory.
+ * Resolves {factory, waitReady(namespaces), close()}: waitReady() resolves once the stream
+ * readers block in XREAD and the subscriptions are live.
+ */
+async function createStreamsAdapter(opts, log) {
+  const gen02 = opts.protocol === "0.2";
+  if (gen02) routeRedis4ToAdapter02();
+  const redis = peerRequire(gen02 ? "redis4" : "redis");
+  const { createAdapter } = peerRequire(gen02 ? "redis-streams-adapter-0.2" : "@socket.io/redis-streams-adapter");
+  const conn = await connectRedis(opts, log, redis, { legacyClose: gen02 });
 
   const adapterOpts = {};
   const copy = (flag, option) => {
@@ -359,63 +400,67 @@ async function createStreamsAdapter(opts, log) {
     copy("use-sharded-pubsub", "useShardedPubSub");
     copy("only-plaintext", "onlyPlaintext");
   }
-  const factory = createAdapter(client, adapterOpts);
-
-  /** The replies of `args` on every master (one for standalone and sentinel). */
-  const onEveryNode = async (args) => {
-    if (kind !== "cluster") return [await client.sendCommand(args)];
-    return Promise.all(client.masters.map(async (m) => (await client.nodeClient(m)).sendCommand(args)));
-  };
+  const factory = createAdapter(conn.client, adapterOpts);
 
   /**
    * Resolves once this process has its stream readers blocked in XREAD (0.3: one per
    * stream; 0.2: one) and, for 0.3, two live subscriptions (public and private channel)
-   * per namespace; rejects after `ms`.
+   * per namespace; rejects after a while.
    */
-  const waitReady = async (namespaces, ms = 8000) => {
+  const waitReady = (namespaces) => {
     const readers = gen02 ? 1 : adapterOpts.streamCount || 1;
     const subs = gen02 ? 0 : 2 * namespaces.length;
     const subField = adapterOpts.useShardedPubSub ? "ssub" : "sub";
-    const deadline = Date.now() + ms;
-    let seen = "";
-    for (;;) {
-      const lines = (await onEveryNode(["CLIENT", "LIST"]))
-        .flatMap((reply) => String(reply).split("\n"))
-        .filter((line) => line.includes(` name=${clientName} `));
-      const field = (line, name) => (new RegExp(`(?:^| )${name}=(\\S*)`).exec(line) || [])[1] || "";
+    // the XREAD that CLIENT LIST shows blocked has been parsed: nothing to wait for
+    return conn.waitClients((lines, field) => {
       const blocked = lines.filter((l) => field(l, "cmd") === "xread" && field(l, "flags").includes("b")).length;
       const subscribed = lines.reduce((n, l) => n + (Number(field(l, subField)) || 0), 0);
-      seen = `${blocked}/${readers} readers blocked in XREAD, ${subscribed}/${subs} subscriptions`;
-      if (blocked >= readers && subscribed >= subs) break;
-      if (Date.now() > deadline) throw new Error(`the adapter is not ready after ${ms} ms: ${seen}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    // the XREAD that CLIENT LIST shows blocked has been parsed: nothing to wait for
+      return blocked >= readers && subscribed >= subs ? "" : `${blocked}/${readers} readers blocked in XREAD, ${subscribed}/${subs} subscriptions`;
+    });
   };
 
-  const close = async () => {
-    const settle = (fn) => Promise.resolve().then(fn).catch(() => {});
-    // the readers are blocked in XREAD (which QUIT would wait for): drop them
-    await Promise.all(duplicates.map((d) => settle(() => (gen02 ? d.disconnect() : d.destroy()))));
-    // the main connection flushes what is queued (e.g. sessions persisted on shutdown)
-    await settle(() => (gen02 ? client.quit() : client.close()));
-  };
+  return { factory, waitReady, close: conn.close };
+}
 
-  return { factory, waitReady, close };
+/**
+ * --adapter redis: the official @socket.io/redis-adapter 8.3.0 (createAdapter) on node-redis
+ * 5, a publishing client and a subscribing duplicate. Resolves {factory, waitReady, close}:
+ * waitReady() resolves once every namespace has its PSUBSCRIBE and its 3 SUBSCRIBEs live.
+ */
+async function createClassicAdapter(opts, log) {
+  const redis = peerRequire("redis");
+  const { createAdapter } = peerRequire("@socket.io/redis-adapter");
+  const conn = await connectRedis(opts, log, redis);
+  const subClient = conn.client.duplicate();
+  await subClient.connect();
+  const adapterOpts = {};
+  if (opts.key !== undefined) adapterOpts.key = opts.key;
+  if (opts["requests-timeout"] !== undefined) adapterOpts.requestsTimeout = opts["requests-timeout"];
+  if (opts["publish-on-specific-response-channel"]) adapterOpts.publishOnSpecificResponseChannel = true;
+  const factory = createAdapter(conn.client, subClient, adapterOpts);
+  const waitReady = (namespaces) =>
+    conn.waitClients((lines, field) => {
+      const psub = lines.reduce((n, l) => n + (Number(field(l, "psub")) || 0), 0);
+      const sub = lines.reduce((n, l) => n + (Number(field(l, "sub")) || 0), 0);
+      const want = namespaces.length;
+      return psub >= want && sub >= 3 * want ? "" : `${psub}/${want} patterns, ${sub}/${3 * want} channels subscribed`;
+    });
+  return { factory, waitReady, close: conn.close };
 }
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const log = (message) => process.stderr.write(`sio-testserver (twin): ${message}\n`);
-  if (opts.adapter !== "memory" && opts.adapter !== "redis-streams") {
+  if (opts.adapter === "redis-sharded") {
     log(`adapter '${opts.adapter}' is not implemented yet`);
     process.exit(1);
   }
 
-  let streams = null;
-  if (opts.adapter === "redis-streams") {
+  // the Redis-backed adapter, if any: {factory, waitReady, close}
+  let redisAdapter = null;
+  if (opts.adapter !== "memory") {
     try {
-      streams = await createStreamsAdapter(opts, log);
+      redisAdapter = opts.adapter === "redis" ? await createClassicAdapter(opts, log) : await createStreamsAdapter(opts, log);
     } catch (err) {
       log(err.message);
       process.exit(err instanceof Unsupported ? 2 : 1);
@@ -449,7 +494,7 @@ async function main() {
     connectionStateRecovery: opts.recovery
       ? { maxDisconnectionDuration: opts["max-disconnection-duration"] }
       : undefined,
-    ...(streams ? { adapter: streams.factory } : {}),
+    ...(redisAdapter ? { adapter: redisAdapter.factory } : {}),
   });
 
   let eio = null;
@@ -624,12 +669,12 @@ async function main() {
     if (closing) return;
     closing = true;
     // a hard deadline, in case a client keeps a connection open or Redis does not answer
-    setTimeout(() => process.exit(0), streams ? 3000 : 1000).unref();
+    setTimeout(() => process.exit(0), redisAdapter ? 3000 : 1000).unref();
     if (eio) eio.close();
     // io.close() disconnects the sockets (with --recovery their sessions are persisted)
     // and closes the adapters, then the Redis connections go
     io.close(() => {
-      if (streams) streams.close().then(() => process.exit(0));
+      if (redisAdapter) redisAdapter.close().then(() => process.exit(0));
       else process.exit(0);
     });
     httpServer.closeIdleConnections();
@@ -640,9 +685,9 @@ async function main() {
   httpServer.listen(opts.port, opts.host, async () => {
     const { port } = httpServer.address();
     if (serverId === undefined) serverId = `${opts.host}:${port}`;
-    if (streams) {
+    if (redisAdapter) {
       try {
-        await streams.waitReady(namespaces);
+        await redisAdapter.waitReady(namespaces);
       } catch (err) {
         log(err.message);
         process.exit(1);

@@ -74,6 +74,11 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   AdapterHost& nsp() { return nsp_; }
 
  protected:
+  // A room got its first local member / lost its last one (after the handlers above ran).
+  // Cluster adapters that subscribe per room override these.
+  virtual void roomCreated(const Room&) {}
+  virtual void roomDeleted(const Room&) {}
+
   // Calls `fn` once for every local socket the options select.
   void apply(const BroadcastOptions& opts, const std::function<void(LocalSocket&)>& fn);
   std::vector<SocketDetails> localSockets(const BroadcastOptions& opts);

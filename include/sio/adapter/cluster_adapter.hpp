@@ -67,6 +67,17 @@ class ClusterAdapter : public Adapter {
   void countMalformed() { ++stats_.malformed; }
   static constexpr std::chrono::milliseconds kDefaultTimeout{5000};
 
+  // Hooks for adapters whose reference differs from socket.io-adapter's ClusterAdapter
+  // (the classic Redis adapter): how long fetchSockets and serverSideEmit wait, the
+  // message a timed-out request fails with, and whether broadcasts carry offsets (CSR).
+  virtual std::chrono::milliseconds fetchSocketsTimeout(const BroadcastOptions& opts) const {
+    return opts.flags.timeout.value_or(kDefaultTimeout);
+  }
+  virtual std::chrono::milliseconds serverSideEmitTimeout() const { return kDefaultTimeout; }
+  virtual std::string requestTimeoutMessage(MessageType type, size_t received,
+                                            size_t expected) const;
+  virtual bool appendsOffsets() const { return true; }
+
  private:
   struct Request {  // fetchSockets or serverSideEmit with ack, waiting for other nodes
     MessageType type;

@@ -8,7 +8,8 @@
 import { describe, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { waitEvent, disconnected, opOk, sameConnection, connected, rawSio, withTimeout } from "../lib/sio.mjs";
-import { emitterCluster, unique, got, assertRooms, roomsOf, lastEntry } from "./helpers.mjs";
+import { createRequire } from "node:module";
+import { emitterCluster, unique, got, assertRooms, roomsOf, lastEntry, ADAPTER } from "./helpers.mjs";
 
 const c = emitterCluster({ before, after, afterEach }, { namespaces: ["/custom2"], warmNamespaces: ["/", "/custom", "/custom2"] });
 
@@ -278,7 +279,13 @@ describe("sio-emit", () => {
       '{"a":{"b":{"c":{"d":[null,false,{"e":"ü"}]}}},"k e y":1,"ключ":"значение","":0}',
       ' { "spaced" : [ 1 , 2 ] } ',
     ];
-    const expected = texts.map((t) => JSON.parse(t));
+    let expected = texts.map((t) => JSON.parse(t));
+    if (ADAPTER === "redis") {
+      // what the official redis-emitter delivers: notepack writes integral numbers beyond
+      // 2^53 as uint64 modulo 2^64 (1.7976931348623157e308 arrives as 0)
+      const notepack = createRequire(new URL("../../node/package.json", import.meta.url))("notepack.io");
+      expected = expected.map((v) => notepack.decode(notepack.encode(v)));
+    }
     await c.emit("emit", "types", ...texts);
     for (const s of clients) {
       const args = await waitEvent(s, "types");
@@ -288,7 +295,8 @@ describe("sio-emit", () => {
     }
   });
 
-  c.test("the stream entry is the streams emitter's (spec §5.2), flags included", async () => {
+  c.test("the stream entry is the streams emitter's (spec §5.2), flags included", async (t) => {
+    if (ADAPTER !== "redis-streams") return t.skip("streams only");
     const clients = [await c.connect(0), await c.connect(1)];
     const room = unique("room"), except = unique("except");
     for (const s of clients) await join(s, room);
@@ -302,5 +310,47 @@ describe("sio-emit", () => {
       opts: { rooms: [room], except: [except], flags: { volatile: true, compress: false } },
     });
     for (const s of clients) assert.deepEqual(await waitEvent(s, "flagged"), [{ x: 1 }]);
+  });
+
+  c.test("the PUBLISHed bytes are the official @socket.io/redis-emitter 5.1.0's (spec §5.1)", async (t) => {
+    if (ADAPTER !== "redis") return t.skip("classic adapter only");
+    const peerRequire = createRequire(new URL("../../node/package.json", import.meta.url));
+    const redis = peerRequire("redis");
+    const { Emitter } = peerRequire("@socket.io/redis-emitter");
+    const publisher = redis.createClient({ url: c.redis.url });
+    const subscriber = publisher.duplicate();
+    await publisher.connect();
+    await subscriber.connect();
+    const seen = [];
+    const listener = (message, channel) => seen.push([String(channel), message.toString("hex")]);
+    await subscriber.pSubscribe("socket.io*", listener, true);
+    try {
+      const official = new Emitter(publisher);
+      const room = unique("room"), except = unique("except");
+      // the same operations, first by the official emitter, then by sio-emit
+      const operations = [
+        [(e) => e.to(room).except(except).volatile.compress(false).emit("flagged", { x: 1 }),
+          ["--to", room, "--except", except, "--volatile", "--compress", "false", "emit", "flagged", '{"x":1}']],
+        [(e) => e.of("/custom").emit("hello", "wörld", 1.5, null), ["--nsp", "custom", "emit", "hello", '"wörld"', "1.5", "null"]],
+        [(e) => e.to("a").to("b").emit("two"), ["--to", "a", "--to", "b", "emit", "two"]],
+        [(e) => e.in(room).socketsJoin(["r1", "r2"]), ["--to", room, "sockets-join", "r1", "r2"]],
+        [(e) => e.except(except).socketsLeave("r1"), ["--except", except, "sockets-leave", "r1"]],
+        [(e) => e.disconnectSockets(true), ["disconnect-sockets", "--close"]],
+        [(e) => e.serverSideEmit("ping", "x", 2), ["server-side-emit", "ping", '"x"', "2"]],
+      ];
+      for (const [byNode, args] of operations) {
+        seen.length = 0;
+        byNode(official);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const expected = seen.splice(0);
+        assert.equal(expected.length, 1, `the official emitter published once: ${JSON.stringify(expected)}`);
+        await c.emit(...args);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.deepEqual(seen, expected, `sio-emit ${args.join(" ")}`);
+      }
+    } finally {
+      await subscriber.close().catch(() => {});
+      await publisher.close().catch(() => {});
+    }
   });
 });

@@ -6,6 +6,8 @@
 // everywhere, an earlier entry has been handled everywhere).
 //
 // SIO_EMIT holds the sio-emit command as a JSON array (default: build/debug/apps/sio-emit).
+// SIO_EMIT_ADAPTER picks the adapter family of the nodes and of sio-emit: redis-streams
+// (default) or redis (the classic pub/sub adapter).
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -19,6 +21,9 @@ import { connect, closeAll, opOk, waitEvent, MODES } from "../lib/sio.mjs";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const TWIN = "sio-testserver.js";
+
+/** The adapter family under test (SIO_EMIT_ADAPTER): "redis-streams" or "redis". */
+export const ADAPTER = process.env.SIO_EMIT_ADAPTER || "redis-streams";
 
 let counter = 0;
 /** A name unique to this process. */
@@ -88,10 +93,14 @@ export async function eventually(check, ms = 3000, step = 25) {
  *   c.emit(...args)    sio-emit against this Redis (plus `emitArgs`), asserting exit 0
  *   c.barrier(sockets) a marker broadcast per namespace, waited for on every connected socket
  *   c.test(title, fn)  a node:test test that skips when c.skipped and explains failures
+ * `adapters` lists the adapter families the file is for (others skip every test).
  * `warmNamespaces` (default ["/"]) are checked once: every node must deliver the first
  * emitter entry written after it printed "listening" (c.firstEntryMissed lists who did not).
  */
-export function emitterCluster(hooks, { nodeArgs = [], namespaces = [], emitArgs = [], warmNamespaces = ["/"] } = {}) {
+export function emitterCluster(
+  hooks,
+  { nodeArgs = [], namespaces = [], emitArgs = [], warmNamespaces = ["/"], adapters = ["redis-streams", "redis"] } = {},
+) {
   const envs = ["SIO_TESTSERVER", process.env.SIO_TESTSERVER_B ? "SIO_TESTSERVER_B" : "SIO_TESTSERVER"];
   const cmds = envs.map((env) => commandFromEnv(env, '["node","tests/twin/sio-testserver.js"]'));
   const kinds = cmds.map((cmd) => (isReferenceCommand(cmd, TWIN) ? "twin" : "C++"));
@@ -109,7 +118,7 @@ export function emitterCluster(hooks, { nodeArgs = [], namespaces = [], emitArgs
       c.sockets.push(s);
       return s;
     },
-    emit: (...args) => emitOk(c.redis.url, [...emitArgs, ...args]),
+    emit: (...args) => emitOk(c.redis.url, [...(ADAPTER === "redis-streams" ? [] : ["--adapter", ADAPTER]), ...emitArgs, ...args]),
     barrier: (sockets) => barrier(c, sockets),
     describe: () => c.nodes.map((n, i) => `--- node ${i} (${kinds[i]}) ---\n${n.describe()}`).join("\n"),
   };
@@ -127,9 +136,13 @@ export function emitterCluster(hooks, { nodeArgs = [], namespaces = [], emitArgs
     }
   });
 
+  // a file for another adapter family skips all its tests
+  if (!adapters.includes(ADAPTER)) c.skipped = `only for --adapter ${adapters.join(", ")}`;
+
   hooks.before(async () => {
+    if (c.skipped) return;
     c.redis = await startRedis();
-    const args = ["--adapter", "redis-streams", "--redis", c.redis.url, ...nodeArgs];
+    const args = ["--adapter", ADAPTER, "--redis", c.redis.url, ...nodeArgs];
     if (namespaces.length) args.push("--namespaces", namespaces.join(","));
     for (let i = 0; i < 2; i++) {
       try {
@@ -140,7 +153,7 @@ export function emitterCluster(hooks, { nodeArgs = [], namespaces = [], emitArgs
         if (kinds[i] === "twin" && /server exited \(code 2,/.test(e.message)) {
           const stderr = e.message.split("\nstderr:\n")[1] ?? "";
           const why = stderr.split("\n").filter((l) => l.trim()).pop() ?? "";
-          c.skipped = `the Node.js twin exited 2 on ${args.slice(4).join(" ") || "--adapter redis-streams"}: ${why}`;
+          c.skipped = `the Node.js twin exited 2 on ${args.slice(4).join(" ") || `--adapter ${ADAPTER}`}: ${why}`;
           return;
         }
         throw e;

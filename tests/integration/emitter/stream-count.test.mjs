@@ -16,6 +16,7 @@ const NEGATIVE = { nsp: "/notifications", stream: "socket.io--2" };
 const c = emitterCluster(
   { before, after, afterEach },
   {
+    adapters: ["redis-streams"],
     nodeArgs: ["--stream-count", "3"],
     emitArgs: ["--stream-count", "3"],
     namespaces: ["/custom2", "/news", NEGATIVE.nsp],

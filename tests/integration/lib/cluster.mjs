@@ -190,15 +190,26 @@ export const namespaceNames = (count, prefix = "n") => Array.from({ length: coun
  *   formed     wait until every node's serverCount is `nodes` (default true)
  *   optional   a node that exits 2 at start (an optional feature the implementation does
  *              not offer, e.g. --protocol 0.2) skips the block's tests instead of failing
- * The adapter flags: --adapter redis-streams, the topology's --redis/--cluster, --server-id
- * node<i>-<letter>, --read-count 1, --ping-interval 2000 --ping-timeout 2000.
+ *   adapter    the --adapter flag (default redis-streams)
+ * The adapter flags: --adapter <adapter>, the topology's --redis/--cluster, --server-id
+ * node<i>-<letter>, --read-count 1 (streams only), --ping-interval 2000 --ping-timeout 2000.
  * Returns an object whose members are valid inside tests: nodes[i] ({url, serverId, letter,
  * reference, pid, stop(), …}), ns(), connect(i, nsp, options), reference (every node is the
  * twin), stopNode(i), startNode(i), pause(i)/resume(i) (SIGSTOP/SIGCONT), wrap(fn).
  */
 export function nodeCluster(
   hooks,
-  { topo, combo, nodes: count = 3, args = [], nodeArgs = () => [], namespaces = 40, formed = true, optional = false },
+  {
+    topo,
+    combo,
+    nodes: count = 3,
+    args = [],
+    nodeArgs = () => [],
+    namespaces = 40,
+    formed = true,
+    optional = false,
+    adapter = "redis-streams",
+  },
 ) {
   const impls = implementations();
   const letters = Array.from({ length: count }, (_, i) => combo.pair[i % 2]);
@@ -209,12 +220,11 @@ export function nodeCluster(
 
   const flags = (i, serverId) => [
     "--adapter",
-    "redis-streams",
+    adapter,
     ...topo.topology.redisArgs,
     "--server-id",
     serverId,
-    "--read-count",
-    "1",
+    ...(adapter === "redis-streams" ? ["--read-count", "1"] : []),
     "--ping-interval",
     "2000",
     "--ping-timeout",

@@ -1,0 +1,306 @@
+// Classic Redis adapter of one namespace: subscriptions (§4.1), where each message of the
+// cluster model is published (§4.2-4.3), what is received and how it is checked before it
+// reaches the ClusterAdapter base (room filter before decoding, own uid, namespace), and
+// the requests only the classic protocol has (ALL_ROOMS, SOCKETS, legacy sid forms).
+#include "redis_adapter.hpp"
+
+#include "sio/codec/json.hpp"
+
+namespace sio::adapters::pubsub {
+namespace {
+
+using Kind = redis::Subscriber::Kind;
+
+const std::string* stringField(const Value& object, std::string_view name) {
+  const Value* value = object.find(name);
+  return value && value->isString() ? &value->asString() : nullptr;
+}
+
+}  // namespace
+
+RedisAdapter::RedisAdapter(AdapterHost& nsp, std::shared_ptr<PubSubHub> hub,
+                           std::shared_ptr<const RedisAdapterOptions> options)
+    : ClusterAdapter(nsp),
+      hub_(std::move(hub)),
+      options_(std::move(options)),
+      parser_(options_->parser ? *options_->parser : notepackParser()),
+      channels_(options_->key, nsp.name()),
+      requestChannels_{channels_.request, channels_.response, channels_.responseFor(uid())} {}
+
+RedisAdapter::~RedisAdapter() = default;
+
+PubSubHub::Handler RedisAdapter::handler(
+    void (RedisAdapter::*method)(const redis::PubSubMessage&)) {
+  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
+  return [weak, method](const redis::PubSubMessage& message) {
+    if (auto self = weak.lock(); self && !self->closed_) ((*self).*method)(message);
+  };
+}
+
+void RedisAdapter::init() {
+  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
+  auto subscribed = [weak](std::error_code) {
+    if (auto self = weak.lock()) self->markSubscribed();
+  };
+  if (options_->subscribeToLocalRoomsOnly) {
+    std::vector<std::string> names{channels_.broadcast};
+    for (const auto& [room, members] : rooms()) names.push_back(channels_.room(room));
+    hub_->subscribe(Kind::Channel, std::move(names), handler(&RedisAdapter::onBroadcastChannel),
+                    subscribed);
+  } else {
+    hub_->subscribe(Kind::Pattern, {channels_.pattern()},
+                    handler(&RedisAdapter::onBroadcastChannel), subscribed);
+  }
+  hub_->subscribe(Kind::Channel, {channels_.request}, handler(&RedisAdapter::onRequestChannel));
+  hub_->subscribe(Kind::Channel, {channels_.response, channels_.responseFor(uid())},
+                  handler(&RedisAdapter::onResponseChannel), subscribed);
+}
+
+void RedisAdapter::markSubscribed() {
+  if (--pendingSubscriptions_ > 0) return;
+  auto waiters = std::move(readyWaiters_);
+  readyWaiters_.clear();
+  for (auto& ready : waiters) ready();
+}
+
+void RedisAdapter::whenReady(std::function<void()> ready) {
+  if (pendingSubscriptions_ <= 0) return ready();
+  readyWaiters_.push_back(std::move(ready));
+}
+
+void RedisAdapter::close() {
+  if (closed_) return;
+  closed_ = true;
+  std::vector<std::string> ids;
+  for (const auto& [id, request] : roomsRequests_) ids.push_back(id);
+  for (const auto& id : ids) finishRoomsRequest(id, Error{"the adapter was closed", std::nullopt});
+  ClusterAdapter::close();
+  if (options_->subscribeToLocalRoomsOnly) {
+    std::vector<std::string> names{channels_.broadcast};
+    for (const auto& [room, members] : rooms()) names.push_back(channels_.room(room));
+    hub_->unsubscribe(Kind::Channel, std::move(names));
+  } else {
+    hub_->unsubscribe(Kind::Pattern, {channels_.pattern()});
+  }
+  hub_->unsubscribe(Kind::Channel, requestChannels_);
+}
+
+void RedisAdapter::roomCreated(const Room& room) {
+  if (options_->subscribeToLocalRoomsOnly && !closed_)
+    hub_->subscribe(Kind::Channel, {channels_.room(room)},
+                    handler(&RedisAdapter::onBroadcastChannel));
+}
+
+void RedisAdapter::roomDeleted(const Room& room) {
+  if (options_->subscribeToLocalRoomsOnly && !closed_)
+    hub_->unsubscribe(Kind::Channel, {channels_.room(room)});
+}
+
+void RedisAdapter::publish(const std::string& channel, std::string payload) {
+  redis::Command command{"PUBLISH", channel};
+  command.push(std::move(payload));
+  hub_->client().send(channel, std::move(command));
+}
+
+void RedisAdapter::doPublish(ClusterMessage message, PublishDone done) {
+  bool plainBroadcast =
+      message.kind() == MessageType::Broadcast && message.data && !message.data->find("requestId");
+  if (plainBroadcast) {
+    const Value* opts = message.data->find("opts");
+    const Value* rooms = opts ? opts->find("rooms") : nullptr;
+    bool oneRoom = rooms && rooms->isArray() && rooms->size() == 1 && (*rooms)[0].isString();
+    publish(oneRoom ? channels_.room((*rooms)[0].asString()) : channels_.broadcast,
+            encodeBroadcast(message, parser_));
+  } else if (auto request = encodeRequest(message, parser_)) {
+    publish(channels_.request, std::move(*request));
+  }
+  // As Node, the publish is not awaited: local delivery goes on at once.
+  if (done) done({}, "");
+}
+
+void RedisAdapter::doPublishResponse(const std::string& requesterUid, ClusterMessage response) {
+  auto payload = encodeResponse(response, parser_);
+  if (!payload) return;
+  // A SERVER_SIDE_EMIT reply always goes to the shared channel (as Node does).
+  bool specific = options_->publishOnSpecificResponseChannel && !requesterUid.empty() &&
+                  response.kind() != MessageType::ServerSideEmitResponse;
+  publish(specific ? channels_.responseFor(requesterUid) : channels_.response, std::move(*payload));
+}
+
+void RedisAdapter::publishClassicResponse(const Value& request, std::string payload) {
+  const std::string* requester = stringField(request, "uid");
+  bool specific = options_->publishOnSpecificResponseChannel && requester;
+  publish(specific ? channels_.responseFor(*requester) : channels_.response, std::move(payload));
+}
+
+std::string RedisAdapter::requestTimeoutMessage(MessageType type, size_t received,
+                                                size_t expected) const {
+  if (type == MessageType::FetchSockets)
+    return "timeout reached while waiting for fetchSockets response";
+  return ClusterAdapter::requestTimeoutMessage(type, received, expected);
+}
+
+void RedisAdapter::onBroadcastChannel(const redis::PubSubMessage& pubsub) {
+  auto room = channels_.roomOf(pubsub.channel);
+  if (!room) return countMalformed();  // a pattern with glob characters matched more
+  // A broadcast to one room nobody here is in is dropped before it is decoded.
+  if (!room->empty() && !rooms().count(*room)) return;
+  auto message = decodeBroadcast(pubsub.payload, parser_);
+  if (!message) return countMalformed();
+  onMessage(std::move(*message));
+}
+
+void RedisAdapter::onRequestChannel(const redis::PubSubMessage& pubsub) {
+  auto request = decodeObject(pubsub.payload, parser_);
+  if (!request) return countMalformed();
+  if (onClassicRequest(*request)) return;
+  if (auto message = requestToMessage(*request, nsp_.name()))
+    onMessage(std::move(*message));  // the base ignores this node's own requests
+}
+
+bool RedisAdapter::onClassicRequest(const Value& request) {
+  const Value* type = request.find("type");
+  if (!type || !type->isInt()) return false;
+  const std::string* requestId = stringField(request, "requestId");
+  const std::string* sender = stringField(request, "uid");
+  bool own = sender && *sender == uid();
+  switch (static_cast<ClassicType>(type->asInt())) {
+    case ClassicType::Sockets: {
+      if (own || !requestId) return true;
+      RoomSet wanted;
+      if (const Value* list = request.find("rooms"); list && list->isArray())
+        for (const auto& room : list->asArray())
+          if (room.isString()) wanted.insert(room.asString());
+      Value::Array ids;
+      for (auto& id : sockets(wanted)) ids.emplace_back(std::move(id));
+      publishClassicResponse(
+          request,
+          codec::toJson(Value::object({{"requestId", *requestId}, {"sockets", Value(ids)}})));
+      return true;
+    }
+    case ClassicType::AllRooms: {
+      if (own || !requestId || roomsRequests_.count(*requestId)) return true;
+      Value::Array names;
+      for (const auto& [room, members] : rooms()) names.emplace_back(room);
+      publishClassicResponse(
+          request,
+          codec::toJson(Value::object({{"requestId", *requestId}, {"rooms", Value(names)}})));
+      return true;
+    }
+    case ClassicType::RemoteJoin:
+    case ClassicType::RemoteLeave:
+    case ClassicType::RemoteDisconnect: {
+      const Value* opts = request.find("opts");
+      if (opts && opts->isObject()) return false;  // the current form: the cluster model's
+      const std::string* sid = stringField(request, "sid");
+      LocalSocket* socket = sid ? nsp_.localSocket(*sid) : nullptr;
+      if (!socket) return true;  // legacy form for a socket of another node
+      auto kind = static_cast<ClassicType>(type->asInt());
+      if (kind == ClassicType::RemoteDisconnect) {
+        const Value* close = request.find("close");
+        socket->disconnectByAdapter(close && close->isBool() && close->asBool());
+      } else if (const std::string* room = stringField(request, "room")) {
+        if (kind == ClassicType::RemoteJoin)
+          socket->join({*room});
+        else
+          socket->leave(*room);
+      }
+      if (requestId)
+        publishClassicResponse(request, codec::toJson(Value::object({{"requestId", *requestId}})));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+void RedisAdapter::onResponseChannel(const redis::PubSubMessage& pubsub) {
+  auto response = decodeObject(pubsub.payload, parser_);
+  if (!response) return countMalformed();
+  const std::string* requestId = stringField(*response, "requestId");
+  if (!requestId) return;
+  if (auto it = roomsRequests_.find(*requestId); it != roomsRequests_.end()) {
+    RoomsRequest& request = it->second;
+    const Value* rooms = response->find("rooms");
+    if (!rooms || !rooms->isArray()) return;
+    ++request.received;
+    for (const auto& room : rooms->asArray())
+      if (room.isString()) request.rooms.insert(room.asString());
+    if (request.received >= request.expected) finishRoomsRequest(*requestId, std::nullopt);
+    return;
+  }
+  if (auto message = responseToMessage(*response, nsp_.name())) onMessage(std::move(*message));
+}
+
+void RedisAdapter::serverCount(std::function<void(size_t)> done) {
+  redis::Command count{"PUBSUB", "NUMSUB", channels_.request};
+  hub_->client().sendToMasters(
+      std::move(count),
+      [done = std::move(done)](std::error_code ec, std::vector<redis::Reply> replies) {
+        size_t total = 0;
+        if (!ec)
+          for (const auto& reply : replies)
+            if (reply.isArray() && reply.elements.size() == 2 && reply.elements[1].isInteger() &&
+                reply.elements[1].integer > 0)
+              total += size_t(reply.elements[1].integer);
+        done(total == 0 ? 1 : total);  // this node at least (Redis unreachable: alone for now)
+      });
+}
+
+void RedisAdapter::allRooms(RoomsCallback done) {
+  std::set<Room> local;
+  for (const auto& [room, members] : rooms()) local.insert(room);
+  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
+  serverCount([weak, local = std::move(local), done = std::move(done)](size_t count) mutable {
+    auto self = weak.lock();
+    if (!self || self->closed_ || count <= 1) return done(std::move(local), std::nullopt);
+    std::string requestId = randomHexId();
+    RoomsRequest request;
+    request.expected = count;
+    request.rooms = std::move(local);
+    request.done = std::move(done);
+    request.timer =
+        std::make_unique<boost::asio::steady_timer>(self->nsp_.executor(), self->requestsTimeout());
+    request.timer->async_wait([weak, requestId](const boost::system::error_code& ec) {
+      if (auto self = weak.lock(); self && !ec)
+        self->finishRoomsRequest(
+            requestId, Error{"timeout reached while waiting for allRooms response", std::nullopt});
+    });
+    self->roomsRequests_[requestId] = std::move(request);
+    self->publish(self->channels_.request,
+                  codec::toJson(Value::object({{"uid", self->uid()},
+                                               {"requestId", requestId},
+                                               {"type", int64_t(ClassicType::AllRooms)}})));
+  });
+}
+
+void RedisAdapter::finishRoomsRequest(const std::string& requestId, std::optional<Error> error) {
+  auto it = roomsRequests_.find(requestId);
+  if (it == roomsRequests_.end()) return;
+  RoomsRequest request = std::move(it->second);
+  roomsRequests_.erase(it);
+  if (request.timer) request.timer->cancel();
+  if (error)
+    request.done({}, std::move(error));
+  else
+    request.done(std::move(request.rooms), std::nullopt);
+}
+
+}  // namespace sio::adapters::pubsub
+
+namespace sio::adapters {
+
+AdapterFactory createRedisAdapter(std::shared_ptr<redis::Client> client,
+                                  RedisAdapterOptions options) {
+  if (options.requestsTimeout <= std::chrono::milliseconds(0))
+    options.requestsTimeout = std::chrono::milliseconds(5000);  // as Node: `|| 5000`
+  auto shared = std::make_shared<const RedisAdapterOptions>(std::move(options));
+  auto hub = std::make_shared<pubsub::PubSubHub>(std::move(client), [shared](uint64_t gaps) {
+    if (shared->onSubscriptionGap) shared->onSubscriptionGap(SubscriptionGap{gaps});
+  });
+  return [hub, shared](AdapterHost& nsp) -> std::shared_ptr<Adapter> {
+    return std::make_shared<pubsub::RedisAdapter>(nsp, hub, shared);
+  };
+}
+
+}  // namespace sio::adapters

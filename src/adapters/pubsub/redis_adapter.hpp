@@ -1,0 +1,80 @@
+// The classic Redis adapter of one namespace (@socket.io/redis-adapter 8.3's RedisAdapter,
+// spec §4) on the ClusterAdapter base: the base keeps requests, acks and timeouts; this
+// class maps its messages onto the classic channels and encodings (classic_codec), answers
+// what the cluster model has no word for (ALL_ROOMS, SOCKETS and the legacy sid forms of
+// REMOTE_JOIN/LEAVE/DISCONNECT), and counts servers with PUBSUB NUMSUB.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+
+#include "classic_codec.hpp"
+#include "pubsub_hub.hpp"
+#include "sio/adapter/cluster_adapter.hpp"
+
+namespace sio::adapters::pubsub {
+
+class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
+ public:
+  RedisAdapter(AdapterHost& nsp, std::shared_ptr<PubSubHub> hub,
+               std::shared_ptr<const RedisAdapterOptions> options);
+  ~RedisAdapter() override;
+
+  void init() override;
+  void close() override;
+  void whenReady(std::function<void()> ready) override;
+  void serverCount(std::function<void(size_t)> done) override;
+
+  void allRooms(RoomsCallback done) override;
+  const std::string& adapterUid() const override { return uid(); }
+  const std::string& prefix() const override { return options_->key; }
+  std::chrono::milliseconds requestsTimeout() const override { return options_->requestsTimeout; }
+  uint64_t subscriptionGaps() const override { return hub_->stats().gaps; }
+  uint64_t malformedMessages() const override { return stats().malformed; }
+
+ protected:
+  void doPublish(ClusterMessage message, PublishDone done) override;
+  void doPublishResponse(const std::string& requesterUid, ClusterMessage response) override;
+  std::chrono::milliseconds fetchSocketsTimeout(const BroadcastOptions&) const override {
+    return options_->requestsTimeout;
+  }
+  std::chrono::milliseconds serverSideEmitTimeout() const override {
+    return options_->requestsTimeout;
+  }
+  std::string requestTimeoutMessage(MessageType type, size_t received,
+                                    size_t expected) const override;
+  bool appendsOffsets() const override { return false; }  // the classic adapter has no CSR
+  void roomCreated(const Room& room) override;
+  void roomDeleted(const Room& room) override;
+
+ private:
+  struct RoomsRequest {                 // allRooms, waiting for the other nodes
+    size_t expected = 0, received = 1;  // this node's own rooms count as one answer
+    std::set<Room> rooms;
+    RoomsCallback done;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+
+  PubSubHub::Handler handler(void (RedisAdapter::*method)(const redis::PubSubMessage&));
+  void onBroadcastChannel(const redis::PubSubMessage& message);
+  void onRequestChannel(const redis::PubSubMessage& message);
+  void onResponseChannel(const redis::PubSubMessage& message);
+  // Requests the cluster model has no word for; true when handled.
+  bool onClassicRequest(const Value& request);
+  void publishClassicResponse(const Value& request, std::string payload);
+  void publish(const std::string& channel, std::string payload);
+  void finishRoomsRequest(const std::string& requestId, std::optional<Error> error);
+  void markSubscribed();
+
+  std::shared_ptr<PubSubHub> hub_;
+  std::shared_ptr<const RedisAdapterOptions> options_;
+  RedisAdapterParser parser_;
+  ClassicChannels channels_;
+  std::vector<std::string> requestChannels_;  // request, response, specific response
+  std::map<std::string, RoomsRequest> roomsRequests_;
+  int pendingSubscriptions_ = 2;
+  bool closed_ = false;
+  std::vector<std::function<void()>> readyWaiters_;
+};
+
+}  // namespace sio::adapters::pubsub

@@ -1,0 +1,239 @@
+// The cases of the official @socket.io/redis-adapter tests that the common cluster suite
+// (../cluster-streams/suite.mjs) does not have (spec cluster-wire.md §7.5 specifics), plus
+// what the issue adds: numeric and unicode room names, allRooms, hostile messages on the
+// adapter's channels, the channels and server count on Redis, and a subscriber killed with
+// CLIENT KILL that comes back (C++ nodes also report the gap). Black-box, through
+// sio-testserver nodes of a nodeCluster() (lib/cluster.mjs) with --adapter redis.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { waitEvent, opOk } from "../lib/sio.mjs";
+import { argValue, eventually } from "../lib/cluster.mjs";
+import { barrier, got, unique } from "../cluster-streams/suite.mjs";
+
+const peerRequire = createRequire(new URL("../../node/package.json", import.meta.url));
+
+/** One client per node on a fresh namespace. */
+async function perNode(c, nsp = c.ns()) {
+  const clients = [];
+  for (let i = 0; i < c.nodes.length; i++) clients.push(await c.connect(i, nsp));
+  return { nsp, clients };
+}
+
+/**
+ * The official @socket.io/redis-emitter 5.1.0 on node-redis 5, connected to the topology
+ * (standalone or cluster), with the cluster's --key. Resolves {emitter, close()}.
+ */
+export async function officialEmitter(topo, key) {
+  const redis = peerRequire("redis");
+  const { Emitter } = peerRequire("@socket.io/redis-emitter");
+  const args = topo.topology.redisArgs;
+  const urls = args.filter((_, i) => args[i - 1] === "--redis");
+  const client = args.includes("--cluster")
+    ? redis.createCluster({ rootNodes: urls.map((url) => ({ url })) })
+    : redis.createClient({ url: urls[0] });
+  client.on("error", () => {});
+  await client.connect();
+  return { emitter: new Emitter(client, key ? { key } : {}), close: () => client.close().catch(() => {}) };
+}
+
+/** A node-redis 5 subscriber on the topology: resolves {messages: [[channel, Buffer]], close()} once `pattern` is live. */
+async function watch(topo, pattern) {
+  const redis = peerRequire("redis");
+  const args = topo.topology.redisArgs;
+  const urls = args.filter((_, i) => args[i - 1] === "--redis");
+  const client = args.includes("--cluster")
+    ? redis.createCluster({ rootNodes: urls.map((url) => ({ url })) })
+    : redis.createClient({ url: urls[0] });
+  client.on("error", () => {});
+  await client.connect();
+  const messages = [];
+  await client.pSubscribe(pattern, (message, channel) => messages.push([String(channel), message]), true);
+  return { messages, close: () => client.close().catch(() => {}) };
+}
+
+/** PUBLISH on the topology (any master: classic pub/sub reaches every node of a cluster). */
+const publish = (topo, channel, payload) => topo.topology.command("PUBLISH", channel, payload);
+
+export function classicSuite(c, topo) {
+  const name = (what) => `${what} [${c.label}]`;
+  const key = () => argValue(c.combo.args, "--key") ?? "socket.io";
+
+  test(
+    name("specifics: broadcasts to a numeric room (sent by the official emitter as the number 123)"),
+    c.wrap(async () => {
+      const { nsp, clients } = await perNode(c);
+      await opOk(clients[1], { op: "join", rooms: ["123"] });
+      const { emitter, close } = await officialEmitter(topo, key());
+      try {
+        // the room travels as the msgpack int 7b, on the channel key#nsp#123#
+        emitter.of(nsp).to(123).emit("test", "numeric");
+        if (!c.nodes[1].reference) assert.deepEqual(await waitEvent(clients[1], "test", 4000), ["numeric"]);
+        // a Node.js node matches the channel's room "123" but then looks up the number 123,
+        // which a string room is not: the reference delivers only to rooms joined as numbers
+      } finally {
+        await close();
+      }
+      // from a node, the room is the string "123": every implementation delivers it
+      await opOk(clients[0], { op: "emit", rooms: ["123"], event: "test", args: ["string"] });
+      const expected = c.nodes[1].reference ? [["string"]] : [["numeric"], ["string"]];
+      await eventually(async () => assert.deepEqual(got(clients[1], "test"), expected));
+      await barrier(clients[0], clients);
+      assert.deepEqual(got(clients[0], "test"), []);
+      assert.deepEqual(got(clients[2], "test"), []);
+    }),
+  );
+
+  test(
+    name("rooms with unicode names and the channel delimiter's neighbours"),
+    c.wrap(async () => {
+      const { clients } = await perNode(c);
+      const rooms = [unique("salle-é-🎉-部屋"), unique("with space"), unique("x") + "#y"];
+      for (const room of rooms) {
+        await opOk(clients[1], { op: "join", rooms: [room] });
+        await opOk(clients[0], { op: "emit", rooms: [room], event: "test", args: [room] });
+        assert.deepEqual(await waitEvent(clients[1], "test", 4000), [room]);
+        const fetched = await opOk(clients[2], { op: "fetchSockets", rooms: [room] });
+        assert.deepEqual(fetched.map((s) => s.id), [clients[1].id]);
+      }
+      const all = await opOk(clients[0], { op: "allRooms" });
+      for (const room of rooms) assert.ok(all.includes(room), `allRooms has ${room}`);
+      await barrier(clients[0], clients);
+      assert.deepEqual(got(clients[2], "test"), []);
+    }),
+  );
+
+  test(
+    name("allRooms: returns all rooms across several nodes"),
+    c.wrap(async () => {
+      const { clients } = await perNode(c);
+      const [r1, r2, r3] = [unique("room1"), unique("room2"), unique("room3")];
+      await opOk(clients[0], { op: "join", rooms: [r1] });
+      await opOk(clients[1], { op: "join", rooms: [r2, r3] });
+      await opOk(clients[2], { op: "join", rooms: [r3] });
+      for (const s of clients) {
+        const all = await opOk(s, { op: "allRooms" });
+        for (const room of [r1, r2, r3, ...clients.map((x) => x.id)]) assert.ok(all.includes(room), `${room} in ${JSON.stringify(all)}`);
+        const sorted = all.slice().sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+        assert.deepEqual(all, sorted, "sorted by code point");
+      }
+    }),
+  );
+
+  test(
+    name("specifics: ignores messages from unknown channels, and malformed messages on its own"),
+    c.wrap(async () => {
+      const { nsp, clients } = await perNode(c);
+      const notepack = peerRequire("notepack.io");
+      const k = key();
+      // a broadcast-looking message on a channel the pattern does not cover
+      await publish(topo, `${k}#${nsp}x#`, notepack.encode(["u", { type: 2, data: ["test", "wrong"], nsp }, { rooms: [], except: [], flags: {} }]));
+      await publish(topo, "woot", "garbage");
+      // hostile payloads on the node's own channels (a C++ node logs, counts, and skips them);
+      // the reference throws inside its subscriber callback on broadcast channels and on a
+      // fetch request without opts, so those go out only when every node is C++
+      const allCpp = c.nodes.every((n) => !n.reference);
+      const hostile = [
+        Buffer.from([0xc1]),
+        notepack.encode({ type: 3, data: { packet: { type: 2, data: ["test", "map"] }, opts: {} }, uid: "x", nsp }),
+        notepack.encode(["u", "not a packet", {}]),
+        notepack.encode(["u", { type: 2, data: ["test", "no opts"], nsp }]),
+        "{not json",
+      ];
+      for (const payload of hostile) {
+        if (allCpp) await publish(topo, `${k}#${nsp}#`, payload);
+        await publish(topo, `${k}-request#${nsp}#`, payload);
+        await publish(topo, `${k}-response#${nsp}#`, payload);
+      }
+      if (allCpp) await publish(topo, `${k}-request#${nsp}#`, JSON.stringify({ uid: "u", requestId: "r", type: 5 }));
+      await publish(topo, `${k}-request#${nsp}#`, JSON.stringify({ uid: "u", type: 99 }));
+      // every node still works
+      await opOk(clients[0], { op: "emit", event: "test", args: ["ok"] });
+      for (const s of clients) assert.deepEqual(await waitEvent(s, "test", 4000), ["ok"]);
+      const list = await opOk(clients[1], { op: "fetchSockets" });
+      assert.equal(list.length, clients.length);
+      await barrier(clients[2], clients);
+      for (const s of clients) assert.deepEqual(got(s, "test"), [["ok"]], "nothing else was delivered");
+    }),
+  );
+
+  test(
+    name("channels: PSUBSCRIBE key#nsp#*, one subscription per node on the request channel"),
+    c.wrap(async () => {
+      const { nsp, clients } = await perNode(c);
+      const k = key();
+      const sum = (replies) => replies.reduce((n, r) => n + Number(r[1]), 0);
+      assert.equal(sum(await topo.topology.everyMaster("PUBSUB", "NUMSUB", `${k}-request#${nsp}#`)), c.nodes.length);
+      assert.equal(sum(await topo.topology.everyMaster("PUBSUB", "NUMSUB", `${k}-response#${nsp}#`)), c.nodes.length);
+      const patterns = (await topo.topology.everyMaster("PUBSUB", "CHANNELS", "*")).flat();
+      assert.ok(patterns.includes(`${k}-request#${nsp}#`));
+      const numpat = (await topo.topology.everyMaster("PUBSUB", "NUMPAT")).reduce((n, r) => n + Number(r), 0);
+      assert.ok(numpat >= c.nodes.length, `at least one pattern per node (${numpat})`);
+      assert.equal(await opOk(clients[0], { op: "serverCount" }), c.nodes.length);
+    }),
+  );
+
+  test(
+    name("responses: on the requester's specific channel only with --publish-on-specific-response-channel"),
+    c.wrap(async () => {
+      const { nsp, clients } = await perNode(c);
+      const k = key();
+      const specific = c.combo.args.includes("--publish-on-specific-response-channel");
+      const watcher = await watch(topo, `${k}-response#${nsp}#*`);
+      try {
+        const shared = `${k}-response#${nsp}#`;
+        await opOk(clients[0], { op: "fetchSockets" });
+        await opOk(clients[0], { op: "allRooms" });
+        await opOk(clients[0], { op: "serverSideEmit", event: "ping", args: [unique("sse")], ack: true, timeout: 4000 });
+        await eventually(() => assert.equal(watcher.messages.length, 3 * (c.nodes.length - 1)));
+        const fetchAndRooms = watcher.messages.filter(([, m]) => m[0] === 0x7b && !String(m).includes('"type":6'));
+        const emitAcks = watcher.messages.filter(([, m]) => String(m).includes('"type":6'));
+        assert.equal(fetchAndRooms.length, 2 * (c.nodes.length - 1), JSON.stringify(watcher.messages.map(([ch, m]) => [ch, String(m)])));
+        const channels = new Set(fetchAndRooms.map(([channel]) => channel));
+        assert.equal(channels.size, 1, `every response on one channel: ${[...channels]}`);
+        const [channel] = channels;
+        if (specific) assert.match(channel, new RegExp(`^${k}-response#${nsp}#[^#]+#$`), "the requester's channel");
+        else assert.equal(channel, shared);
+        // a SERVER_SIDE_EMIT answer always goes to the shared channel
+        assert.deepEqual(emitAcks.map(([ch]) => ch), emitAcks.map(() => shared));
+      } finally {
+        await watcher.close();
+      }
+    }),
+  );
+
+  // keep last: it drops every subscriber of the cluster
+  test(
+    name("a subscriber killed with CLIENT KILL comes back; C++ nodes report the gap"),
+    c.wrap(async () => {
+      const { clients } = await perNode(c);
+      await topo.topology.everyMaster("CLIENT", "KILL", "TYPE", "pubsub");
+      // broadcasts get through again once every node has resubscribed
+      await eventually(
+        async () => {
+          const mark = unique("back");
+          await opOk(clients[0], { op: "emit", event: "back", args: [mark] });
+          for (const s of clients.slice(1)) {
+            for (;;) {
+              const [m] = await waitEvent(s, "back", 500);
+              if (m === mark) break;
+            }
+          }
+        },
+        10000,
+        50,
+      );
+      await eventually(async () => {
+        for (const s of clients) assert.equal(await opOk(s, { op: "serverCount" }), c.nodes.length);
+      });
+      for (const node of c.nodes) {
+        if (node.reference) continue; // the reference says nothing of a lost link
+        assert.match(node.stderr(), /pub\/sub subscription gap 1\b/, `node ${node.serverId} reported the gap`);
+      }
+      // requests and responses flow again too
+      const list = await opOk(clients[1], { op: "fetchSockets" });
+      assert.equal(list.length, clients.length);
+    }),
+  );
+}
