@@ -445,7 +445,15 @@ async function createClassicAdapter(opts, log) {
       const want = namespaces.length;
       return psub >= want && sub >= 3 * want ? "" : `${psub}/${want} patterns, ${sub}/${3 * want} channels subscribed`;
     });
-  return { factory, waitReady, close: conn.close };
+  // the adapters' unsubscribes are not awaited by socket.io: let the subscriber finish
+  // them before its connections go
+  const close = async () => {
+    await Promise.resolve()
+      .then(() => subClient.close())
+      .catch(() => {});
+    await conn.close();
+  };
+  return { factory, waitReady, close };
 }
 
 async function main() {
@@ -668,6 +676,9 @@ async function main() {
   const shutdown = () => {
     if (closing) return;
     closing = true;
+    // node-redis may reject what the closing adapters left pending (e.g. a cluster
+    // unsubscribe on a node client already closed): nothing to do about it now
+    process.on("unhandledRejection", (err) => log(`while closing: ${err && err.message}`));
     // a hard deadline, in case a client keeps a connection open or Redis does not answer
     setTimeout(() => process.exit(0), redisAdapter ? 3000 : 1000).unref();
     if (eio) eio.close();

@@ -99,7 +99,9 @@ void RedisAdapter::roomDeleted(const Room& room) {
 void RedisAdapter::publish(const std::string& channel, std::string payload) {
   redis::Command command{"PUBLISH", channel};
   command.push(std::move(payload));
-  hub_->client().send(channel, std::move(command));
+  // Any node of a Redis Cluster forwards a PUBLISH to all: everything goes through one
+  // connection (the empty key), so that what this node publishes keeps its order.
+  hub_->client().send("", std::move(command));
 }
 
 void RedisAdapter::doPublish(ClusterMessage message, PublishDone done) {

@@ -50,7 +50,9 @@ RedisEmitter RedisEmitter::compress(bool compress) const {
 void RedisEmitter::publish(const std::string& channel, std::string payload, Done done) const {
   redis::Command command{"PUBLISH", channel};
   command.push(std::move(payload));
-  client_->send(channel, std::move(command),
+  // Any node of a Redis Cluster forwards a PUBLISH to all: one connection (the empty key)
+  // keeps the order of what is published.
+  client_->send("", std::move(command),
                 [done = std::move(done)](std::error_code ec, redis::Reply reply) {
                   if (!done) return;
                   if (!ec && reply.isError()) ec = make_error_code(redis::Errc::ServerError);
