@@ -1,14 +1,15 @@
 // sio-testserver: the fixture every black-box test drives (contract:
 // shared/spec/test-server.md). A Socket.IO server at /socket.io/ serving `/`, `/custom` and
 // --namespaces with the contract's events and `op` requests, plus with --engine-echo a raw
-// Engine.IO echo endpoint at /engine.io/. The sharded adapter is refused with "not yet
-// supported" (exit 2) until it lands.
+// Engine.IO echo endpoint at /engine.io/. Adapters: memory, redis-streams, redis (classic
+// pub/sub) and redis-sharded; the pub/sub ones report resubscription gaps on stderr.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <iostream>
 #include <optional>
 
 #include "sio/adapters/redis_adapter.hpp"
+#include "sio/adapters/redis_sharded.hpp"
 #include "sio/adapters/redis_streams.hpp"
 #include "sio/engine/http_server.hpp"
 #include "sio/engine/server.hpp"
@@ -63,16 +64,29 @@ adapters::RedisStreamsOptions streamsOptions(const testserver::Flags& flags) {
   return options;
 }
 
+// What the application does with a gap is its business; the fixture says it on stderr.
+void reportGap(const adapters::SubscriptionGap& gap) {
+  std::cerr << "sio-testserver: pub/sub subscription gap " << gap.count
+            << ": messages published while the subscriber was disconnected are lost" << std::endl;
+}
+
 adapters::RedisAdapterOptions classicOptions(const testserver::Flags& flags) {
   adapters::RedisAdapterOptions options;
   options.key = flags.key;
   options.requestsTimeout = milliseconds(flags.requestsTimeout);
   options.publishOnSpecificResponseChannel = flags.publishOnSpecificResponseChannel;
-  // What the application does with a gap is its business; the fixture says it on stderr.
-  options.onSubscriptionGap = [](const adapters::SubscriptionGap& gap) {
-    std::cerr << "sio-testserver: pub/sub subscription gap " << gap.count
-              << ": messages published while the subscriber was disconnected are lost" << std::endl;
-  };
+  options.onSubscriptionGap = reportGap;
+  return options;
+}
+
+adapters::RedisShardedOptions shardedOptions(const testserver::Flags& flags) {
+  adapters::RedisShardedOptions options;
+  if (flags.channelPrefix) options.channelPrefix = *flags.channelPrefix;
+  options.subscriptionMode = flags.subscriptionMode == "static" ? adapters::SubscriptionMode::Static
+                             : flags.subscriptionMode == "dynamic-private"
+                                 ? adapters::SubscriptionMode::DynamicPrivate
+                                 : adapters::SubscriptionMode::Dynamic;
+  options.onSubscriptionGap = reportGap;
   return options;
 }
 
@@ -132,8 +146,6 @@ int main(int argc, char** argv) {
   } catch (const testserver::UsageError& error) {
     return fail(error.what());
   }
-  if (flags.adapter == "redis-sharded")
-    return fail("--adapter " + flags.adapter + ": not yet supported");
   if (flags.adapter == "redis-streams" && flags.protocol == "0.2") {
     for (const char* flag : {"--stream-count", "--channel-prefix", "--block-time-in-ms",
                              "--use-sharded-pubsub", "--only-plaintext"})
@@ -167,6 +179,8 @@ int main(int argc, char** argv) {
     redis->start();
     if (flags.adapter == "redis-streams")
       options.adapter = adapters::createRedisStreamsAdapter(redis, streamsOptions(flags));
+    else if (flags.adapter == "redis-sharded")
+      options.adapter = adapters::createRedisShardedAdapter(redis, shardedOptions(flags));
     else
       options.adapter = adapters::createRedisAdapter(redis, classicOptions(flags));
   }

@@ -10,8 +10,8 @@
 // every `op` of the contract, the socket.io events `auth`, `message` -> `message-back`,
 // `message-with-ack`, the server-side `ping` listener, connection state recovery
 // (--recovery), the raw Engine.IO echo endpoint at /engine.io/ (--engine-echo), and the
-// classic Redis adapter (`--adapter redis`: @socket.io/redis-adapter 8.3.0 on node-redis 5).
-// Not yet: the sharded Redis pub/sub adapter.
+// classic and sharded Redis adapters (`--adapter redis` / `redis-sharded`:
+// @socket.io/redis-adapter 8.3.0 on node-redis 5).
 "use strict";
 
 const path = require("node:path");
@@ -456,19 +456,45 @@ async function createClassicAdapter(opts, log) {
   return { factory, waitReady, close };
 }
 
+/**
+ * --adapter redis-sharded: the official createShardedAdapter of @socket.io/redis-adapter
+ * 8.3.0 on node-redis 5 (SSUBSCRIBE/SPUBLISH). Resolves {factory, waitReady, close}:
+ * waitReady() resolves once every namespace has its two sharded channels subscribed.
+ */
+async function createShardedAdapter(opts, log) {
+  const redis = peerRequire("redis");
+  const { createShardedAdapter: create } = peerRequire("@socket.io/redis-adapter");
+  const conn = await connectRedis(opts, log, redis);
+  const subClient = conn.client.duplicate();
+  await subClient.connect();
+  const adapterOpts = {};
+  if (opts["channel-prefix"] !== undefined) adapterOpts.channelPrefix = opts["channel-prefix"];
+  if (opts["subscription-mode"] !== undefined) adapterOpts.subscriptionMode = opts["subscription-mode"];
+  const factory = create(conn.client, subClient, adapterOpts);
+  const waitReady = (namespaces) =>
+    conn.waitClients((lines, field) => {
+      const ssub = lines.reduce((n, l) => n + (Number(field(l, "ssub")) || 0), 0);
+      const want = 2 * namespaces.length;
+      return ssub >= want ? "" : `${ssub}/${want} sharded channels subscribed`;
+    });
+  const close = async () => {
+    await Promise.resolve()
+      .then(() => subClient.close())
+      .catch(() => {});
+    await conn.close();
+  };
+  return { factory, waitReady, close };
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const log = (message) => process.stderr.write(`sio-testserver (twin): ${message}\n`);
-  if (opts.adapter === "redis-sharded") {
-    log(`adapter '${opts.adapter}' is not implemented yet`);
-    process.exit(1);
-  }
-
   // the Redis-backed adapter, if any: {factory, waitReady, close}
   let redisAdapter = null;
   if (opts.adapter !== "memory") {
     try {
-      redisAdapter = opts.adapter === "redis" ? await createClassicAdapter(opts, log) : await createStreamsAdapter(opts, log);
+      const create = { redis: createClassicAdapter, "redis-sharded": createShardedAdapter }[opts.adapter] ?? createStreamsAdapter;
+      redisAdapter = await create(opts, log);
     } catch (err) {
       log(err.message);
       process.exit(err instanceof Unsupported ? 2 : 1);

@@ -96,9 +96,11 @@ export const CATEGORIES = [
  * nodeCluster() with 3 nodes (node 2 has node 0's implementation); every operation is
  * requested on node 0. `only` limits the categories; `topo` (the sharedTopology()) is needed
  * by "names", which looks at Redis. `skip(title)` may return a reason to skip a case (a known
- * limitation of the reference in some setup), read when the case runs.
+ * limitation of the reference in some setup), read when the case runs. `roomJoined(nsp, room,
+ * nodes)` resolves once `nodes` nodes are ready to receive broadcasts to a room they just
+ * joined (adapters that subscribe per room do it after the join has answered).
  */
-export function commonSuite(c, { only = CATEGORIES, topo, skip = () => "" } = {}) {
+export function commonSuite(c, { only = CATEGORIES, topo, skip = () => "", roomJoined = async () => {} } = {}) {
   const name = (what) => `${what} [${c.label}]`;
   const when = (category, title, fn) => {
     if (!only.includes(category)) return;
@@ -135,10 +137,11 @@ export function commonSuite(c, { only = CATEGORIES, topo, skip = () => "" } = {}
   });
 
   when("broadcast", "broadcasts to all clients in a room", async () => {
-    const { clients } = await perNode(c);
+    const { nsp, clients } = await perNode(c);
     const room = unique("room1");
     await opOk(clients[0], { op: "join", rooms: [room] });
     await opOk(clients[2], { op: "join", rooms: [room] });
+    await roomJoined(nsp, room, 2);
     await opOk(clients[0], { op: "emit", rooms: [room], event: "test", args: [room] });
     assert.deepEqual(await expectEvent(clients[0], "test"), [room]);
     assert.deepEqual(await expectEvent(clients[2], "test"), [room]);

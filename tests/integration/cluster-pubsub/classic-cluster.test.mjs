@@ -11,7 +11,7 @@ import { describe, before, after, afterEach } from "node:test";
 import { combos, nodeCluster, sharedTopology } from "../lib/cluster.mjs";
 import { CATEGORIES, commonSuite } from "../cluster-streams/suite.mjs";
 import { classicSuite } from "./classic-suite.mjs";
-import { CLASSIC_VARIANTS } from "./variants.mjs";
+import { CLASSIC_VARIANTS } from "./classic-variants.mjs";
 
 const TOPOLOGY = "cluster";
 
