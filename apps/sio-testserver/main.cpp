@@ -75,6 +75,7 @@ adapters::RedisAdapterOptions classicOptions(const testserver::Flags& flags) {
   options.key = flags.key;
   options.requestsTimeout = milliseconds(flags.requestsTimeout);
   options.publishOnSpecificResponseChannel = flags.publishOnSpecificResponseChannel;
+  options.subscribeToLocalRoomsOnly = flags.subscribeToLocalRoomsOnly;
   options.onSubscriptionGap = reportGap;
   return options;
 }

@@ -103,6 +103,7 @@ const std::map<std::string, FlagSpec>& flagTable() {
       {"--key", text(&Flags::key)},
       {"--requests-timeout", number(&Flags::requestsTimeout, 1)},
       {"--publish-on-specific-response-channel", boolean(&Flags::publishOnSpecificResponseChannel)},
+      {"--subscribe-to-local-rooms-only", boolean(&Flags::subscribeToLocalRoomsOnly)},
       {"--subscription-mode",
        choice(&Flags::subscriptionMode, {"static", "dynamic", "dynamic-private"})},
   };

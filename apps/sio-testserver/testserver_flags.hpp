@@ -48,6 +48,7 @@ struct Flags {
   std::string key = "socket.io";
   long requestsTimeout = 5000;
   bool publishOnSpecificResponseChannel = false;
+  bool subscribeToLocalRoomsOnly = false;  // beyond the reference (the twin ignores it)
   // Sharded adapter
   std::string subscriptionMode = "dynamic";
 };

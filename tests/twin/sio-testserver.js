@@ -41,6 +41,7 @@ const USAGE = `usage: sio-testserver [options]
                    --block-time-in-ms --session-key-prefix --use-sharded-pubsub
                    --only-plaintext --heartbeat-interval --heartbeat-timeout --protocol 0.2|0.3
   classic adapter: --key --requests-timeout --publish-on-specific-response-channel
+                   --subscribe-to-local-rooms-only (C++ only; accepted and ignored here)
   sharded adapter: --channel-prefix --subscription-mode static|dynamic|dynamic-private
 `;
 
@@ -79,6 +80,9 @@ const FLAGS = {
   key: "string",
   "requests-timeout": "int",
   "publish-on-specific-response-channel": "bool",
+  // beyond the reference: the C++ classic adapter's interest-based subscription; the twin
+  // accepts it and subscribes to everything, as @socket.io/redis-adapter always does
+  "subscribe-to-local-rooms-only": "bool",
   // sharded adapter
   "subscription-mode": "string",
 };

@@ -10,7 +10,7 @@
 import { describe, before, after, afterEach } from "node:test";
 import { combos, nodeCluster, sharedTopology } from "../lib/cluster.mjs";
 import { CATEGORIES, commonSuite } from "../cluster-streams/suite.mjs";
-import { classicSuite } from "./classic-suite.mjs";
+import { classicRoomJoined, classicSuite } from "./classic-suite.mjs";
 import { CLASSIC_VARIANTS } from "./classic-variants.mjs";
 
 const TOPOLOGY = "cluster";
@@ -26,7 +26,7 @@ for (const combo of selected) {
       title === "disconnectSockets: sends a packet before all socket instances disconnect" && c.nodes[0].reference
         ? "the reference does not keep the order of publishes to different channels in a Redis Cluster"
         : "";
-    commonSuite(c, { only: CATEGORIES.filter((x) => x !== "names" && x !== "restart"), skip });
+    commonSuite(c, { only: CATEGORIES.filter((x) => x !== "names" && x !== "restart"), skip, roomJoined: classicRoomJoined(c, topo) });
     classicSuite(c, topo);
     commonSuite(c, { only: ["restart"] });
   });

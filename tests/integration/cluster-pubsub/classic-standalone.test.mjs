@@ -9,7 +9,7 @@
 import { describe, before, after, afterEach } from "node:test";
 import { combos, nodeCluster, sharedTopology } from "../lib/cluster.mjs";
 import { CATEGORIES, commonSuite } from "../cluster-streams/suite.mjs";
-import { classicSuite } from "./classic-suite.mjs";
+import { classicRoomJoined, classicSuite } from "./classic-suite.mjs";
 import { CLASSIC_VARIANTS } from "./classic-variants.mjs";
 
 const TOPOLOGY = "standalone";
@@ -19,7 +19,7 @@ const topo = selected.length > 0 ? sharedTopology({ before, after }, TOPOLOGY) :
 for (const combo of selected) {
   describe(`redis classic [${combo.label}]`, () => {
     const c = nodeCluster({ before, after, afterEach }, { topo, combo, nodes: 3, adapter: "redis" });
-    commonSuite(c, { only: CATEGORIES.filter((x) => x !== "names" && x !== "restart") });
+    commonSuite(c, { only: CATEGORIES.filter((x) => x !== "names" && x !== "restart"), roomJoined: classicRoomJoined(c, topo) });
     classicSuite(c, topo);
     commonSuite(c, { only: ["restart"] });
   });

@@ -56,15 +56,36 @@ async function watch(topo, pattern) {
 /** PUBLISH on the topology (any master: classic pub/sub reaches every node of a cluster). */
 const publish = (topo, channel, payload) => topo.topology.command("PUBLISH", channel, payload);
 
+/**
+ * Resolves once the C++ nodes among `indexes` (whose sockets just joined `room`) are
+ * subscribed to the room's channel, when they run with --subscribe-to-local-rooms-only (they
+ * subscribe after the join answered). Twin nodes receive through their pattern.
+ */
+async function roomSubscribed(c, topo, nsp, room, indexes) {
+  if (!c.combo.args.includes("--subscribe-to-local-rooms-only")) return;
+  const channel = `${argValue(c.combo.args, "--key") ?? "socket.io"}#${nsp}#${room}#`;
+  const expected = indexes.filter((i) => !c.nodes[i].reference).length;
+  await eventually(async () => {
+    const counts = await topo.topology.everyMaster("PUBSUB", "NUMSUB", channel);
+    assert.equal(counts.reduce((n, r) => n + Number(r[1]), 0), expected, `subscribers of ${channel}`);
+  });
+}
+
+/** roomJoined() for commonSuite(), whose room cases join on nodes 0 and 2. */
+export const classicRoomJoined = (c, topo) => (nsp, room, nodes) =>
+  roomSubscribed(c, topo, nsp, room, nodes === 2 ? [0, 2] : [0]);
+
 export function classicSuite(c, topo) {
   const name = (what) => `${what} [${c.label}]`;
   const key = () => argValue(c.combo.args, "--key") ?? "socket.io";
+  const interest = () => c.combo.args.includes("--subscribe-to-local-rooms-only");
 
   test(
     name("specifics: broadcasts to a numeric room (sent by the official emitter as the number 123)"),
     c.wrap(async () => {
       const { nsp, clients } = await perNode(c);
       await opOk(clients[1], { op: "join", rooms: ["123"] });
+      await roomSubscribed(c, topo, nsp, "123", [1]);
       const { emitter, close } = await officialEmitter(topo, key());
       try {
         // the room travels as the msgpack int 7b, on the channel key#nsp#123#
@@ -89,10 +110,11 @@ export function classicSuite(c, topo) {
   test(
     name("rooms with unicode names and the channel delimiter's neighbours"),
     c.wrap(async () => {
-      const { clients } = await perNode(c);
+      const { nsp, clients } = await perNode(c);
       const rooms = [unique("salle-é-🎉-部屋"), unique("with space"), unique("x") + "#y"];
       for (const room of rooms) {
         await opOk(clients[1], { op: "join", rooms: [room] });
+        await roomSubscribed(c, topo, nsp, room, [1]);
         await opOk(clients[0], { op: "emit", rooms: [room], event: "test", args: [room] });
         assert.deepEqual(await waitEvent(clients[1], "test", 4000), [room]);
         const fetched = await opOk(clients[2], { op: "fetchSockets", rooms: [room] });
@@ -170,7 +192,21 @@ export function classicSuite(c, topo) {
       const patterns = (await topo.topology.everyMaster("PUBSUB", "CHANNELS", "*")).flat();
       assert.ok(patterns.includes(`${k}-request#${nsp}#`));
       const numpat = (await topo.topology.everyMaster("PUBSUB", "NUMPAT")).reduce((n, r) => n + Number(r), 0);
-      assert.ok(numpat >= c.nodes.length, `at least one pattern per node (${numpat})`);
+      if (!interest()) assert.ok(numpat >= c.nodes.length, `at least one pattern per node (${numpat})`);
+      else {
+        // C++ nodes: no pattern; `key#nsp#` and one channel per room with local members
+        const twins = c.nodes.filter((n) => n.reference).length;
+        assert.equal(sum(await topo.topology.everyMaster("PUBSUB", "NUMSUB", `${k}#${nsp}#`)), c.nodes.length - twins);
+        const room = unique("interest");
+        await opOk(clients[1], { op: "join", rooms: [room] });
+        const roomSubscribers = async () => sum(await topo.topology.everyMaster("PUBSUB", "NUMSUB", `${k}#${nsp}#${room}#`));
+        await eventually(async () => assert.equal(await roomSubscribers(), c.nodes[1].reference ? 0 : 1));
+        for (const [i, s] of clients.entries())
+          if (!c.nodes[i].reference)
+            assert.equal(sum(await topo.topology.everyMaster("PUBSUB", "NUMSUB", `${k}#${nsp}#${s.id}#`)), 1, "each socket's own room");
+        await opOk(clients[1], { op: "leave", rooms: [room] });
+        await eventually(async () => assert.equal(await roomSubscribers(), 0, "unsubscribed when the room empties"));
+      }
       assert.equal(await opOk(clients[0], { op: "serverCount" }), c.nodes.length);
     }),
   );
