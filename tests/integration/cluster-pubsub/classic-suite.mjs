@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { waitEvent, opOk, sleep } from "../lib/sio.mjs";
-import { argValue, eventually } from "../lib/cluster.mjs";
+import { argValue, eventually, nodeRedisClient } from "../lib/cluster.mjs";
 import { barrier, got, unique } from "../cluster-streams/suite.mjs";
 
 const peerRequire = createRequire(new URL("../../node/package.json", import.meta.url));
@@ -22,32 +22,18 @@ async function perNode(c, nsp = c.ns()) {
 }
 
 /**
- * The official @socket.io/redis-emitter 5.1.0 on node-redis 5, connected to the topology
- * (standalone or cluster), with the cluster's --key. Resolves {emitter, close()}.
+ * The official @socket.io/redis-emitter 5.1.0 on node-redis 5, connected to the topology,
+ * with the cluster's --key. Resolves {emitter, close()}.
  */
 export async function officialEmitter(topo, key) {
-  const redis = peerRequire("redis");
   const { Emitter } = peerRequire("@socket.io/redis-emitter");
-  const args = topo.topology.redisArgs;
-  const urls = args.filter((_, i) => args[i - 1] === "--redis");
-  const client = args.includes("--cluster")
-    ? redis.createCluster({ rootNodes: urls.map((url) => ({ url })) })
-    : redis.createClient({ url: urls[0] });
-  client.on("error", () => {});
-  await client.connect();
+  const client = await nodeRedisClient(topo.topology);
   return { emitter: new Emitter(client, key ? { key } : {}), close: () => client.close().catch(() => {}) };
 }
 
 /** A node-redis 5 subscriber on the topology: resolves {messages: [[channel, Buffer]], close()} once `pattern` is live. */
 async function watch(topo, pattern) {
-  const redis = peerRequire("redis");
-  const args = topo.topology.redisArgs;
-  const urls = args.filter((_, i) => args[i - 1] === "--redis");
-  const client = args.includes("--cluster")
-    ? redis.createCluster({ rootNodes: urls.map((url) => ({ url })) })
-    : redis.createClient({ url: urls[0] });
-  client.on("error", () => {});
-  await client.connect();
+  const client = await nodeRedisClient(topo.topology);
   const messages = [];
   await client.pSubscribe(pattern, (message, channel) => messages.push([String(channel), message]), true);
   return { messages, close: () => client.close().catch(() => {}) };

@@ -5,12 +5,9 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { waitEvent, opOk, sleep } from "../lib/sio.mjs";
-import { argValue, eventually } from "../lib/cluster.mjs";
+import { argValue, eventually, nodeRedisClient } from "../lib/cluster.mjs";
 import { barrier, got, unique } from "../cluster-streams/suite.mjs";
-
-const peerRequire = createRequire(new URL("../../node/package.json", import.meta.url));
 
 async function perNode(c, nsp = c.ns()) {
   const clients = [];
@@ -18,18 +15,7 @@ async function perNode(c, nsp = c.ns()) {
   return { nsp, clients };
 }
 
-/** A node-redis 5 client on the topology (standalone or cluster). */
-async function redisClient(topo) {
-  const redis = peerRequire("redis");
-  const args = topo.topology.redisArgs;
-  const urls = args.filter((_, i) => args[i - 1] === "--redis");
-  const client = args.includes("--cluster")
-    ? redis.createCluster({ rootNodes: urls.map((url) => ({ url })) })
-    : redis.createClient({ url: urls[0] });
-  client.on("error", () => {});
-  await client.connect();
-  return client;
-}
+const redisClient = (topo) => nodeRedisClient(topo.topology);
 
 /**
  * roomJoined() for commonSuite(): in the dynamic modes a node subscribes to a room's channel

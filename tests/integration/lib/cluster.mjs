@@ -19,10 +19,11 @@
 // Test files may define more variants (e.g. the protocol 0.2 ones); the patterns apply to them too.
 
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { setTimeout as delay } from "node:timers/promises";
 import { commandFromEnv, isReferenceCommand, startCommand } from "./testserver.mjs";
 import { connect as sioConnect, client as sioClient, closeAll, opOk, MODES } from "./sio.mjs";
-import { startRedis, startCluster } from "./redis.mjs";
+import { startRedis, startCluster, startSentinel } from "./redis.mjs";
 
 export const ENV_A = "SIO_TESTSERVER";
 export const ENV_B = "SIO_TESTSERVER_B";
@@ -112,7 +113,9 @@ export function combos(
 // Redis topologies
 
 /**
- * Starts `kind` ("standalone" or "cluster": 3 masters, no replicas). Resolves {kind,
+ * Starts `kind` ("standalone", "cluster": 3 masters, no replicas, or "sentinel": a master,
+ * a replica and 3 sentinels; it adds failover()). clientUrls() resolves the URLs a test's own
+ * client connects to (the seeds of a cluster, the current master behind Sentinel). Resolves {kind,
  * redisArgs (the node flags: --redis URL, or --cluster --redis seed…), command(...args)
  * (on the standalone server / any master), keyCommand(key, ...args) (on the node owning
  * `key`), everyMaster(...args) (the replies of every master), cleanup()}. Commands resolve replies or RespError values (see redis.mjs).
@@ -123,6 +126,7 @@ export async function startTopology(kind) {
     return {
       kind,
       redisArgs: ["--redis", server.url],
+      clientUrls: async () => [server.url],
       command: (...args) => server.command(...args),
       keyCommand: (key, ...args) => server.command(...args),
       everyMaster: async (...args) => [await server.command(...args)],
@@ -135,13 +139,43 @@ export async function startTopology(kind) {
     return {
       kind,
       redisArgs: ["--cluster", ...cluster.seedUrls().flatMap((url) => ["--redis", url])],
+      clientUrls: async () => cluster.seedUrls(),
       command: async (...args) => (await cluster.masters())[0].command(...args),
       keyCommand: async (key, ...args) => (await nodeFor(key)).command(...args),
       everyMaster: async (...args) => Promise.all((await cluster.masters()).map((m) => m.command(...args))),
       cleanup: () => cluster.cleanup(),
     };
   }
+  if (kind === "sentinel") {
+    // one master, one replica, 3 sentinels: the nodes find the master through them
+    const setup = await startSentinel();
+    return {
+      kind,
+      redisArgs: [...setup.sentinelAddresses().flatMap((a) => ["--sentinel", a]), "--sentinel-master", setup.masterName],
+      clientUrls: async () => [`redis://${await setup.currentMaster()}`],
+      command: async (...args) => (await setup.master()).command(...args),
+      keyCommand: async (key, ...args) => (await setup.master()).command(...args),
+      everyMaster: async (...args) => [await (await setup.master()).command(...args)],
+      failover: () => setup.forceFailover(),
+      cleanup: () => setup.cleanup(),
+    };
+  }
   throw new Error(`unknown topology ${kind}`);
+}
+
+/**
+ * A connected node-redis 5 client (tests/node) of `topology`: a cluster client on the seeds
+ * of a Redis Cluster, else a client of the (current) master. Errors are swallowed: tests
+ * assert on what arrives.
+ */
+export async function nodeRedisClient(topology) {
+  const redis = createRequire(new URL("../../node/package.json", import.meta.url))("redis");
+  const urls = await topology.clientUrls();
+  const client =
+    topology.kind === "cluster" ? redis.createCluster({ rootNodes: urls.map((url) => ({ url })) }) : redis.createClient({ url: urls[0] });
+  client.on("error", () => {});
+  await client.connect();
+  return client;
 }
 
 /** Registers before()/after() that start `kind` once for the file; returns {get topology()}. */
