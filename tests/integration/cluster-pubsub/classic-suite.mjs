@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { waitEvent, opOk, sleep } from "../lib/sio.mjs";
+import { waitEvent, opOk, sleep, disconnected } from "../lib/sio.mjs";
 import { argValue, eventually, nodeRedisClient } from "../lib/cluster.mjs";
 import { barrier, got, unique } from "../cluster-streams/suite.mjs";
 
@@ -220,6 +220,42 @@ export function classicSuite(c, topo) {
         else assert.equal(channel, shared);
         // a SERVER_SIDE_EMIT answer always goes to the shared channel
         assert.deepEqual(emitAcks.map(([ch]) => ch), emitAcks.map(() => shared));
+      } finally {
+        await watcher.close();
+      }
+    }),
+  );
+
+  test(
+    name("legacy requests (SOCKETS, REMOTE_JOIN/LEAVE/DISCONNECT with a sid) are still answered"),
+    c.wrap(async () => {
+      const { nsp, clients } = await perNode(c);
+      const k = key();
+      const watcher = await watch(topo, `${k}-response#${nsp}#*`);
+      const answers = (requestId) => watcher.messages.filter(([, m]) => String(m).includes(`"${requestId}"`)).map(([, m]) => JSON.parse(m));
+      const request = (body) => publish(topo, `${k}-request#${nsp}#`, JSON.stringify({ uid: "legacy", ...body }));
+      try {
+        const room = unique("legacy");
+        await opOk(clients[2], { op: "join", rooms: [room] });
+        // SOCKETS: every node answers with the ids of its sockets in the rooms
+        const sockets = unique("s");
+        await request({ requestId: sockets, type: 0, rooms: [room] });
+        await eventually(() => assert.equal(answers(sockets).length, c.nodes.length));
+        assert.deepEqual(answers(sockets).flatMap((a) => a.sockets), [clients[2].id]);
+        // REMOTE_JOIN / REMOTE_LEAVE of one socket: only its node acts and answers
+        const join = unique("j");
+        await request({ requestId: join, type: 2, sid: clients[1].id, room });
+        await eventually(() => assert.deepEqual(answers(join), [{ requestId: join }]));
+        assert.ok((await opOk(clients[1], { op: "whoami" })).rooms.includes(room));
+        const leave = unique("l");
+        await request({ requestId: leave, type: 3, sid: clients[1].id, room });
+        await eventually(() => assert.deepEqual(answers(leave), [{ requestId: leave }]));
+        assert.ok(!(await opOk(clients[1], { op: "whoami" })).rooms.includes(room));
+        // REMOTE_DISCONNECT
+        const bye = unique("d");
+        await request({ requestId: bye, type: 4, sid: clients[0].id, close: false });
+        assert.equal(await disconnected(clients[0]), "io server disconnect");
+        await eventually(() => assert.deepEqual(answers(bye), [{ requestId: bye }]));
       } finally {
         await watcher.close();
       }
