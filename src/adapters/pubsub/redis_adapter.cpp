@@ -4,6 +4,8 @@
 // the requests only the classic protocol has (ALL_ROOMS, SOCKETS, legacy sid forms).
 #include "redis_adapter.hpp"
 
+#include "subscriber_count.hpp"
+
 #include "sio/codec/json.hpp"
 
 namespace sio::adapters::pubsub {
@@ -235,18 +237,7 @@ void RedisAdapter::onResponseChannel(const redis::PubSubMessage& pubsub) {
 }
 
 void RedisAdapter::serverCount(std::function<void(size_t)> done) {
-  redis::Command count{"PUBSUB", "NUMSUB", channels_.request};
-  hub_->client().sendToMasters(
-      std::move(count),
-      [done = std::move(done)](std::error_code ec, std::vector<redis::Reply> replies) {
-        size_t total = 0;
-        if (!ec)
-          for (const auto& reply : replies)
-            if (reply.isArray() && reply.elements.size() == 2 && reply.elements[1].isInteger() &&
-                reply.elements[1].integer > 0)
-              total += size_t(reply.elements[1].integer);
-        done(total == 0 ? 1 : total);  // this node at least (Redis unreachable: alone for now)
-      });
+  countSubscribers(hub_->client(), "NUMSUB", channels_.request, std::move(done));
 }
 
 void RedisAdapter::allRooms(RoomsCallback done) {

@@ -4,6 +4,8 @@
 // the requester's channel, and SHARDNUMSUB summed over the masters.
 #include "sharded_adapter.hpp"
 
+#include "subscriber_count.hpp"
+
 namespace sio::adapters::pubsub {
 namespace {
 using Kind = redis::Subscriber::Kind;
@@ -105,18 +107,7 @@ void ShardedRedisAdapter::onShardMessage(const redis::PubSubMessage& pubsub) {
 }
 
 void ShardedRedisAdapter::serverCount(std::function<void(size_t)> done) {
-  redis::Command count{"PUBSUB", "SHARDNUMSUB", channels_.main};
-  hub_->client().sendToMasters(
-      std::move(count),
-      [done = std::move(done)](std::error_code ec, std::vector<redis::Reply> replies) {
-        size_t total = 0;
-        if (!ec)
-          for (const auto& reply : replies)
-            if (reply.isArray() && reply.elements.size() == 2 && reply.elements[1].isInteger() &&
-                reply.elements[1].integer > 0)
-              total += size_t(reply.elements[1].integer);
-        done(total == 0 ? 1 : total);
-      });
+  countSubscribers(hub_->client(), "SHARDNUMSUB", channels_.main, std::move(done));
 }
 
 }  // namespace sio::adapters::pubsub

@@ -11,15 +11,9 @@ import { createRequire } from "node:module";
 import { waitEvent, opOk, sleep, disconnected } from "../lib/sio.mjs";
 import { argValue, eventually, nodeRedisClient } from "../lib/cluster.mjs";
 import { barrier, got, unique } from "../cluster-streams/suite.mjs";
+import { comesBack, perNode } from "./helpers.mjs";
 
 const peerRequire = createRequire(new URL("../../node/package.json", import.meta.url));
-
-/** One client per node on a fresh namespace. */
-async function perNode(c, nsp = c.ns()) {
-  const clients = [];
-  for (let i = 0; i < c.nodes.length; i++) clients.push(await c.connect(i, nsp));
-  return { nsp, clients };
-}
 
 /**
  * The official @socket.io/redis-emitter 5.1.0 on node-redis 5, connected to the topology,
@@ -265,34 +259,6 @@ export function classicSuite(c, topo) {
   // keep last: it drops every subscriber of the cluster
   test(
     name("a subscriber killed with CLIENT KILL comes back; C++ nodes report the gap"),
-    c.wrap(async () => {
-      const { clients } = await perNode(c);
-      await topo.topology.everyMaster("CLIENT", "KILL", "TYPE", "pubsub");
-      // broadcasts get through again once every node has resubscribed
-      await eventually(
-        async () => {
-          const mark = unique("back");
-          await opOk(clients[0], { op: "emit", event: "back", args: [mark] });
-          for (const s of clients.slice(1)) {
-            for (;;) {
-              const [m] = await waitEvent(s, "back", 500);
-              if (m === mark) break;
-            }
-          }
-        },
-        10000,
-        50,
-      );
-      await eventually(async () => {
-        for (const s of clients) assert.equal(await opOk(s, { op: "serverCount" }), c.nodes.length);
-      });
-      for (const node of c.nodes) {
-        if (node.reference) continue; // the reference says nothing of a lost link
-        assert.match(node.stderr(), /pub\/sub subscription gap 1\b/, `node ${node.serverId} reported the gap`);
-      }
-      // requests and responses flow again too
-      const list = await opOk(clients[1], { op: "fetchSockets" });
-      assert.equal(list.length, clients.length);
-    }),
+    c.wrap(() => comesBack(c, () => topo.topology.everyMaster("CLIENT", "KILL", "TYPE", "pubsub"))),
   );
 }

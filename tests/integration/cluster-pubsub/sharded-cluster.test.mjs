@@ -6,21 +6,15 @@
 // Run: SIO_TESTSERVER='["build/debug/apps/sio-testserver"]' \
 //        [SIO_TESTSERVER_B='["node","tests/twin/sio-testserver.js"]'] node --test tests/integration/cluster-pubsub/
 
-import { describe, before, after, afterEach } from "node:test";
-import { combos, nodeCluster, sharedTopology } from "../lib/cluster.mjs";
-import { CATEGORIES, commonSuite } from "../cluster-streams/suite.mjs";
 import { shardedRoomJoined, shardedSuite } from "./sharded-suite.mjs";
 import { SHARDED_VARIANTS } from "./sharded-variants.mjs";
+import { pubsubFile } from "./helpers.mjs";
 
-const TOPOLOGY = "cluster";
-
-const selected = combos(TOPOLOGY, { variants: SHARDED_VARIANTS, defaults: Object.keys(SHARDED_VARIANTS) });
-const topo = selected.length > 0 ? sharedTopology({ before, after }, TOPOLOGY) : null;
-for (const combo of selected) {
-  describe(`redis sharded [${combo.label}]`, () => {
-    const c = nodeCluster({ before, after, afterEach }, { topo, combo, nodes: 3, adapter: "redis-sharded" });
-    commonSuite(c, { only: CATEGORIES.filter((x) => x !== "names" && x !== "restart"), roomJoined: shardedRoomJoined(c, topo) });
-    shardedSuite(c, topo);
-    commonSuite(c, { only: ["restart"] });
-  });
-}
+pubsubFile({
+  topology: "cluster",
+  adapter: "redis-sharded",
+  label: "redis sharded",
+  variants: SHARDED_VARIANTS,
+  suite: shardedSuite,
+  roomJoined: shardedRoomJoined,
+});

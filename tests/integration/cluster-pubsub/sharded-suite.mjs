@@ -8,12 +8,7 @@ import assert from "node:assert/strict";
 import { waitEvent, opOk, sleep } from "../lib/sio.mjs";
 import { argValue, eventually, nodeRedisClient } from "../lib/cluster.mjs";
 import { barrier, got, unique } from "../cluster-streams/suite.mjs";
-
-async function perNode(c, nsp = c.ns()) {
-  const clients = [];
-  for (let i = 0; i < c.nodes.length; i++) clients.push(await c.connect(i, nsp));
-  return { nsp, clients };
-}
+import { comesBack, perNode } from "./helpers.mjs";
 
 const redisClient = (topo) => nodeRedisClient(topo.topology);
 
@@ -118,32 +113,6 @@ export function shardedSuite(c, topo) {
   // keep last: it drops every subscriber
   test(
     name("sharded: a subscriber killed with CLIENT KILL comes back; C++ nodes report the gap"),
-    c.wrap(async () => {
-      const { clients } = await perNode(c);
-      await topo.topology.everyMaster("CLIENT", "KILL", "TYPE", "pubsub");
-      await eventually(
-        async () => {
-          const mark = unique("back");
-          await opOk(clients[0], { op: "emit", event: "back", args: [mark] });
-          for (const s of clients.slice(1)) {
-            for (;;) {
-              const [m] = await waitEvent(s, "back", 500);
-              if (m === mark) break;
-            }
-          }
-        },
-        10000,
-        50,
-      );
-      await eventually(async () => {
-        for (const s of clients) assert.equal(await opOk(s, { op: "serverCount" }), c.nodes.length);
-      });
-      for (const node of c.nodes) {
-        if (node.reference) continue;
-        assert.match(node.stderr(), /pub\/sub subscription gap 1\b/, `node ${node.serverId} reported the gap`);
-      }
-      const list = await opOk(clients[1], { op: "fetchSockets" });
-      assert.equal(list.length, clients.length);
-    }),
+    c.wrap(() => comesBack(c, () => topo.topology.everyMaster("CLIENT", "KILL", "TYPE", "pubsub"))),
   );
 }
