@@ -1,22 +1,31 @@
-// WebSocket transport on Boost.Beast: one read always pending, one write at a time from a
-// queue of packets (text packets as `<type><data>` text frames, binary ones as binary
-// frames, the shared bytes written without a copy), orderly close after the queue drains.
-// Messages over maxHttpBufferSize fail the connection with close code 1009.
+// The WebSocket transport. Beast answers the upgrade. Then, without permessage-deflate (the
+// default), the transport frames by itself: it waits until the socket is readable, reads
+// into a per-thread scratch buffer (an idle connection holds no read buffer), decodes every
+// complete frame it got (ClientFrameReader) and handles them in one turn, and appends its
+// frames to the CoalescingStream, so a session's queued packets leave in one system call.
+// With permessage-deflate offered, Beast reads and writes one message at a time.
+// Text packets are `<type><data>` text frames, binary ones binary frames. Orderly close
+// after the writes drain; a message over maxHttpBufferSize fails with close code 1009.
 #include "websocket_transport.hpp"
 
 #include <array>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
+#include <optional>
 
+#include "coalescing_stream.hpp"
 #include "transport.hpp"
+#include "websocket_frames.hpp"
 
 namespace sio::engine {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
+using tcp = boost::asio::ip::tcp;
 
 namespace {
 
@@ -24,7 +33,7 @@ class WebSocketTransport final : public Transport,
                                  public std::enable_shared_from_this<WebSocketTransport> {
  public:
   WebSocketTransport(beast::tcp_stream stream, const WebSocketSettings& settings)
-      : ws_(std::move(stream)) {
+      : ws_(std::move(stream)), reader_(settings.maxMessageSize) {
     ws_.read_message_max(settings.maxMessageSize);
     ws_.auto_fragment(false);
     websocket::stream_base::timeout timeouts{};
@@ -42,7 +51,11 @@ class WebSocketTransport final : public Transport,
 
   template <class Handler>
   void accept(const http::request<http::string_body>& request, HeaderList headers,
-              Handler handler) {
+              bool deflateOffered, Handler handler) {
+    framesHere_ = !deflateOffered;
+    ws_.next_layer().setOwner(weak_from_this(), [weak = weak_from_this()](beast::error_code ec) {
+      if (auto self = weak.lock()) self->onFlushed(ec);
+    });
     ws_.set_option(websocket::stream_base::decorator(
         [headers = std::move(headers)](websocket::response_type& response) {
           for (const auto& [name, value] : headers) response.insert(name, value);
@@ -51,12 +64,32 @@ class WebSocketTransport final : public Transport,
   }
 
   std::string_view name() const override { return "websocket"; }
-  bool writable() const override { return !closing_ && !closed_ && !writing_ && queue_.empty(); }
+  bool writable() const override {
+    if (closing_ || closed_) return false;
+    if (framesHere_) return !ws_.next_layer().busy();
+    return !writing_ && queue_.empty();
+  }
 
-  void start() override { readNext(); }
+  void start() override {
+    if (!framesHere_) return readNext();
+    startReading();
+  }
 
   void send(std::vector<Packet> packets, bool) override {
     if (closing_ || closed_) return;
+    if (framesHere_) {
+      if (closeSent_) return;
+      auto& out = ws_.next_layer().pendingBuffer();
+      for (const auto& packet : packets) {
+        if (packet.binary) {
+          appendServerFrame(WebSocketOpcode::Binary, {}, packet.view(), out);
+        } else {
+          char type = typeChar(packet.type);
+          appendServerFrame(WebSocketOpcode::Text, std::string_view(&type, 1), packet.view(), out);
+        }
+      }
+      return ws_.next_layer().flush();
+    }
     for (auto& packet : packets) queue_.push_back(std::move(packet));
     if (!writing_) writeNext();
   }
@@ -64,7 +97,11 @@ class WebSocketTransport final : public Transport,
   void close() override {
     if (closing_ || closed_) return;
     closing_ = true;
-    if (!writing_) closeHandshake();
+    if (framesHere_) {
+      sendClose(websocket_close::kNormal);
+    } else if (!writing_) {
+      closeHandshake();
+    }
   }
 
  private:
@@ -95,6 +132,143 @@ class WebSocketTransport final : public Transport,
       }
     }
     if (!closing_ && !closed_) readNext();
+  }
+
+  // ---- own framing (no permessage-deflate) ----
+
+  tcp::socket& socket() { return beast::get_lowest_layer(ws_).socket(); }
+
+  void startReading() {
+    if (reading_) return;
+    reading_ = true;
+    beast::error_code ignored;
+    socket().non_blocking(true, ignored);
+    waitReadable();
+  }
+
+  void waitReadable() {
+    socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      self->onReadable(ec);
+    });
+  }
+
+  void onReadable(beast::error_code ec) {
+    if (closed_) return;
+    // One scratch buffer per thread: what a read leaves unparsed (a partial frame) is kept.
+    static thread_local std::array<char, 65536> scratch;
+    std::size_t size = 0;
+    if (!ec) {
+      size = socket().read_some(boost::asio::buffer(scratch), ec);
+      if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+        return waitReadable();
+      }
+    }
+    if (ec) return onReadFailed();
+    if (peerClosed_) return;  // the end is near: what follows a close frame is not read
+    std::string_view input(scratch.data(), size);
+    if (!partial_.empty()) {
+      partial_.append(input);
+      input = partial_;
+    }
+    handleFrames(input);
+    if (closed_) return;
+    if (input.empty()) {
+      std::string().swap(partial_);
+    } else if (input.data() != partial_.data() || input.size() != partial_.size()) {
+      partial_ = std::string(input);
+    }
+    waitReadable();
+  }
+
+  // The connection ended without a close frame (or reading failed): as Node, a close.
+  void onReadFailed() { finish(); }
+
+  void handleFrames(std::string_view& input) {
+    auto self = shared_from_this();
+    while (!closed_ && !peerClosed_) {
+      auto event = reader_.next(input);
+      if (!event) return;
+      using Kind = ClientFrameReader::Event::Kind;
+      switch (event->kind) {
+        case Kind::Text:
+        case Kind::Binary:
+          if (!closing_) deliver(std::move(*event));
+          break;
+        case Kind::Ping:
+          if (!closeSent_) {
+            appendServerFrame(WebSocketOpcode::Pong, {}, event->payload,
+                              ws_.next_layer().pendingBuffer());
+            ws_.next_layer().flush();
+          }
+          break;
+        case Kind::Pong:
+          break;
+        case Kind::Close:
+          peerClosed_ = true;
+          sendClose(event->code == websocket_close::kNoStatus ? websocket_close::kNormal
+                                                              : event->code);
+          break;
+        case Kind::Fail: {
+          bool wasClosing = closing_;
+          peerClosed_ = true;  // nothing more is read from it
+          sendClose(event->code);
+          if (auto listener = this->listener(); listener && !wasClosing) {
+            listener->onTransportError(*this, event->payload);
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  void deliver(ClientFrameReader::Event event) {
+    auto listener = this->listener();
+    if (!listener) return;
+    if (event.kind == ClientFrameReader::Event::Kind::Binary) {
+      listener->onTransportPacket(
+          *this, Packet{PacketType::Message, makeBytes(std::move(event.payload)), true});
+    } else if (auto packet = decodePacket(event.payload)) {
+      listener->onTransportPacket(*this, std::move(*packet));
+    } else {
+      listener->onTransportParseError(*this);
+    }
+  }
+
+  // Sends a close frame once; the connection ends when it is written and the peer's close
+  // frame came (at once if it already did), or after a grace period in any case.
+  void sendClose(std::uint16_t code) {
+    closing_ = true;
+    if (!closeSent_) {
+      closeSent_ = true;
+      appendCloseFrame(code, ws_.next_layer().pendingBuffer());
+      ws_.next_layer().flush();
+      closeTimer_.emplace(socket().get_executor());
+      closeTimer_->expires_after(kCloseGrace);
+      closeTimer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (!ec) self->finish();
+      });
+      startReading();  // the peer's close frame ends it (a refused transport never read)
+    }
+    if (peerClosed_) {
+      ws_.next_layer().whenIdle([self = shared_from_this()] { self->finish(); });
+    }
+  }
+
+  static constexpr auto kCloseGrace = std::chrono::seconds(5);
+
+  void onFlushed(beast::error_code ec) {
+    if (closed_) return;
+    if (ec) {
+      if (closing_) return finish();
+      if (auto listener = this->listener()) listener->onTransportError(*this, "write error");
+      return finish();
+    }
+    if (!framesHere_ || closing_ || ws_.next_layer().busy()) return;
+    auto self = shared_from_this();
+    if (auto listener = this->listener()) {
+      listener->onTransportDrain(*this);
+      listener->onTransportReady(*this);
+    }
   }
 
   void writeNext() {
@@ -139,15 +313,25 @@ class WebSocketTransport final : public Transport,
     if (closed_) return;
     closed_ = true;
     queue_.clear();
+    if (closeTimer_) closeTimer_->cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
     if (auto listener = this->listener()) listener->onTransportClose(*this);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<CoalescingStream> ws_;
+  // own framing
+  ClientFrameReader reader_;
+  std::string partial_;  // bytes of a frame not yet complete
+  std::optional<boost::asio::steady_timer> closeTimer_;
+  bool reading_ = false;
+  bool closeSent_ = false;
+  bool peerClosed_ = false;
+  // Beast's reading and writing (permessage-deflate)
   beast::flat_buffer readBuffer_;
   std::deque<Packet> queue_;
   char typeChar_ = '4';
+  bool framesHere_ = true;  // false when permessage-deflate may be on: Beast frames
   bool writing_ = false;
   bool closing_ = false;
   bool closed_ = false;
@@ -182,8 +366,11 @@ class BeastPendingUpgrade final : public PendingUpgrade,
   void accept(const WebSocketSettings& settings, HeaderList headers,
               std::function<void(std::shared_ptr<Transport>)> onOpen) override {
     auto transport = std::make_shared<WebSocketTransport>(std::move(stream_), settings);
+    bool deflateOffered =
+        settings.perMessageDeflate && httpRequest_[http::field::sec_websocket_extensions].find(
+                                          "permessage-deflate") != beast::string_view::npos;
     transport->accept(
-        httpRequest_, std::move(headers),
+        httpRequest_, std::move(headers), deflateOffered,
         [self = shared_from_this(), transport, onOpen = std::move(onOpen)](beast::error_code ec) {
           if (!ec) onOpen(transport);
         });
