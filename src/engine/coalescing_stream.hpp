@@ -79,6 +79,9 @@ class CoalescingStream {
     return boost::asio::async_initiate<WriteHandler, void(boost::system::error_code, std::size_t)>(
         [this](auto completion, const ConstBuffers& data) {
           std::size_t size = 0;
+          // Beast answers pings by itself: a peer that pings and never reads is cut off.
+          if (busy() && pending_.size() > kMaxPendingWhileBusy)
+            error_ = boost::asio::error::no_buffer_space;
           if (!error_) {
             for (auto it = boost::asio::buffer_sequence_begin(data);
                  it != boost::asio::buffer_sequence_end(data); ++it) {
@@ -107,6 +110,8 @@ class CoalescingStream {
     }
     if (onFlushed_) onFlushed_(ec);
   }
+
+  static constexpr std::size_t kMaxPendingWhileBusy = 1024 * 1024;
 
   next_layer_type stream_;
   std::string pending_;

@@ -66,8 +66,7 @@ class WebSocketTransport final : public Transport,
   std::string_view name() const override { return "websocket"; }
   bool writable() const override {
     if (closing_ || closed_) return false;
-    if (framesHere_) return !ws_.next_layer().busy();
-    return !writing_ && queue_.empty();
+    return !ws_.next_layer().busy() && !writing_ && queue_.empty();
   }
 
   void start() override {
@@ -99,8 +98,8 @@ class WebSocketTransport final : public Transport,
     closing_ = true;
     if (framesHere_) {
       sendClose(websocket_close::kNormal);
-    } else if (!writing_) {
-      closeHandshake();
+    } else {
+      continueBeastWrites();
     }
   }
 
@@ -195,7 +194,9 @@ class WebSocketTransport final : public Transport,
           if (!closing_) deliver(std::move(*event));
           break;
         case Kind::Ping:
-          if (!closeSent_) {
+          // A peer that pings without reading gets no more pongs than fit a small bound
+          // (RFC 6455 5.5.3 lets a pong answer only the latest ping).
+          if (!closeSent_ && ws_.next_layer().pendingBytes() < kMaxPendingPongBytes) {
             appendServerFrame(WebSocketOpcode::Pong, {}, event->payload,
                               ws_.next_layer().pendingBuffer());
             ws_.next_layer().flush();
@@ -255,6 +256,7 @@ class WebSocketTransport final : public Transport,
   }
 
   static constexpr auto kCloseGrace = std::chrono::seconds(5);
+  static constexpr std::size_t kMaxPendingPongBytes = 64 * 1024;
 
   void onFlushed(beast::error_code ec) {
     if (closed_) return;
@@ -263,7 +265,12 @@ class WebSocketTransport final : public Transport,
       if (auto listener = this->listener()) listener->onTransportError(*this, "write error");
       return finish();
     }
-    if (!framesHere_ || closing_ || ws_.next_layer().busy()) return;
+    if (ws_.next_layer().busy()) return;
+    if (!framesHere_) return continueBeastWrites();
+    if (!closing_) reportDrained();
+  }
+
+  void reportDrained() {
     auto self = shared_from_this();
     if (auto listener = this->listener()) {
       listener->onTransportDrain(*this);
@@ -295,13 +302,18 @@ class WebSocketTransport final : public Transport,
       return finish();
     }
     queue_.pop_front();
+    continueBeastWrites();
+  }
+
+  // Beast's writes complete once copied into the CoalescingStream: the next message waits
+  // until the socket took the previous ones, so a peer that does not read is still felt.
+  void continueBeastWrites() {
+    if (writing_ || ws_.next_layer().busy()) return;  // onWrite / onFlushed come back here
     if (!queue_.empty()) return writeNext();
-    if (closing_) return closeHandshake();
-    auto self = shared_from_this();
-    if (auto listener = this->listener()) {
-      listener->onTransportDrain(*this);
-      listener->onTransportReady(*this);
-    }
+    if (!closing_) return reportDrained();
+    if (closeStarted_) return;
+    closeStarted_ = true;
+    closeHandshake();
   }
 
   void closeHandshake() {
@@ -333,6 +345,7 @@ class WebSocketTransport final : public Transport,
   char typeChar_ = '4';
   bool framesHere_ = true;  // false when permessage-deflate may be on: Beast frames
   bool writing_ = false;
+  bool closeStarted_ = false;
   bool closing_ = false;
   bool closed_ = false;
 };
