@@ -128,7 +128,8 @@ class Publisher final : public SioClient::Owner {
 
   void sendOne() {
     uint64_t seq = nextSeq_++;
-    std::string packet = "2" + std::to_string(nextAckId_++);
+    std::string packet(1, '2');
+    packet += std::to_string(nextAckId_++);
     packet += requestHead_;
     packet += std::to_string(seq);
     packet += ',';

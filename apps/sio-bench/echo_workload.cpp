@@ -26,7 +26,8 @@ class EchoClient final : public FleetClient {
  private:
   void sendNext() {
     inFlight_ = true;
-    std::string packet = "2" + std::to_string(++ackId_);
+    std::string packet(1, '2');
+    packet += std::to_string(++ackId_);
     packet += "[\"message-with-ack\",";
     packet += std::to_string(nowNs());
     packet += ']';
