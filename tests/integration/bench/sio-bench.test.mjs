@@ -1,6 +1,6 @@
 // Smoke test of the load generator (apps/sio-bench): a tiny run of every workload against
 // the server under test (SIO_TESTSERVER), checking that traffic flows and that the --json
-// result is complete and sane. No timing is asserted. SIO_BENCH is the sio-bench binary.
+// result is complete and sane. No timing is asserted.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -8,7 +8,12 @@ import { promisify } from "node:util";
 import { sharedServer } from "../lib/testserver.mjs";
 
 const run = promisify(execFile);
-const bench = process.env.SIO_BENCH;
+// SIO_BENCH: the binary, or a JSON array whose first item is (as add_node_suite passes it)
+const bench = (() => {
+  const raw = process.env.SIO_BENCH;
+  if (!raw || !raw.startsWith("[")) return raw;
+  return JSON.parse(raw)[0];
+})();
 
 async function sioBench(args) {
   const { stdout } = await run(bench, [...args, "--json", "--no-progress", "--warmup", "0.1"], {
