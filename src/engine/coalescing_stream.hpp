@@ -8,10 +8,11 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 #include <functional>
 #include <memory>
@@ -24,10 +25,12 @@ namespace sio::engine {
 
 class CoalescingStream {
  public:
-  using next_layer_type = boost::beast::tcp_stream;
+  using next_layer_type = boost::asio::ip::tcp::socket;
   using executor_type = next_layer_type::executor_type;
 
   explicit CoalescingStream(next_layer_type stream) : stream_(std::move(stream)) {}
+  // Moving is allowed only while idle (no socket write in flight: see whenIdle).
+  CoalescingStream(CoalescingStream&&) = default;
 
   executor_type get_executor() { return stream_.get_executor(); }
   next_layer_type& next_layer() { return stream_; }
@@ -54,7 +57,7 @@ class CoalescingStream {
     pending_.clear();
     auto keepAlive = owner_.lock();
     boost::asio::async_write(
-        stream_.socket(), boost::asio::buffer(inFlight_),
+        stream_, boost::asio::buffer(inFlight_),
         [this, keepAlive](boost::system::error_code ec, std::size_t) { onWritten(ec); });
   }
 
@@ -69,7 +72,7 @@ class CoalescingStream {
 
   template <class MutableBuffers, class ReadHandler>
   auto async_read_some(const MutableBuffers& buffers, ReadHandler&& handler) {
-    return stream_.socket().async_read_some(buffers, std::forward<ReadHandler>(handler));
+    return stream_.async_read_some(buffers, std::forward<ReadHandler>(handler));
   }
 
   // Beast's writes (handshake response, control frames, deflated messages): copied, then
@@ -100,15 +103,13 @@ class CoalescingStream {
 
  private:
   void onWritten(boost::system::error_code ec) {
-    inFlight_.clear();
+    std::string().swap(inFlight_);  // an idle connection keeps no write buffer
     if (ec && !error_) error_ = ec;
     if (!error_) flush();
-    if (!busy()) {
-      auto waiters = std::move(idleWaiters_);
-      idleWaiters_.clear();
-      for (auto& waiter : waiters) waiter();
-    }
+    std::vector<std::function<void()>> waiters;
+    if (!busy()) waiters.swap(idleWaiters_);
     if (onFlushed_) onFlushed_(ec);
+    for (auto& waiter : waiters) waiter();  // last: a waiter may move this stream away
   }
 
   static constexpr std::size_t kMaxPendingWhileBusy = 1024 * 1024;
@@ -129,13 +130,13 @@ void async_teardown(boost::beast::role_type role, CoalescingStream& stream,
   auto shared =
       std::make_shared<std::decay_t<TeardownHandler>>(std::forward<TeardownHandler>(handler));
   stream.whenIdle([role, &stream, shared] {
-    boost::beast::websocket::async_teardown(role, stream.next_layer().socket(), std::move(*shared));
+    boost::beast::websocket::async_teardown(role, stream.next_layer(), std::move(*shared));
   });
 }
 
 inline void teardown(boost::beast::role_type role, CoalescingStream& stream,
                      boost::system::error_code& ec) {
-  boost::beast::websocket::teardown(role, stream.next_layer().socket(), ec);
+  boost::beast::websocket::teardown(role, stream.next_layer(), ec);
 }
 
 }  // namespace sio::engine

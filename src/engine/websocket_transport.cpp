@@ -14,7 +14,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
+#include <list>
 #include <optional>
 
 #include "coalescing_stream.hpp"
@@ -33,19 +33,20 @@ class WebSocketTransport final : public Transport,
                                  public std::enable_shared_from_this<WebSocketTransport> {
  public:
   WebSocketTransport(beast::tcp_stream stream, const WebSocketSettings& settings)
-      : ws_(std::move(stream)), reader_(settings.maxMessageSize) {
-    ws_.read_message_max(settings.maxMessageSize);
-    ws_.auto_fragment(false);
+      : ws_(std::make_unique<BeastStream>(stream.release_socket())),
+        reader_(settings.maxMessageSize) {
+    ws_->read_message_max(settings.maxMessageSize);
+    ws_->auto_fragment(false);
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = std::chrono::seconds(30);
     timeouts.idle_timeout = websocket::stream_base::none();
     timeouts.keep_alive_pings = false;
-    ws_.set_option(timeouts);
+    ws_->set_option(timeouts);
     if (settings.perMessageDeflate) {
       websocket::permessage_deflate deflate;
       deflate.server_enable = true;
       deflate.msg_size_threshold = settings.deflateThreshold;
-      ws_.set_option(deflate);
+      ws_->set_option(deflate);
     }
   }
 
@@ -53,20 +54,29 @@ class WebSocketTransport final : public Transport,
   void accept(const http::request<http::string_body>& request, HeaderList headers,
               bool deflateOffered, Handler handler) {
     framesHere_ = !deflateOffered;
-    ws_.next_layer().setOwner(weak_from_this(), [weak = weak_from_this()](beast::error_code ec) {
+    ws_->next_layer().setOwner(weak_from_this(), [weak = weak_from_this()](beast::error_code ec) {
       if (auto self = weak.lock()) self->onFlushed(ec);
     });
-    ws_.set_option(websocket::stream_base::decorator(
+    ws_->set_option(websocket::stream_base::decorator(
         [headers = std::move(headers)](websocket::response_type& response) {
           for (const auto& [name, value] : headers) response.insert(name, value);
         }));
-    ws_.async_accept(request, std::move(handler));
+    ws_->async_accept(request, [self = shared_from_this(), handler](beast::error_code ec) {
+      if (ec || !self->framesHere_) return handler(ec);
+      // Beast's part ends with the handshake: keep the connection, free Beast's state
+      // (an idle connection is then little more than its socket).
+      self->ws_->next_layer().whenIdle([self, handler] {
+        self->own_.emplace(std::move(self->ws_->next_layer()));
+        self->ws_.reset();
+        handler(beast::error_code{});
+      });
+    });
   }
 
   std::string_view name() const override { return "websocket"; }
   bool writable() const override {
     if (closing_ || closed_) return false;
-    return !ws_.next_layer().busy() && !writing_ && queue_.empty();
+    return !out().busy() && !writing_ && queue_.empty();
   }
 
   void start() override {
@@ -78,16 +88,17 @@ class WebSocketTransport final : public Transport,
     if (closing_ || closed_) return;
     if (framesHere_) {
       if (closeSent_) return;
-      auto& out = ws_.next_layer().pendingBuffer();
+      auto& frames = out().pendingBuffer();
       for (const auto& packet : packets) {
         if (packet.binary) {
-          appendServerFrame(WebSocketOpcode::Binary, {}, packet.view(), out);
+          appendServerFrame(WebSocketOpcode::Binary, {}, packet.view(), frames);
         } else {
           char type = typeChar(packet.type);
-          appendServerFrame(WebSocketOpcode::Text, std::string_view(&type, 1), packet.view(), out);
+          appendServerFrame(WebSocketOpcode::Text, std::string_view(&type, 1), packet.view(),
+                            frames);
         }
       }
-      return ws_.next_layer().flush();
+      return out().flush();
     }
     for (auto& packet : packets) queue_.push_back(std::move(packet));
     if (!writing_) writeNext();
@@ -105,8 +116,9 @@ class WebSocketTransport final : public Transport,
 
  private:
   void readNext() {
-    ws_.async_read(readBuffer_,
-                   [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+    ws_->async_read(readBuffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->onRead(ec);
+    });
   }
 
   void onRead(beast::error_code ec) {
@@ -121,7 +133,7 @@ class WebSocketTransport final : public Transport,
     std::string data = beast::buffers_to_string(readBuffer_.data());
     readBuffer_.consume(readBuffer_.size());
     if (listener) {
-      if (ws_.got_binary()) {
+      if (ws_->got_binary()) {
         listener->onTransportPacket(*this,
                                     Packet{PacketType::Message, makeBytes(std::move(data)), true});
       } else if (auto packet = decodePacket(data)) {
@@ -135,7 +147,9 @@ class WebSocketTransport final : public Transport,
 
   // ---- own framing (no permessage-deflate) ----
 
-  tcp::socket& socket() { return beast::get_lowest_layer(ws_).socket(); }
+  tcp::socket& socket() { return out().next_layer(); }
+  CoalescingStream& out() { return own_ ? *own_ : ws_->next_layer(); }
+  const CoalescingStream& out() const { return own_ ? *own_ : ws_->next_layer(); }
 
   void startReading() {
     if (reading_) return;
@@ -196,10 +210,9 @@ class WebSocketTransport final : public Transport,
         case Kind::Ping:
           // A peer that pings without reading gets no more pongs than fit a small bound
           // (RFC 6455 5.5.3 lets a pong answer only the latest ping).
-          if (!closeSent_ && ws_.next_layer().pendingBytes() < kMaxPendingPongBytes) {
-            appendServerFrame(WebSocketOpcode::Pong, {}, event->payload,
-                              ws_.next_layer().pendingBuffer());
-            ws_.next_layer().flush();
+          if (!closeSent_ && out().pendingBytes() < kMaxPendingPongBytes) {
+            appendServerFrame(WebSocketOpcode::Pong, {}, event->payload, out().pendingBuffer());
+            out().flush();
           }
           break;
         case Kind::Pong:
@@ -241,8 +254,8 @@ class WebSocketTransport final : public Transport,
     closing_ = true;
     if (!closeSent_) {
       closeSent_ = true;
-      appendCloseFrame(code, ws_.next_layer().pendingBuffer());
-      ws_.next_layer().flush();
+      appendCloseFrame(code, out().pendingBuffer());
+      out().flush();
       closeTimer_.emplace(socket().get_executor());
       closeTimer_->expires_after(kCloseGrace);
       closeTimer_->async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -251,7 +264,7 @@ class WebSocketTransport final : public Transport,
       startReading();  // the peer's close frame ends it (a refused transport never read)
     }
     if (peerClosed_) {
-      ws_.next_layer().whenIdle([self = shared_from_this()] { self->finish(); });
+      out().whenIdle([self = shared_from_this()] { self->finish(); });
     }
   }
 
@@ -265,7 +278,7 @@ class WebSocketTransport final : public Transport,
       if (auto listener = this->listener()) listener->onTransportError(*this, "write error");
       return finish();
     }
-    if (ws_.next_layer().busy()) return;
+    if (out().busy()) return;
     if (!framesHere_) return continueBeastWrites();
     if (!closing_) reportDrained();
   }
@@ -283,14 +296,14 @@ class WebSocketTransport final : public Transport,
     const Packet& packet = queue_.front();
     auto done = [self = shared_from_this()](beast::error_code ec, size_t) { self->onWrite(ec); };
     if (packet.binary) {
-      ws_.binary(true);
-      ws_.async_write(boost::asio::buffer(packet.view()), std::move(done));
+      ws_->binary(true);
+      ws_->async_write(boost::asio::buffer(packet.view()), std::move(done));
     } else {
-      ws_.text(true);
+      ws_->text(true);
       typeChar_ = typeChar(packet.type);
       std::array<boost::asio::const_buffer, 2> frame{boost::asio::buffer(&typeChar_, 1),
                                                      boost::asio::buffer(packet.view())};
-      ws_.async_write(frame, std::move(done));
+      ws_->async_write(frame, std::move(done));
     }
   }
 
@@ -308,7 +321,7 @@ class WebSocketTransport final : public Transport,
   // Beast's writes complete once copied into the CoalescingStream: the next message waits
   // until the socket took the previous ones, so a peer that does not read is still felt.
   void continueBeastWrites() {
-    if (writing_ || ws_.next_layer().busy()) return;  // onWrite / onFlushed come back here
+    if (writing_ || out().busy()) return;  // onWrite / onFlushed come back here
     if (!queue_.empty()) return writeNext();
     if (!closing_) return reportDrained();
     if (closeStarted_) return;
@@ -317,8 +330,8 @@ class WebSocketTransport final : public Transport,
   }
 
   void closeHandshake() {
-    ws_.async_close(websocket::close_code::normal,
-                    [self = shared_from_this()](beast::error_code) { self->finish(); });
+    ws_->async_close(websocket::close_code::normal,
+                     [self = shared_from_this()](beast::error_code) { self->finish(); });
   }
 
   void finish() {
@@ -327,11 +340,15 @@ class WebSocketTransport final : public Transport,
     queue_.clear();
     if (closeTimer_) closeTimer_->cancel();
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    socket().close(ignored);
     if (auto listener = this->listener()) listener->onTransportClose(*this);
   }
 
-  websocket::stream<CoalescingStream> ws_;
+  using BeastStream = websocket::stream<CoalescingStream>;
+  // Beast's stream: the handshake, then everything when permessage-deflate may be on.
+  std::unique_ptr<BeastStream> ws_;
+  // own framing after the handshake: the connection taken over from Beast
+  std::optional<CoalescingStream> own_;
   // own framing
   ClientFrameReader reader_;
   std::string partial_;  // bytes of a frame not yet complete
@@ -341,7 +358,7 @@ class WebSocketTransport final : public Transport,
   bool peerClosed_ = false;
   // Beast's reading and writing (permessage-deflate)
   beast::flat_buffer readBuffer_;
-  std::deque<Packet> queue_;
+  std::list<Packet> queue_;  // a list: an empty one allocates nothing (a deque does)
   char typeChar_ = '4';
   bool framesHere_ = true;  // false when permessage-deflate may be on: Beast frames
   bool writing_ = false;
