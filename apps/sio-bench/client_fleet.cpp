@@ -9,15 +9,16 @@ namespace sio::bench {
 
 FleetClient::FleetClient(FleetShard& shard) : client(shard.worker.io, *this), shard_(shard) {}
 
+void FleetClient::becomeReady() {
+  state_ = State::Ready;
+  shard_.fleet.ready.fetch_add(1);
+  shard_.connectDone();
+  onReady();
+}
+
 void FleetClient::onConnected(SioClient&) {
   const std::string& room = shard_.fleet.options().room;
-  if (room.empty()) {
-    state_ = State::Ready;
-    shard_.fleet.ready.fetch_add(1);
-    shard_.connectDone();
-    onReady();
-    return;
-  }
+  if (room.empty()) return becomeReady();
   state_ = State::Joining;
   client.sendPacket("20[\"op\",{\"op\":\"join\",\"rooms\":[\"" + room + "\"]}]");
 }
@@ -30,10 +31,7 @@ void FleetClient::onPacket(SioClient&, std::string_view packet) {
     client.close();
     return;
   }
-  state_ = State::Ready;
-  shard_.fleet.ready.fetch_add(1);
-  shard_.connectDone();
-  onReady();
+  becomeReady();
 }
 
 void FleetClient::onFailed(SioClient&, std::string_view what) {

@@ -40,6 +40,7 @@ class FleetClient : public SioClient::Owner {
   void onConnected(SioClient&) final;
   void onPacket(SioClient&, std::string_view packet) final;
   void onFailed(SioClient&, std::string_view what) final;
+  void becomeReady();
   enum class State { Connecting, Joining, Ready, Failed };
   State state_ = State::Connecting;
 };
