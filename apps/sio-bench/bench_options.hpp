@@ -1,19 +1,45 @@
-// sio-bench: the command line. `sio-bench cluster --publish-url URL --receive-url URL …`;
-// a bad flag is a usage error (exit 2).
+// sio-bench: the command line, `sio-bench WORKLOAD [options]`, one set of options shared by
+// the workloads (each reads what it needs; a value it does not use is ignored). A bad flag
+// or a missing one is a usage error (exit 2).
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
-#include "cluster_workload.hpp"
+#include "target_url.hpp"
 
 namespace sio::bench {
 
 struct BenchOptions {
-  std::string workload;
-  ClusterOptions cluster;
+  std::string workload;      // echo, fanout, cluster, idle, connect
+  TargetUrl url;             // the server (echo, fanout, idle, connect)
+  TargetUrl publishUrl;      // cluster: node A; fanout: = url
+  TargetUrl receiveUrl;      // cluster: node B; fanout: = url
+  unsigned connections = 0;  // receivers / clients; 0 = the workload's default
+  unsigned threads = 1;
+  unsigned connectConcurrency = 64;
+  double duration = 10;  // measured seconds
+  double warmup = 1;     // seconds of traffic before measuring
+  // broadcasts (fanout, cluster)
+  double rate = 0;       // broadcasts per second; 0 = as fast as the window allows
+  unsigned window = 64;  // unacknowledged `op emit` requests at most
+  uint64_t maxLag = 0;   // with N > 0: at most N broadcasts not yet delivered to everyone
+  double drain = 10;     // at most this long after the window for the last deliveries
+  std::string event = "b";
+  std::string room;  // fanout: "bench"; cluster: none (everyone on node B)
+  // idle
+  int serverPid = 0;
+  double settle = 3;  // seconds between the last connection and reading the RSS
+  // connect
+  std::string transport = "websocket";  // or polling (then upgrade)
+  // output
   bool json = false;
+  bool progress = true;
 };
+
+// The workload's default number of connections (receivers, clients, concurrent handshakes).
+unsigned defaultConnections(const std::string& workload);
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;

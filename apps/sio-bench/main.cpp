@@ -1,13 +1,17 @@
-// sio-bench: the project's load generator, a Socket.IO client over WebSocket that opens
-// many connections. Workload `cluster`: broadcasts asked on one node, received on another
-// (see cluster_workload.hpp). Exit 0 on a completed run, 1 when the run could not be set
-// up, 2 on a usage error.
+// sio-bench: the project's load generator, a Socket.IO client that opens many connections
+// (WebSocket; polling for the connection-rate workload). Workloads: echo (W1), fanout (W2),
+// cluster (W3), idle (W4), connect (W5); see bench_options.cpp. Exit 0 on a completed
+// run, 1 when the run could not be set up, 2 on a usage error.
 #include <sys/resource.h>
 
 #include <iostream>
 
 #include "bench_options.hpp"
-#include "cluster_report.hpp"
+#include "broadcast_workload.hpp"
+#include "connect_rate_workload.hpp"
+#include "echo_workload.hpp"
+#include "idle_memory_workload.hpp"
+#include "report.hpp"
 
 namespace {
 
@@ -36,13 +40,23 @@ int main(int argc, char** argv) {
     std::cerr << kUsage;
     return 2;
   }
-  raiseFileLimit(options.cluster.receivers + 64);
+  // A polling handshake holds two descriptors at once.
+  raiseFileLimit(options.connections * (options.workload == "connect" ? 2 : 1) + 64);
+  Progress progress(options.workload, options.progress);
   try {
-    ClusterResult result = runCluster(options.cluster);
-    if (options.json)
-      printClusterJson(std::cout, options.cluster, result);
+    sio::Value result;
+    if (options.workload == "echo")
+      result = runEcho(options, progress);
+    else if (options.workload == "fanout" || options.workload == "cluster")
+      result = runBroadcast(options, progress);
+    else if (options.workload == "idle")
+      result = runIdleMemory(options, progress);
     else
-      printClusterText(std::cout, options.cluster, result);
+      result = runConnectRate(options, progress);
+    if (options.json)
+      printJson(std::cout, result);
+    else
+      printText(std::cout, result);
   } catch (const std::exception& error) {
     std::cerr << "sio-bench: " << error.what() << "\n";
     return 1;

@@ -1,7 +1,8 @@
 // sio-bench: one WebSocket client connection (Boost.Beast behind a pointer, so that only
 // ws_client.cpp compiles Beast's templates): connect + upgrade, one read always pending,
 // text frames handed to a listener as views, writes queued one at a time.
-// The owner keeps the object alive until its io_context has run out of work.
+// The connection's state is shared with its pending operations, so the object may be
+// destroyed at any time on its io_context's thread (it closes first; no call follows).
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -33,18 +34,27 @@ class WsClient {
   WsClient(const WsClient&) = delete;
   WsClient& operator=(const WsClient&) = delete;
 
-  void connect(const boost::asio::ip::tcp::endpoint& endpoint, const TargetUrl& url);
+  // `target` is the HTTP target of the upgrade; empty means url.websocketTarget().
+  void connect(const boost::asio::ip::tcp::endpoint& endpoint, const TargetUrl& url,
+               std::string target = {});
   void send(std::string text);
-  // Ends the connection at once (no close handshake); no listener call follows.
+  // Ends the connection at once with a TCP reset (no close handshake, no TIME_WAIT left
+  // behind, so that hundreds of thousands of connections do not exhaust the ports); no
+  // listener call follows.
   void close();
+  // close() once every queued message has been written.
+  void closeAfterWrites();
   bool isOpen() const;
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;
 };
 
 // Resolves a host name (synchronously; done once, before the run).
 std::vector<boost::asio::ip::tcp::endpoint> resolveHost(const TargetUrl& url);
+
+// The first address of the URL's host; throws std::runtime_error when there is none.
+boost::asio::ip::tcp::endpoint firstEndpoint(const TargetUrl& url);
 
 }  // namespace sio::bench

@@ -1,22 +1,31 @@
-// WebSocket transport on Boost.Beast: one read always pending, one write at a time from a
-// queue of packets (text packets as `<type><data>` text frames, binary ones as binary
-// frames, the shared bytes written without a copy), orderly close after the queue drains.
-// Messages over maxHttpBufferSize fail the connection with close code 1009.
+// The WebSocket transport. Beast answers the upgrade. Then, without permessage-deflate (the
+// default), the transport frames by itself: it waits until the socket is readable, reads
+// into a per-thread scratch buffer (an idle connection holds no read buffer), decodes every
+// complete frame it got (ClientFrameReader) and handles them in one turn, and appends its
+// frames to the CoalescingStream, so a session's queued packets leave in one system call.
+// With permessage-deflate offered, Beast reads and writes one message at a time.
+// Text packets are `<type><data>` text frames, binary ones binary frames. Orderly close
+// after the writes drain; a message over maxHttpBufferSize fails with close code 1009.
 #include "websocket_transport.hpp"
 
 #include <array>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
+#include <list>
+#include <optional>
 
+#include "coalescing_stream.hpp"
 #include "transport.hpp"
+#include "websocket_frames.hpp"
 
 namespace sio::engine {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
+using tcp = boost::asio::ip::tcp;
 
 namespace {
 
@@ -24,39 +33,73 @@ class WebSocketTransport final : public Transport,
                                  public std::enable_shared_from_this<WebSocketTransport> {
  public:
   WebSocketTransport(beast::tcp_stream stream, const WebSocketSettings& settings)
-      : ws_(std::move(stream)) {
-    ws_.read_message_max(settings.maxMessageSize);
-    ws_.auto_fragment(false);
+      : ws_(std::make_unique<BeastStream>(stream.release_socket())),
+        reader_(settings.maxMessageSize) {
+    ws_->read_message_max(settings.maxMessageSize);
+    ws_->auto_fragment(false);
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = std::chrono::seconds(30);
     timeouts.idle_timeout = websocket::stream_base::none();
     timeouts.keep_alive_pings = false;
-    ws_.set_option(timeouts);
+    ws_->set_option(timeouts);
     if (settings.perMessageDeflate) {
       websocket::permessage_deflate deflate;
       deflate.server_enable = true;
       deflate.msg_size_threshold = settings.deflateThreshold;
-      ws_.set_option(deflate);
+      ws_->set_option(deflate);
     }
   }
 
   template <class Handler>
   void accept(const http::request<http::string_body>& request, HeaderList headers,
-              Handler handler) {
-    ws_.set_option(websocket::stream_base::decorator(
+              bool deflateOffered, Handler handler) {
+    framesHere_ = !deflateOffered;
+    ws_->next_layer().setOwner(weak_from_this(), [weak = weak_from_this()](beast::error_code ec) {
+      if (auto self = weak.lock()) self->onFlushed(ec);
+    });
+    ws_->set_option(websocket::stream_base::decorator(
         [headers = std::move(headers)](websocket::response_type& response) {
           for (const auto& [name, value] : headers) response.insert(name, value);
         }));
-    ws_.async_accept(request, std::move(handler));
+    ws_->async_accept(request, [self = shared_from_this(), handler](beast::error_code ec) {
+      if (ec || !self->framesHere_) return handler(ec);
+      // Beast's part ends with the handshake: keep the connection, free Beast's state
+      // (an idle connection is then little more than its socket).
+      self->ws_->next_layer().whenIdle([self, handler] {
+        self->own_.emplace(std::move(self->ws_->next_layer()));
+        self->ws_.reset();
+        handler(beast::error_code{});
+      });
+    });
   }
 
   std::string_view name() const override { return "websocket"; }
-  bool writable() const override { return !closing_ && !closed_ && !writing_ && queue_.empty(); }
+  bool writable() const override {
+    if (closing_ || closed_) return false;
+    return !out().busy() && !writing_ && queue_.empty();
+  }
 
-  void start() override { readNext(); }
+  void start() override {
+    if (!framesHere_) return readNext();
+    startReading();
+  }
 
   void send(std::vector<Packet> packets, bool) override {
     if (closing_ || closed_) return;
+    if (framesHere_) {
+      if (closeSent_) return;
+      auto& frames = out().pendingBuffer();
+      for (const auto& packet : packets) {
+        if (packet.binary) {
+          appendServerFrame(WebSocketOpcode::Binary, {}, packet.view(), frames);
+        } else {
+          char type = typeChar(packet.type);
+          appendServerFrame(WebSocketOpcode::Text, std::string_view(&type, 1), packet.view(),
+                            frames);
+        }
+      }
+      return out().flush();
+    }
     for (auto& packet : packets) queue_.push_back(std::move(packet));
     if (!writing_) writeNext();
   }
@@ -64,13 +107,18 @@ class WebSocketTransport final : public Transport,
   void close() override {
     if (closing_ || closed_) return;
     closing_ = true;
-    if (!writing_) closeHandshake();
+    if (framesHere_) {
+      sendClose(websocket_close::kNormal);
+    } else {
+      continueBeastWrites();
+    }
   }
 
  private:
   void readNext() {
-    ws_.async_read(readBuffer_,
-                   [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+    ws_->async_read(readBuffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->onRead(ec);
+    });
   }
 
   void onRead(beast::error_code ec) {
@@ -85,7 +133,7 @@ class WebSocketTransport final : public Transport,
     std::string data = beast::buffers_to_string(readBuffer_.data());
     readBuffer_.consume(readBuffer_.size());
     if (listener) {
-      if (ws_.got_binary()) {
+      if (ws_->got_binary()) {
         listener->onTransportPacket(*this,
                                     Packet{PacketType::Message, makeBytes(std::move(data)), true});
       } else if (auto packet = decodePacket(data)) {
@@ -97,19 +145,165 @@ class WebSocketTransport final : public Transport,
     if (!closing_ && !closed_) readNext();
   }
 
+  // ---- own framing (no permessage-deflate) ----
+
+  tcp::socket& socket() { return out().next_layer(); }
+  CoalescingStream& out() { return own_ ? *own_ : ws_->next_layer(); }
+  const CoalescingStream& out() const { return own_ ? *own_ : ws_->next_layer(); }
+
+  void startReading() {
+    if (reading_) return;
+    reading_ = true;
+    beast::error_code ignored;
+    socket().non_blocking(true, ignored);
+    waitReadable();
+  }
+
+  void waitReadable() {
+    socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      self->onReadable(ec);
+    });
+  }
+
+  void onReadable(beast::error_code ec) {
+    if (closed_) return;
+    // One scratch buffer per thread: what a read leaves unparsed (a partial frame) is kept.
+    static thread_local std::array<char, 65536> scratch;
+    std::size_t size = 0;
+    if (!ec) {
+      size = socket().read_some(boost::asio::buffer(scratch), ec);
+      if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+        return waitReadable();
+      }
+    }
+    if (ec) return onReadFailed();
+    if (peerClosed_) return;  // the end is near: what follows a close frame is not read
+    std::string_view input(scratch.data(), size);
+    if (!partial_.empty()) {
+      partial_.append(input);
+      input = partial_;
+    }
+    handleFrames(input);
+    if (closed_) return;
+    if (input.empty()) {
+      std::string().swap(partial_);
+    } else if (input.data() != partial_.data() || input.size() != partial_.size()) {
+      partial_ = std::string(input);
+    }
+    waitReadable();
+  }
+
+  // The connection ended without a close frame (or reading failed): as Node, a close.
+  void onReadFailed() { finish(); }
+
+  void handleFrames(std::string_view& input) {
+    auto self = shared_from_this();
+    while (!closed_ && !peerClosed_) {
+      auto event = reader_.next(input);
+      if (!event) return;
+      using Kind = ClientFrameReader::Event::Kind;
+      switch (event->kind) {
+        case Kind::Text:
+        case Kind::Binary:
+          if (!closing_) deliver(std::move(*event));
+          break;
+        case Kind::Ping:
+          // A peer that pings without reading gets no more pongs than fit a small bound
+          // (RFC 6455 5.5.3 lets a pong answer only the latest ping).
+          if (!closeSent_ && out().pendingBytes() < kMaxPendingPongBytes) {
+            appendServerFrame(WebSocketOpcode::Pong, {}, event->payload, out().pendingBuffer());
+            out().flush();
+          }
+          break;
+        case Kind::Pong:
+          break;
+        case Kind::Close:
+          peerClosed_ = true;
+          sendClose(event->code == websocket_close::kNoStatus ? websocket_close::kNormal
+                                                              : event->code);
+          break;
+        case Kind::Fail: {
+          bool wasClosing = closing_;
+          peerClosed_ = true;  // nothing more is read from it
+          sendClose(event->code);
+          if (auto listener = this->listener(); listener && !wasClosing) {
+            listener->onTransportError(*this, event->payload);
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  void deliver(ClientFrameReader::Event event) {
+    auto listener = this->listener();
+    if (!listener) return;
+    if (event.kind == ClientFrameReader::Event::Kind::Binary) {
+      listener->onTransportPacket(
+          *this, Packet{PacketType::Message, makeBytes(std::move(event.payload)), true});
+    } else if (auto packet = decodePacket(event.payload)) {
+      listener->onTransportPacket(*this, std::move(*packet));
+    } else {
+      listener->onTransportParseError(*this);
+    }
+  }
+
+  // Sends a close frame once; the connection ends when it is written and the peer's close
+  // frame came (at once if it already did), or after a grace period in any case.
+  void sendClose(std::uint16_t code) {
+    closing_ = true;
+    if (!closeSent_) {
+      closeSent_ = true;
+      appendCloseFrame(code, out().pendingBuffer());
+      out().flush();
+      closeTimer_.emplace(socket().get_executor());
+      closeTimer_->expires_after(kCloseGrace);
+      closeTimer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (!ec) self->finish();
+      });
+      startReading();  // the peer's close frame ends it (a refused transport never read)
+    }
+    if (peerClosed_) {
+      out().whenIdle([self = shared_from_this()] { self->finish(); });
+    }
+  }
+
+  static constexpr auto kCloseGrace = std::chrono::seconds(5);
+  static constexpr std::size_t kMaxPendingPongBytes = 64 * 1024;
+
+  void onFlushed(beast::error_code ec) {
+    if (closed_) return;
+    if (ec) {
+      if (closing_) return finish();
+      if (auto listener = this->listener()) listener->onTransportError(*this, "write error");
+      return finish();
+    }
+    if (out().busy()) return;
+    if (!framesHere_) return continueBeastWrites();
+    if (!closing_) reportDrained();
+  }
+
+  void reportDrained() {
+    auto self = shared_from_this();
+    if (auto listener = this->listener()) {
+      listener->onTransportDrain(*this);
+      listener->onTransportReady(*this);
+    }
+  }
+
   void writeNext() {
     writing_ = true;
     const Packet& packet = queue_.front();
     auto done = [self = shared_from_this()](beast::error_code ec, size_t) { self->onWrite(ec); };
     if (packet.binary) {
-      ws_.binary(true);
-      ws_.async_write(boost::asio::buffer(packet.view()), std::move(done));
+      ws_->binary(true);
+      ws_->async_write(boost::asio::buffer(packet.view()), std::move(done));
     } else {
-      ws_.text(true);
+      ws_->text(true);
       typeChar_ = typeChar(packet.type);
       std::array<boost::asio::const_buffer, 2> frame{boost::asio::buffer(&typeChar_, 1),
                                                      boost::asio::buffer(packet.view())};
-      ws_.async_write(frame, std::move(done));
+      ws_->async_write(frame, std::move(done));
     }
   }
 
@@ -121,34 +315,54 @@ class WebSocketTransport final : public Transport,
       return finish();
     }
     queue_.pop_front();
+    continueBeastWrites();
+  }
+
+  // Beast's writes complete once copied into the CoalescingStream: the next message waits
+  // until the socket took the previous ones, so a peer that does not read is still felt.
+  void continueBeastWrites() {
+    if (writing_ || out().busy()) return;  // onWrite / onFlushed come back here
     if (!queue_.empty()) return writeNext();
-    if (closing_) return closeHandshake();
-    auto self = shared_from_this();
-    if (auto listener = this->listener()) {
-      listener->onTransportDrain(*this);
-      listener->onTransportReady(*this);
-    }
+    if (!closing_) return reportDrained();
+    if (closeStarted_) return;
+    closeStarted_ = true;
+    closeHandshake();
   }
 
   void closeHandshake() {
-    ws_.async_close(websocket::close_code::normal,
-                    [self = shared_from_this()](beast::error_code) { self->finish(); });
+    ws_->async_close(websocket::close_code::normal,
+                     [self = shared_from_this()](beast::error_code) { self->finish(); });
   }
 
   void finish() {
     if (closed_) return;
     closed_ = true;
     queue_.clear();
+    if (closeTimer_) closeTimer_->cancel();
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    socket().close(ignored);
     if (auto listener = this->listener()) listener->onTransportClose(*this);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  using BeastStream = websocket::stream<CoalescingStream>;
+  // Beast's stream: the handshake, then everything when permessage-deflate may be on.
+  std::unique_ptr<BeastStream> ws_;
+  // own framing after the handshake: the connection taken over from Beast
+  std::optional<CoalescingStream> own_;
+  // own framing
+  ClientFrameReader reader_;
+  std::string partial_;  // bytes of a frame not yet complete
+  std::optional<boost::asio::steady_timer> closeTimer_;
+  bool reading_ = false;
+  bool closeSent_ = false;
+  bool peerClosed_ = false;
+  // Beast's reading and writing (permessage-deflate)
   beast::flat_buffer readBuffer_;
-  std::deque<Packet> queue_;
+  std::list<Packet> queue_;  // a list: an empty one allocates nothing (a deque does)
   char typeChar_ = '4';
+  bool framesHere_ = true;  // false when permessage-deflate may be on: Beast frames
   bool writing_ = false;
+  bool closeStarted_ = false;
   bool closing_ = false;
   bool closed_ = false;
 };
@@ -182,8 +396,11 @@ class BeastPendingUpgrade final : public PendingUpgrade,
   void accept(const WebSocketSettings& settings, HeaderList headers,
               std::function<void(std::shared_ptr<Transport>)> onOpen) override {
     auto transport = std::make_shared<WebSocketTransport>(std::move(stream_), settings);
+    bool deflateOffered =
+        settings.perMessageDeflate && httpRequest_[http::field::sec_websocket_extensions].find(
+                                          "permessage-deflate") != beast::string_view::npos;
     transport->accept(
-        httpRequest_, std::move(headers),
+        httpRequest_, std::move(headers), deflateOffered,
         [self = shared_from_this(), transport, onOpen = std::move(onOpen)](beast::error_code ec) {
           if (!ec) onOpen(transport);
         });

@@ -61,7 +61,21 @@ std::shared_ptr<RedisStreamsAdapter> StreamsHub::adapterFor(const std::string& n
   return it == adapters_.end() ? nullptr : it->second.lock();
 }
 
+// The field `name` of an entry (field names and values alternate), or null.
+static const std::string* fieldOf(const std::vector<std::string>& fields, std::string_view name) {
+  for (size_t i = 0; i + 1 < fields.size(); i += 2)
+    if (fields[i] == name) return &fields[i + 1];
+  return nullptr;
+}
+
 void StreamsHub::onEntry(const StreamEntry& entry) {
+  // This node's own entries come back too: recognised by uid, skipped before decoding.
+  const std::string* uid = fieldOf(entry.fields, "uid");
+  const std::string* nsp = fieldOf(entry.fields, "nsp");
+  if (uid && nsp) {
+    if (auto adapter = adapterFor(*nsp); adapter && adapter->uid() == *uid)
+      return adapter->countOwnMessage();
+  }
   std::string problem;
   auto message = decodeStreamEntry(entry.fields, &problem);
   if (!message) {
