@@ -114,7 +114,7 @@ export function combos(
 
 /**
  * Starts `kind` ("standalone", "cluster": 3 masters, no replicas, or "sentinel": a master,
- * a replica and 3 sentinels; it adds failover()). clientUrls() resolves the URLs a test's own
+ * a replica and 3 sentinels; it adds failover(); a cluster adds moveSlotOf(key)). clientUrls() resolves the URLs a test's own
  * client connects to (the seeds of a cluster, the current master behind Sentinel). Resolves {kind,
  * redisArgs (the node flags: --redis URL, or --cluster --redis seed…), command(...args)
  * (on the standalone server / any master), keyCommand(key, ...args) (on the node owning
@@ -143,6 +143,14 @@ export async function startTopology(kind) {
       command: async (...args) => (await cluster.masters())[0].command(...args),
       keyCommand: async (key, ...args) => (await nodeFor(key)).command(...args),
       everyMaster: async (...args) => Promise.all((await cluster.masters()).map((m) => m.command(...args))),
+      // moves the slot of `key` to another master (keys included); resolves [from, to] ports
+      moveSlotOf: async (key) => {
+        const slot = await cluster.keySlot(key);
+        const from = await cluster.nodeForSlot(slot);
+        const to = (await cluster.masters()).find((m) => m !== from);
+        await cluster.migrateSlot(slot, from, to);
+        return [from.port, to.port];
+      },
       cleanup: () => cluster.cleanup(),
     };
   }
