@@ -56,9 +56,23 @@ struct RedisAdapterOptions {
 class RedisAdapterApi {
  public:
   using RoomsCallback = std::function<void(std::set<Room>, std::optional<Error>)>;
+  using SocketIdsCallback = std::function<void(std::set<SocketId>, std::optional<Error>)>;
+  using DoneCallback = std::function<void(std::optional<Error>)>;
   virtual ~RedisAdapterApi() = default;
   // Every room of every node of this namespace (ALL_ROOMS request).
   virtual void allRooms(RoomsCallback done) = 0;
+  // The legacy requests of socket.io-redis 6, still answered by @socket.io/redis-adapter
+  // 8.3. The ids of the sockets in any of `rooms` (all sockets when empty) on every node,
+  // this one included (SOCKETS request; fails after requestsTimeout unless every node
+  // counted by NUMSUB answered).
+  virtual void sockets(std::set<Room> rooms, SocketIdsCallback done) = 0;
+  // Makes the socket `id`, of whichever node, join / leave `room`, or disconnects it: at
+  // once when it is local, otherwise when the node that has it answers the legacy
+  // REMOTE_JOIN / REMOTE_LEAVE / REMOTE_DISCONNECT request, or with "timeout reached while
+  // waiting for remoteJoin response" (remoteLeave, remoteDisconnect) after requestsTimeout.
+  virtual void remoteJoin(SocketId id, Room room, DoneCallback done) = 0;
+  virtual void remoteLeave(SocketId id, Room room, DoneCallback done) = 0;
+  virtual void remoteDisconnect(SocketId id, bool close, DoneCallback done) = 0;
   virtual const std::string& adapterUid() const = 0;
   virtual const std::string& prefix() const = 0;  // the `key` option
   virtual std::chrono::milliseconds requestsTimeout() const = 0;

@@ -76,6 +76,9 @@ void RedisAdapter::close() {
   std::vector<std::string> ids;
   for (const auto& [id, request] : roomsRequests_) ids.push_back(id);
   for (const auto& id : ids) finishRoomsRequest(id, Error{"the adapter was closed", std::nullopt});
+  ids.clear();
+  for (const auto& [id, request] : legacyRequests_) ids.push_back(id);
+  for (const auto& id : ids) finishLegacyRequest(id, Error{"the adapter was closed", std::nullopt});
   ClusterAdapter::close();
   if (options_->subscribeToLocalRoomsOnly) {
     std::vector<std::string> names{channels_.broadcast};
@@ -170,7 +173,7 @@ bool RedisAdapter::onClassicRequest(const Value& request) {
   bool own = sender && *sender == uid();
   switch (static_cast<ClassicType>(type->asInt())) {
     case ClassicType::Sockets: {
-      if (own || !requestId) return true;
+      if (own || !requestId || legacyRequests_.count(*requestId)) return true;
       RoomSet wanted;
       if (const Value* list = request.find("rooms"); list && list->isArray())
         for (const auto& room : list->asArray())
@@ -223,6 +226,7 @@ void RedisAdapter::onResponseChannel(const redis::PubSubMessage& pubsub) {
   if (!response) return countMalformed();
   const std::string* requestId = stringField(*response, "requestId");
   if (!requestId) return;
+  if (onLegacyResponse(*requestId, *response)) return;
   if (auto it = roomsRequests_.find(*requestId); it != roomsRequests_.end()) {
     RoomsRequest& request = it->second;
     const Value* rooms = response->find("rooms");

@@ -26,6 +26,11 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   void serverCount(std::function<void(size_t)> done) override;
 
   void allRooms(RoomsCallback done) override;
+  using ClusterAdapter::sockets;  // the local lookup, next to the cluster-wide one
+  void sockets(std::set<Room> rooms, SocketIdsCallback done) override;
+  void remoteJoin(SocketId id, Room room, DoneCallback done) override;
+  void remoteLeave(SocketId id, Room room, DoneCallback done) override;
+  void remoteDisconnect(SocketId id, bool close, DoneCallback done) override;
   const std::string& adapterUid() const override { return uid(); }
   const std::string& prefix() const override { return options_->key; }
   std::chrono::milliseconds requestsTimeout() const override { return options_->requestsTimeout; }
@@ -54,6 +59,15 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
     RoomsCallback done;
     std::unique_ptr<boost::asio::steady_timer> timer;
   };
+  // A legacy request of this node (legacy_requests.cpp): SOCKETS, waiting for every other
+  // node, or a sid form of REMOTE_JOIN/LEAVE/DISCONNECT, waiting for the node of the sid.
+  struct LegacyRequest {
+    ClassicType type = ClassicType::Sockets;
+    size_t expected = 1, received = 0;
+    std::set<SocketId> sockets;
+    SocketIdsCallback done;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
 
   PubSubHub::Handler handler(void (RedisAdapter::*method)(const redis::PubSubMessage&));
   void onBroadcastChannel(const redis::PubSubMessage& message);
@@ -64,6 +78,14 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   void publishClassicResponse(const Value& request, std::string payload);
   void publish(const std::string& channel, std::string payload);
   void finishRoomsRequest(const std::string& requestId, std::optional<Error> error);
+  void remoteSocketRequest(ClassicType type, SocketId id, Value::Member argument,
+                           DoneCallback done);
+  // Publishes `request` (JSON) and waits for its answers until requestsTimeout.
+  void startLegacyRequest(const std::string& requestId, const Value& request,
+                          LegacyRequest pending);
+  // True when the response belonged to a legacy request of this node.
+  bool onLegacyResponse(const std::string& requestId, const Value& response);
+  void finishLegacyRequest(const std::string& requestId, std::optional<Error> error);
   void markSubscribed();
 
   std::shared_ptr<PubSubHub> hub_;
@@ -72,6 +94,7 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   ClassicChannels channels_;
   std::vector<std::string> requestChannels_;  // request, response, specific response
   std::map<std::string, RoomsRequest> roomsRequests_;
+  std::map<std::string, LegacyRequest> legacyRequests_;
   int pendingSubscriptions_ = 2;
   bool closed_ = false;
   std::vector<std::function<void()>> readyWaiters_;

@@ -1,0 +1,143 @@
+// The requester side of the legacy requests of the classic adapter (socket.io-redis 6's
+// `sockets(rooms)`, `remoteJoin`, `remoteLeave`, `remoteDisconnect`; spec §4.3 types 0, 2,
+// 3 and 4 in their sid form), still answered by @socket.io/redis-adapter 8.3 and by
+// redis_adapter.cpp. SOCKETS waits for every node counted by NUMSUB (this one counts as
+// one answer); a sid request waits for the one node that has the socket.
+#include "redis_adapter.hpp"
+
+#include "sio/codec/json.hpp"
+
+namespace sio::adapters::pubsub {
+namespace {
+
+const char* requestName(ClassicType type) {
+  switch (type) {
+    case ClassicType::RemoteJoin:
+      return "remoteJoin";
+    case ClassicType::RemoteLeave:
+      return "remoteLeave";
+    case ClassicType::RemoteDisconnect:
+      return "remoteDisconnect";
+    default:
+      return "sockets";
+  }
+}
+
+}  // namespace
+
+void RedisAdapter::sockets(std::set<Room> rooms, SocketIdsCallback done) {
+  RoomSet wanted;
+  for (const auto& room : rooms) wanted.insert(room);
+  std::set<SocketId> local;
+  for (auto& id : sockets(wanted)) local.insert(std::move(id));
+  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
+  serverCount([weak, rooms = std::move(rooms), local = std::move(local),
+               done = std::move(done)](size_t count) mutable {
+    auto self = weak.lock();
+    if (!self || self->closed_ || count <= 1) return done(std::move(local), std::nullopt);
+    std::string requestId = randomHexId();
+    Value::Array names;
+    for (const auto& room : rooms) names.emplace_back(room);
+    LegacyRequest pending;
+    pending.type = ClassicType::Sockets;
+    pending.expected = count;
+    pending.received = 1;  // this node's own sockets
+    pending.sockets = std::move(local);
+    pending.done = std::move(done);
+    self->startLegacyRequest(requestId,
+                             Value::object({{"uid", self->uid()},
+                                            {"requestId", requestId},
+                                            {"type", int64_t(ClassicType::Sockets)},
+                                            {"rooms", Value(std::move(names))}}),
+                             std::move(pending));
+  });
+}
+
+void RedisAdapter::remoteJoin(SocketId id, Room room, DoneCallback done) {
+  if (LocalSocket* socket = nsp_.localSocket(id)) {
+    socket->join({room});
+    return done(std::nullopt);
+  }
+  remoteSocketRequest(ClassicType::RemoteJoin, std::move(id), {"room", Value(std::move(room))},
+                      std::move(done));
+}
+
+void RedisAdapter::remoteLeave(SocketId id, Room room, DoneCallback done) {
+  if (LocalSocket* socket = nsp_.localSocket(id)) {
+    socket->leave(room);
+    return done(std::nullopt);
+  }
+  remoteSocketRequest(ClassicType::RemoteLeave, std::move(id), {"room", Value(std::move(room))},
+                      std::move(done));
+}
+
+void RedisAdapter::remoteDisconnect(SocketId id, bool close, DoneCallback done) {
+  if (LocalSocket* socket = nsp_.localSocket(id)) {
+    socket->disconnectByAdapter(close);
+    return done(std::nullopt);
+  }
+  remoteSocketRequest(ClassicType::RemoteDisconnect, std::move(id), {"close", Value(close)},
+                      std::move(done));
+}
+
+void RedisAdapter::remoteSocketRequest(ClassicType type, SocketId id, Value::Member argument,
+                                       DoneCallback done) {
+  if (closed_) return done(Error{"the adapter was closed", std::nullopt});
+  std::string requestId = randomHexId();
+  // socket.io-redis 6's field order: {uid, requestId, type, sid, room | close}.
+  Value request = Value::object({{"uid", uid()},
+                                 {"requestId", requestId},
+                                 {"type", int64_t(type)},
+                                 {"sid", Value(std::move(id))}});
+  request.set(std::move(argument.first), std::move(argument.second));
+  LegacyRequest pending;
+  pending.type = type;
+  pending.expected = 1;  // the node that has the socket
+  pending.done = [done = std::move(done)](std::set<SocketId>, std::optional<Error> error) {
+    done(std::move(error));
+  };
+  startLegacyRequest(requestId, request, std::move(pending));
+}
+
+void RedisAdapter::startLegacyRequest(const std::string& requestId, const Value& request,
+                                      LegacyRequest pending) {
+  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
+  std::string message =
+      std::string("timeout reached while waiting for ") + requestName(pending.type) + " response";
+  pending.timer = std::make_unique<boost::asio::steady_timer>(nsp_.executor(), requestsTimeout());
+  pending.timer->async_wait(
+      [weak, requestId, message = std::move(message)](const boost::system::error_code& ec) {
+        if (auto self = weak.lock(); self && !ec)
+          self->finishLegacyRequest(requestId, Error{message, std::nullopt});
+      });
+  legacyRequests_[requestId] = std::move(pending);
+  publish(channels_.request, codec::toJson(request));
+}
+
+bool RedisAdapter::onLegacyResponse(const std::string& requestId, const Value& response) {
+  auto it = legacyRequests_.find(requestId);
+  if (it == legacyRequests_.end()) return false;
+  LegacyRequest& request = it->second;
+  if (request.type == ClassicType::Sockets) {
+    const Value* ids = response.find("sockets");
+    if (!ids || !ids->isArray()) return true;
+    for (const auto& id : ids->asArray())
+      if (id.isString()) request.sockets.insert(id.asString());
+  }
+  if (++request.received >= request.expected) finishLegacyRequest(requestId, std::nullopt);
+  return true;
+}
+
+void RedisAdapter::finishLegacyRequest(const std::string& requestId, std::optional<Error> error) {
+  auto it = legacyRequests_.find(requestId);
+  if (it == legacyRequests_.end()) return;
+  LegacyRequest request = std::move(it->second);
+  legacyRequests_.erase(it);
+  if (request.timer) request.timer->cancel();
+  if (error)
+    request.done({}, std::move(error));
+  else
+    request.done(std::move(request.sockets), std::nullopt);
+}
+
+}  // namespace sio::adapters::pubsub

@@ -1,0 +1,216 @@
+// The requester side of the classic adapter's legacy requests (socket.io-redis 6's
+// sockets(rooms), remoteJoin, remoteLeave, remoteDisconnect) between two C++ nodes on a real
+// redis-server: the union of socket ids over the nodes, a remote socket joining, leaving and
+// being disconnected by the node that has it, local sockets handled at once, and the timeout
+// errors when nobody answers.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "event_loop.hpp"
+#include "sio/adapters/redis_adapter.hpp"
+#include "sio/redis/connection.hpp"
+#include "sio/redis/subscriber.hpp"
+#include "sio/redis/url.hpp"
+#include "support/redis_processes.hpp"
+
+namespace {
+
+using namespace sio;
+using namespace std::chrono_literals;
+using sio::redis_test::EventLoop;
+using sio::redis_test::RedisServer;
+
+class FakeSocket : public LocalSocket {
+ public:
+  FakeSocket(SocketId id, std::shared_ptr<Adapter>& adapter)
+      : id_(std::move(id)), adapter_(adapter) {}
+  const SocketId& id() const override { return id_; }
+  void writeEncoded(const protocol::EncodedPacket&, const BroadcastFlags&) override {}
+  void notifyOutgoing(const protocol::Packet&) override {}
+  void expectAck(uint64_t, std::function<void(Args)>) override {}
+  void join(const std::vector<Room>& rooms) override { adapter_->addAll(id_, rooms); }
+  void leave(const Room& room) override { adapter_->del(id_, room); }
+  void disconnectByAdapter(bool close) override {
+    disconnects.push_back(close);
+    adapter_->delAll(id_);
+  }
+  SocketDetails details() const override { return SocketDetails{id_, Value::object(), {}, {}}; }
+
+  std::vector<bool> disconnects;
+
+ private:
+  SocketId id_;
+  std::shared_ptr<Adapter>& adapter_;
+};
+
+// One node: a namespace "/" with its own Redis client and classic adapter.
+class Node : public AdapterHost {
+ public:
+  Node(EventLoop& loop, const RedisServer& server, std::chrono::milliseconds timeout)
+      : loop_(loop) {
+    client = redis::Client::create(loop.executor(), {.urls = {server.url()}});
+    client->start();
+    adapter = adapters::createRedisAdapter(client, {.requestsTimeout = timeout})(*this);
+    adapter->init();
+  }
+  ~Node() override {
+    adapter->close();
+    client->close();
+  }
+  adapters::RedisAdapterApi& api() { return dynamic_cast<adapters::RedisAdapterApi&>(*adapter); }
+  void connect(const SocketId& id, std::vector<Room> rooms = {}) {
+    sockets_[id] = std::make_unique<FakeSocket>(id, adapter);
+    rooms.insert(rooms.begin(), id);
+    adapter->addAll(id, rooms);
+  }
+  FakeSocket& socket(const SocketId& id) { return *sockets_.at(id); }
+  std::vector<Room> roomsOf(const SocketId& id) {
+    const RoomSet* rooms = adapter->socketRooms(id);
+    return rooms ? rooms->items() : std::vector<Room>{};
+  }
+
+  const std::string& name() const override { return name_; }
+  LocalSocket* localSocket(const SocketId& id) override {
+    auto it = sockets_.find(id);
+    return it == sockets_.end() ? nullptr : it->second.get();
+  }
+  uint64_t nextAckId() override { return nextAck_++; }
+  void emitServerSide(Args, std::function<void(Args)>) override {}
+  bool recoveryEnabled() const override { return false; }
+  std::chrono::milliseconds maxDisconnectionDuration() const override { return 0ms; }
+  boost::asio::any_io_executor executor() override { return loop_.executor(); }
+
+  std::shared_ptr<redis::Client> client;
+  std::shared_ptr<Adapter> adapter;
+
+ private:
+  EventLoop& loop_;
+  std::string name_ = "/";
+  uint64_t nextAck_ = 0;
+  std::map<SocketId, std::unique_ptr<FakeSocket>> sockets_;
+};
+
+struct LegacyRequests : ::testing::Test {
+  RedisServer server;
+  EventLoop loop;
+  std::unique_ptr<Node> a, b;
+
+  void SetUp() override { start(2000ms); }
+  void start(std::chrono::milliseconds timeout) {
+    a = std::make_unique<Node>(loop, server, timeout);
+    b = std::make_unique<Node>(loop, server, timeout);
+    int ready = 0;
+    a->adapter->whenReady([&] { ++ready; });
+    b->adapter->whenReady([&] { ++ready; });
+    ASSERT_TRUE(loop.runUntil([&] { return ready == 2; }));
+    a->connect("a1", {"r1"});
+    a->connect("a2");
+    b->connect("b1", {"r1"});
+    b->connect("b2", {"r2"});
+  }
+  void TearDown() override {
+    a.reset();
+    b.reset();
+    loop.runFor(20ms);
+  }
+  // Waits for a DoneCallback and returns its error message ("" on success).
+  template <class Call>
+  std::string wait(Call call) {
+    std::optional<std::string> result;
+    call([&](std::optional<Error> error) { result = error ? error->message : ""; });
+    EXPECT_TRUE(loop.runUntil([&] { return result.has_value(); }));
+    return result.value_or("no answer");
+  }
+  std::set<SocketId> socketsOf(Node& node, std::set<Room> rooms, std::string* error = nullptr) {
+    std::optional<std::set<SocketId>> result;
+    node.api().sockets(std::move(rooms), [&](std::set<SocketId> ids, std::optional<Error> e) {
+      if (error && e) *error = e->message;
+      result = std::move(ids);
+    });
+    EXPECT_TRUE(loop.runUntil([&] { return result.has_value(); }));
+    return result.value_or(std::set<SocketId>{});
+  }
+};
+
+using Ids = std::set<SocketId>;
+using Rooms = std::vector<Room>;
+
+TEST_F(LegacyRequests, SocketsIsTheUnionOverTheNodes) {
+  EXPECT_EQ(socketsOf(*a, {"r1"}), (Ids{"a1", "b1"}));
+  EXPECT_EQ(socketsOf(*b, {"r1"}), (Ids{"a1", "b1"}));
+  EXPECT_EQ(socketsOf(*a, {"r2"}), (Ids{"b2"}));
+  EXPECT_EQ(socketsOf(*a, {"r1", "r2"}), (Ids{"a1", "b1", "b2"}));
+  EXPECT_EQ(socketsOf(*a, {}), (Ids{"a1", "a2", "b1", "b2"}));
+  EXPECT_EQ(socketsOf(*b, {"nobody"}), Ids{});
+}
+
+TEST_F(LegacyRequests, RemoteJoinAndLeaveOfASocketOfTheOtherNode) {
+  EXPECT_EQ(wait([&](auto done) { a->api().remoteJoin("b2", "x", done); }), "");
+  EXPECT_EQ(b->roomsOf("b2"), (Rooms{"b2", "r2", "x"}));
+  EXPECT_EQ(socketsOf(*a, {"x"}), (Ids{"b2"}));
+  EXPECT_EQ(wait([&](auto done) { a->api().remoteLeave("b2", "r2", done); }), "");
+  EXPECT_EQ(b->roomsOf("b2"), (Rooms{"b2", "x"}));
+  EXPECT_EQ(socketsOf(*a, {"r2"}), Ids{});
+}
+
+TEST_F(LegacyRequests, RemoteDisconnectOfASocketOfTheOtherNode) {
+  EXPECT_EQ(wait([&](auto done) { b->api().remoteDisconnect("a1", true, done); }), "");
+  EXPECT_EQ(a->socket("a1").disconnects, std::vector<bool>{true});
+  EXPECT_EQ(a->roomsOf("a1"), Rooms{});
+  EXPECT_EQ(wait([&](auto done) { b->api().remoteDisconnect("a2", false, done); }), "");
+  EXPECT_EQ(a->socket("a2").disconnects, std::vector<bool>{false});
+  EXPECT_EQ(socketsOf(*b, {}), (Ids{"b1", "b2"}));
+}
+
+TEST_F(LegacyRequests, LocalSocketsAreHandledAtOnce) {
+  std::optional<std::string> joined, disconnected;
+  a->api().remoteJoin("a2", "y", [&](std::optional<Error> e) { joined = e ? e->message : ""; });
+  EXPECT_EQ(joined, "");  // no round trip through Redis
+  EXPECT_EQ(a->roomsOf("a2"), (Rooms{"a2", "y"}));
+  a->api().remoteLeave("a2", "y", [&](std::optional<Error> e) { joined = e ? e->message : "x"; });
+  EXPECT_EQ(joined, "x");
+  EXPECT_EQ(a->roomsOf("a2"), (Rooms{"a2"}));
+  a->api().remoteDisconnect("a2", false,
+                            [&](std::optional<Error> e) { disconnected = e ? e->message : ""; });
+  EXPECT_EQ(disconnected, "");
+  EXPECT_EQ(a->socket("a2").disconnects, std::vector<bool>{false});
+}
+
+TEST_F(LegacyRequests, UnknownSocketIdsTimeOut) {
+  TearDown();
+  start(300ms);
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(wait([&](auto done) { a->api().remoteJoin("nobody", "x", done); }),
+            "timeout reached while waiting for remoteJoin response");
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 290ms);
+  EXPECT_EQ(wait([&](auto done) { a->api().remoteLeave("nobody", "x", done); }),
+            "timeout reached while waiting for remoteLeave response");
+  EXPECT_EQ(wait([&](auto done) { a->api().remoteDisconnect("nobody", true, done); }),
+            "timeout reached while waiting for remoteDisconnect response");
+}
+
+TEST_F(LegacyRequests, SocketsTimesOutWhenANodeDoesNotAnswer) {
+  TearDown();
+  start(300ms);
+  // A third subscriber of the request channel counts in NUMSUB but never answers.
+  redis::ConnectionOptions options;
+  options.url = *redis::parseRedisUrl(server.url());
+  auto silent = redis::Subscriber::create(loop.executor(), options);
+  silent->start();
+  bool subscribed = false;
+  silent->subscribe(redis::Subscriber::Kind::Channel, {"socket.io-request#/#"},
+                    [&](std::error_code) { subscribed = true; });
+  ASSERT_TRUE(loop.runUntil([&] { return subscribed; }));
+  std::string error;
+  EXPECT_EQ(socketsOf(*a, {"r1"}, &error), Ids{});
+  EXPECT_EQ(error, "timeout reached while waiting for sockets response");
+  silent->close();
+}
+
+}  // namespace
