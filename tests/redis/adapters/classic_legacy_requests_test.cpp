@@ -2,8 +2,13 @@
 // sockets(rooms), remoteJoin, remoteLeave, remoteDisconnect) between two C++ nodes on a real
 // redis-server: the union of socket ids over the nodes, a remote socket joining, leaving and
 // being disconnected by the node that has it, local sockets handled at once, and the timeout
-// errors when nobody answers.
+// errors when nobody answers; and the same requests answered by a Node.js node running the
+// official @socket.io/redis-adapter 8.3.0 (node_peer.cjs).
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <map>
 #include <memory>
@@ -211,6 +216,50 @@ TEST_F(LegacyRequests, SocketsTimesOutWhenANodeDoesNotAnswer) {
   EXPECT_EQ(socketsOf(*a, {"r1"}, &error), Ids{});
   EXPECT_EQ(error, "timeout reached while waiting for sockets response");
   silent->close();
+}
+
+// node_peer.cjs, running until the end of the test.
+class NodePeer {
+ public:
+  explicit NodePeer(const std::string& url) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      execlp(SIO_NODE_EXECUTABLE, SIO_NODE_EXECUTABLE, SIO_NODE_PEER, url.c_str(), nullptr);
+      _exit(127);
+    }
+  }
+  ~NodePeer() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+TEST_F(LegacyRequests, ANodeJsNodeAnswersTheCppRequester) {
+  NodePeer peer(server.url());
+  // Node's socket shows up in the union once its node is subscribed and its client joined.
+  Ids others;
+  ASSERT_TRUE(loop.runUntil(
+      [&] {
+        others.clear();
+        for (const auto& id : socketsOf(*a, {"n-room"})) others.insert(id);
+        return others.size() == 1;
+      },
+      30s));
+  SocketId nodeSid = *others.begin();
+  RecordProperty("nodeSid", nodeSid);
+  EXPECT_EQ(socketsOf(*a, {"r1", "n-room"}), (Ids{"a1", "b1", nodeSid}));
+  EXPECT_EQ(socketsOf(*b, {}), (Ids{"a1", "a2", "b1", "b2", nodeSid}));
+  EXPECT_EQ(wait([&](auto done) { a->api().remoteJoin(nodeSid, "x", done); }), "");
+  EXPECT_EQ(socketsOf(*b, {"x"}), (Ids{nodeSid}));
+  EXPECT_EQ(wait([&](auto done) { a->api().remoteLeave(nodeSid, "n-room", done); }), "");
+  EXPECT_EQ(socketsOf(*b, {"n-room"}), Ids{});
+  EXPECT_EQ(wait([&](auto done) { b->api().remoteDisconnect(nodeSid, true, done); }), "");
+  EXPECT_EQ(socketsOf(*a, {}), (Ids{"a1", "a2", "b1", "b2"}));
 }
 
 }  // namespace
