@@ -4,7 +4,7 @@
 // the requests only the classic protocol has (ALL_ROOMS, SOCKETS, legacy sid forms).
 #include "redis_adapter.hpp"
 
-#include "subscriber_count.hpp"
+#include "../subscriber_count.hpp"
 
 #include "sio/codec/json.hpp"
 

@@ -4,7 +4,7 @@
 // the requester's channel, and SHARDNUMSUB summed over the masters.
 #include "sharded_adapter.hpp"
 
-#include "subscriber_count.hpp"
+#include "../subscriber_count.hpp"
 
 namespace sio::adapters::pubsub {
 namespace {

@@ -4,6 +4,8 @@
 // the client's offset still exists, then the missed entries in pages (§3.2, §3.3).
 #include "redis_streams_adapter.hpp"
 
+#include "../subscriber_count.hpp"
+
 #include "message_codec.hpp"
 #include "stream_naming.hpp"
 
@@ -141,19 +143,8 @@ void RedisStreamsAdapter::publishOnChannel(const std::string& channel,
 
 void RedisStreamsAdapter::serverCount(std::function<void(size_t)> done) {
   if (heartbeatEnabled()) return ClusterAdapterWithHeartbeat::serverCount(std::move(done));
-  redis::Command count{"PUBSUB", hub_->options().useShardedPubSub ? "SHARDNUMSUB" : "NUMSUB",
-                       publicChannel_};
-  hub_->client().sendToMasters(
-      std::move(count),
-      [done = std::move(done)](std::error_code ec, std::vector<redis::Reply> replies) {
-        size_t total = 0;
-        if (!ec)
-          for (const auto& reply : replies)
-            if (reply.isArray() && reply.elements.size() == 2 && reply.elements[1].isInteger() &&
-                reply.elements[1].integer > 0)
-              total += size_t(reply.elements[1].integer);
-        done(total == 0 ? 1 : total);  // this node at least (Redis unreachable: alone for now)
-      });
+  countSubscribers(hub_->client(), hub_->options().useShardedPubSub ? "SHARDNUMSUB" : "NUMSUB",
+                   publicChannel_, std::move(done));
 }
 
 void RedisStreamsAdapter::persistSession(SessionToPersist session) {

@@ -2,7 +2,7 @@
 // subscriber_count.hpp); malformed replies count as 0.
 #include "subscriber_count.hpp"
 
-namespace sio::adapters::pubsub {
+namespace sio::adapters {
 
 void countSubscribers(redis::Client& client, const char* subcommand, const std::string& channel,
                       std::function<void(size_t)> done) {
@@ -19,4 +19,4 @@ void countSubscribers(redis::Client& client, const char* subcommand, const std::
       });
 }
 
-}  // namespace sio::adapters::pubsub
+}  // namespace sio::adapters
