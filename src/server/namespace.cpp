@@ -93,14 +93,18 @@ void Namespace::add(std::shared_ptr<Client> client, Value auth,
 
 void Namespace::connectSocket(const std::shared_ptr<Socket>& socket,
                               const std::function<void(std::shared_ptr<Socket>)>& onConnected) {
-  sockets_[socket->id()] = socket;
-  socket->onConnect();
-  onConnected(socket);
-  auto handlers = onConnection_;
-  for (auto& handler : handlers) {
-    if (!socket->connected()) break;
-    handler(socket);
-  }
+  auto self = shared_from_this();
+  adapter_->prepareConnect([self, socket, onConnected] {
+    if (!socket->clientOpen()) return socket->cleanup();  // gone while the adapter prepared
+    self->sockets_[socket->id()] = socket;
+    socket->onConnect();
+    onConnected(socket);
+    auto handlers = self->onConnection_;
+    for (auto& handler : handlers) {
+      if (!socket->connected()) break;
+      handler(socket);
+    }
+  });
 }
 
 void Namespace::runMiddlewares(Socket& socket, size_t index,

@@ -328,6 +328,10 @@ void Socket::onClose(const std::string& reason, const std::string& description) 
   std::erase_if(acks_, [this](const auto& entry) { return !ackTimers_.count(entry.first); });
 }
 
+bool Socket::clientOpen() const {
+  return client_->open();
+}
+
 void Socket::cleanup() {
   leaveAll();
   nsp_->remove(*this);

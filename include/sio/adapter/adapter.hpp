@@ -33,6 +33,10 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   // Calls `ready` once the adapter can serve (a cluster adapter: subscriptions live and
   // readers polling). In memory that is at once.
   virtual void whenReady(std::function<void()> ready) { ready(); }
+  // A socket passed its middlewares: `proceed` connects it (sends CONNECT). An adapter that
+  // stops listening to the cluster while its namespace is empty listens again first, so
+  // that the socket misses nothing broadcast after it is told it is connected.
+  virtual void prepareConnect(std::function<void()> proceed) { proceed(); }
   virtual void serverCount(std::function<void(size_t)> done) { done(1); }
 
   // Room membership of local sockets.
@@ -64,6 +68,7 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   std::vector<SocketId> sockets(const RoomSet& rooms) const;
   const RoomSet* socketRooms(const SocketId& id) const;
   size_t roomSize(const Room& room) const;
+  bool hasLocalSockets() const { return !sids_.empty(); }
   const std::unordered_map<Room, std::unordered_set<SocketId>>& rooms() const { return rooms_; }
 
   void onCreateRoom(RoomEvent handler) { onCreateRoom_ = std::move(handler); }

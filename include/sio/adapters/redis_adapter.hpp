@@ -48,6 +48,11 @@ struct RedisAdapterOptions {
   // room that has local members instead of PSUBSCRIBE `key#nsp#*`, so that Redis sends
   // this node only what concerns it. Publishing is unchanged: Node peers keep working.
   bool subscribeToLocalRoomsOnly = false;
+  // Better than the reference: while a namespace has no local socket, this node does not
+  // listen to its broadcasts (requests still reach it); the first socket to connect again
+  // gets its CONNECT once the subscription is back (at most requestsTimeout later; at
+  // once when the link to Redis is down, a gap the application hears of anyway).
+  bool unsubscribeWhenEmpty = true;
   std::function<void(const SubscriptionGap&)> onSubscriptionGap;
 };
 

@@ -101,6 +101,7 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   void onClose(const std::string& reason, const std::string& description = {});
   void onDecodeError(const Error& error);
   void cleanup();
+  bool clientOpen() const;  // its Engine.IO connection is still open
 
  private:
   struct Listener {

@@ -12,6 +12,10 @@ PubSubHub::~PubSubHub() {
   if (subscriber_) subscriber_->close();
 }
 
+bool PubSubHub::linkReady() const {
+  return subscriber_ && subscriber_->state() == redis::ConnectionState::Ready;
+}
+
 void PubSubHub::subscribe(Kind kind, std::vector<std::string> names, Handler handler,
                           redis::Subscriber::DoneHandler done) {
   for (const auto& name : names) routes_[{kind, name}] = handler;

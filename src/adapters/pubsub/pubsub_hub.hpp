@@ -24,6 +24,8 @@ class PubSubHub : public std::enable_shared_from_this<PubSubHub> {
   ~PubSubHub();
 
   redis::Client& client() { return *client_; }
+  // The subscriber connection is up (what is subscribed now is confirmed promptly).
+  bool linkReady() const;
 
   // Subscribes (one command for all `names`) and routes their messages to `handler`;
   // `done` runs once Redis confirmed them. The connection starts with the first call.

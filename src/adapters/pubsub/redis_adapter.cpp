@@ -2,6 +2,8 @@
 // cluster model is published (§4.2-4.3), what is received and how it is checked before it
 // reaches the ClusterAdapter base (room filter before decoding, own uid, namespace), and
 // the requests only the classic protocol has (ALL_ROOMS, SOCKETS, legacy sid forms).
+// While the namespace has no local socket, its broadcasts are not listened to; a socket
+// connecting then is held until the subscription is confirmed.
 #include "redis_adapter.hpp"
 
 #include "../subscriber_count.hpp"
@@ -41,21 +43,92 @@ PubSubHub::Handler RedisAdapter::handler(
 
 void RedisAdapter::init() {
   std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
-  auto subscribed = [weak](std::error_code) {
+  auto subscribed = [weak] {
     if (auto self = weak.lock()) self->markSubscribed();
   };
-  if (options_->subscribeToLocalRoomsOnly) {
-    std::vector<std::string> names{channels_.broadcast};
-    for (const auto& [room, members] : rooms()) names.push_back(channels_.room(room));
-    hub_->subscribe(Kind::Channel, std::move(names), handler(&RedisAdapter::onBroadcastChannel),
-                    subscribed);
-  } else {
-    hub_->subscribe(Kind::Pattern, {channels_.pattern()},
-                    handler(&RedisAdapter::onBroadcastChannel), subscribed);
-  }
+  if (options_->unsubscribeWhenEmpty)
+    --pendingSubscriptions_;  // a new namespace is empty: it listens from its first socket
+  else
+    listen(subscribed);
   hub_->subscribe(Kind::Channel, {channels_.request}, handler(&RedisAdapter::onRequestChannel));
   hub_->subscribe(Kind::Channel, {channels_.response, channels_.responseFor(uid())},
-                  handler(&RedisAdapter::onResponseChannel), subscribed);
+                  handler(&RedisAdapter::onResponseChannel),
+                  [subscribed](std::error_code) { subscribed(); });
+}
+
+std::vector<std::string> RedisAdapter::broadcastNames() const {
+  if (!options_->subscribeToLocalRoomsOnly) return {channels_.pattern()};
+  std::vector<std::string> names{channels_.broadcast};
+  for (const auto& [room, members] : rooms()) names.push_back(channels_.room(room));
+  return names;
+}
+
+Kind RedisAdapter::broadcastKind() const {
+  return options_->subscribeToLocalRoomsOnly ? Kind::Channel : Kind::Pattern;
+}
+
+void RedisAdapter::listen(std::function<void()> subscribed) {
+  if (listening_ != Listening::No || closed_) return;
+  listening_ = Listening::Subscribing;
+  uint64_t generation = ++listenGeneration_;
+  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
+  hub_->subscribe(broadcastKind(), broadcastNames(), handler(&RedisAdapter::onBroadcastChannel),
+                  [weak, generation, subscribed = std::move(subscribed)](std::error_code) {
+                    if (auto self = weak.lock()) self->onListening(generation);
+                    if (subscribed) subscribed();
+                  });
+}
+
+void RedisAdapter::onListening(uint64_t generation) {
+  // A confirmation of a subscription dropped since (the namespace emptied meanwhile) is stale.
+  if (generation != listenGeneration_ || listening_ != Listening::Subscribing) return;
+  listening_ = Listening::Yes;
+  releaseConnects();
+}
+
+void RedisAdapter::prepareConnect(std::function<void()> proceed) {
+  if (!options_->unsubscribeWhenEmpty || closed_) return proceed();
+  listen();
+  // With the link down, the subscription waits for the link; the socket does not: what is
+  // published meanwhile is lost to every socket alike, and reported as a gap.
+  if (listening_ == Listening::Yes || !hub_->linkReady()) return proceed();
+  connectWaiters_.push_back(std::move(proceed));
+  if (connectHoldTimer_) return;
+  // A Redis that does not answer holds the sockets no longer than a request would wait.
+  connectHoldTimer_ =
+      std::make_unique<boost::asio::steady_timer>(nsp_.executor(), options_->requestsTimeout);
+  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
+  connectHoldTimer_->async_wait([weak](const boost::system::error_code& ec) {
+    if (auto self = weak.lock(); self && !ec) self->releaseConnects();
+  });
+}
+
+void RedisAdapter::releaseConnects() {
+  connectHoldTimer_.reset();
+  auto waiters = std::move(connectWaiters_);
+  connectWaiters_.clear();
+  for (auto& proceed : waiters) proceed();
+  stopListeningIfEmpty();  // every one of them left while it waited
+}
+
+void RedisAdapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
+  // First (so that a room created here is not subscribed twice): a socket that left all
+  // its rooms with leaveAll() and joins one again makes the namespace non-empty.
+  if (options_->unsubscribeWhenEmpty) listen();
+  ClusterAdapter::addAll(id, rooms);
+}
+
+void RedisAdapter::delAll(const SocketId& id) {
+  ClusterAdapter::delAll(id);
+  stopListeningIfEmpty();
+}
+
+void RedisAdapter::stopListeningIfEmpty() {
+  if (!options_->unsubscribeWhenEmpty || closed_ || listening_ == Listening::No ||
+      hasLocalSockets() || !connectWaiters_.empty())
+    return;
+  listening_ = Listening::No;
+  hub_->unsubscribe(broadcastKind(), broadcastNames());
 }
 
 void RedisAdapter::markSubscribed() {
@@ -80,13 +153,9 @@ void RedisAdapter::close() {
   for (const auto& [id, request] : legacyRequests_) ids.push_back(id);
   for (const auto& id : ids) finishLegacyRequest(id, Error{"the adapter was closed", std::nullopt});
   ClusterAdapter::close();
-  if (options_->subscribeToLocalRoomsOnly) {
-    std::vector<std::string> names{channels_.broadcast};
-    for (const auto& [room, members] : rooms()) names.push_back(channels_.room(room));
-    hub_->unsubscribe(Kind::Channel, std::move(names));
-  } else {
-    hub_->unsubscribe(Kind::Pattern, {channels_.pattern()});
-  }
+  releaseConnects();  // sockets held for the subscription go on (into a closed namespace)
+  if (listening_ != Listening::No) hub_->unsubscribe(broadcastKind(), broadcastNames());
+  listening_ = Listening::No;
   hub_->unsubscribe(Kind::Channel, requestChannels_);
 }
 

@@ -23,6 +23,9 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   void init() override;
   void close() override;
   void whenReady(std::function<void()> ready) override;
+  void prepareConnect(std::function<void()> proceed) override;
+  void addAll(const SocketId& id, const std::vector<Room>& rooms) override;
+  void delAll(const SocketId& id) override;
   void serverCount(std::function<void(size_t)> done) override;
 
   void allRooms(RoomsCallback done) override;
@@ -87,6 +90,15 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   bool onLegacyResponse(const std::string& requestId, const Value& response);
   void finishLegacyRequest(const std::string& requestId, std::optional<Error> error);
   void markSubscribed();
+  // The broadcast subscription (the pattern, or `key#nsp#` and the rooms' channels with
+  // subscribeToLocalRoomsOnly): taken while the namespace has local sockets or sockets
+  // waiting to connect, dropped otherwise (unsubscribeWhenEmpty).
+  std::vector<std::string> broadcastNames() const;
+  redis::Subscriber::Kind broadcastKind() const;
+  void listen(std::function<void()> subscribed = {});
+  void onListening(uint64_t generation);
+  void releaseConnects();
+  void stopListeningIfEmpty();
 
   std::shared_ptr<PubSubHub> hub_;
   std::shared_ptr<const RedisAdapterOptions> options_;
@@ -96,6 +108,10 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   std::map<std::string, RoomsRequest> roomsRequests_;
   std::map<std::string, LegacyRequest> legacyRequests_;
   int pendingSubscriptions_ = 2;
+  enum class Listening { No, Subscribing, Yes } listening_ = Listening::No;
+  uint64_t listenGeneration_ = 0;  // tells a stale confirmation from the current one
+  std::vector<std::function<void()>> connectWaiters_;  // sockets held until Listening::Yes
+  std::unique_ptr<boost::asio::steady_timer> connectHoldTimer_;
   bool closed_ = false;
   std::vector<std::function<void()>> readyWaiters_;
 };
