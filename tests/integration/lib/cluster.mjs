@@ -23,7 +23,7 @@ import { createRequire } from "node:module";
 import { setTimeout as delay } from "node:timers/promises";
 import { commandFromEnv, isReferenceCommand, startCommand } from "./testserver.mjs";
 import { connect as sioConnect, client as sioClient, closeAll, opOk, MODES } from "./sio.mjs";
-import { startRedis, startCluster, startSentinel } from "./redis.mjs";
+import { startRedis, startCluster, startSentinel, waitFor } from "./redis.mjs";
 
 export const ENV_A = "SIO_TESTSERVER";
 export const ENV_B = "SIO_TESTSERVER_B";
@@ -113,14 +113,16 @@ export function combos(
 // Redis topologies
 
 /**
- * Starts `kind` ("standalone", "cluster": 3 masters, no replicas, or "sentinel": a master,
+ * Starts `kind` ("standalone", "cluster": 3 masters, without replicas unless asked, or "sentinel": a master,
  * a replica and 3 sentinels; it adds failover(); a cluster adds moveSlotOf(key)). clientUrls() resolves the URLs a test's own
  * client connects to (the seeds of a cluster, the current master behind Sentinel). Resolves {kind,
  * redisArgs (the node flags: --redis URL, or --cluster --redis seed…), command(...args)
  * (on the standalone server / any master), keyCommand(key, ...args) (on the node owning
  * `key`), everyMaster(...args) (the replies of every master), cleanup()}. Commands resolve replies or RespError values (see redis.mjs).
+ * A cluster started with `{replicasPerMaster: n}` (n > 0) also has ownerOf(key) (the port of the
+ * master owning `key`'s slot), failoverOf(key, how) and restartKilled() (see clusterFailover()).
  */
-export async function startTopology(kind) {
+export async function startTopology(kind, { replicasPerMaster = 0 } = {}) {
   if (kind === "standalone") {
     const server = await startRedis();
     return {
@@ -134,10 +136,11 @@ export async function startTopology(kind) {
     };
   }
   if (kind === "cluster") {
-    const cluster = await startCluster({ masters: 3, replicasPerMaster: 0 });
+    const cluster = await startCluster({ masters: 3, replicasPerMaster });
     const nodeFor = async (key) => cluster.nodeForSlot(await cluster.keySlot(key));
     return {
       kind,
+      ...(replicasPerMaster > 0 ? clusterFailover(cluster, nodeFor) : {}),
       redisArgs: ["--cluster", ...cluster.seedUrls().flatMap((url) => ["--redis", url])],
       clientUrls: async () => cluster.seedUrls(),
       command: async (...args) => (await cluster.masters())[0].command(...args),
@@ -172,6 +175,55 @@ export async function startTopology(kind) {
 }
 
 /**
+ * What a cluster with replicas adds to its topology: ownerOf(key) resolves the port of the
+ * master owning `key`'s slot; failoverOf(key, how) makes a replica of that master take over
+ * and resolves [old, new] master ports once the cluster is healthy again:
+ *   "graceful"  CLUSTER FAILOVER on the replica (the old master hands over, becomes a replica)
+ *   "force"     CLUSTER FAILOVER FORCE (no handshake with the old master)
+ *   "kill"      SIGKILL of the master, its replica is elected after the node timeout; the old
+ *               master stays down until restartKilled()
+ * restartKilled() starts the killed masters again and resolves once they rejoined as
+ * replicas of the masters that took over and the cluster is healthy.
+ */
+function clusterFailover(cluster, nodeFor) {
+  const killed = []; // [old master, the replica that took over]
+  const roleOf = async (node) => {
+    const [role, , port] = await node.commandOk("ROLE");
+    return role === "slave" ? `slave of ${port}` : role;
+  };
+  return {
+    ownerOf: async (key) => (await nodeFor(key)).port,
+    failoverOf: async (key, how = "graceful") => {
+      const master = await nodeFor(key);
+      const [replica] = await cluster.replicasOf(master);
+      if (!replica) throw new Error(`failoverOf: master ${master.address} has no replica`);
+      if (how === "kill") {
+        await master.kill();
+        killed.push([master, replica]);
+        await waitFor(`${replica.address} to take over from the killed ${master.address}`, 30000, async () => {
+          const role = await roleOf(replica);
+          return role === "master" ? "" : role;
+        });
+        await cluster.waitHealthy();
+      } else {
+        await cluster.failover(replica, how === "force" ? "FORCE" : "");
+      }
+      return [master.port, replica.port];
+    },
+    restartKilled: async () => {
+      for (const [master, replica] of killed.splice(0)) {
+        await master.start();
+        await waitFor(`${master.address} to rejoin as a replica`, 30000, async () => {
+          const role = await roleOf(master);
+          return role === `slave of ${replica.port}` ? "" : role;
+        });
+      }
+      await cluster.waitHealthy();
+    },
+  };
+}
+
+/**
  * A connected node-redis 5 client (tests/node) of `topology`: a cluster client on the seeds
  * of a Redis Cluster, else a client of the (current) master. Errors are swallowed: tests
  * assert on what arrives.
@@ -186,11 +238,14 @@ export async function nodeRedisClient(topology) {
   return client;
 }
 
-/** Registers before()/after() that start `kind` once for the file; returns {get topology()}. */
-export function sharedTopology(hooks, kind) {
+/**
+ * Registers before()/after() that start `kind` (with startTopology's `options`) once for the
+ * file; returns {get topology()}.
+ */
+export function sharedTopology(hooks, kind, options) {
   let topo = null;
   hooks.before(async () => {
-    topo = await startTopology(kind);
+    topo = await startTopology(kind, options);
   });
   hooks.after(async () => {
     if (topo) await topo.cleanup();
