@@ -107,7 +107,11 @@ void RedisAdapter::releaseConnects() {
   connectHoldTimer_.reset();
   auto waiters = std::move(connectWaiters_);
   connectWaiters_.clear();
+  // One that left while it waited is cleaned up (delAll) in the loop: the ones after it
+  // still need the subscription.
+  releasing_ = true;
   for (auto& proceed : waiters) proceed();
+  releasing_ = false;
   stopListeningIfEmpty();  // every one of them left while it waited
 }
 
@@ -125,7 +129,7 @@ void RedisAdapter::delAll(const SocketId& id) {
 
 void RedisAdapter::stopListeningIfEmpty() {
   if (!options_->unsubscribeWhenEmpty || closed_ || listening_ == Listening::No ||
-      hasLocalSockets() || !connectWaiters_.empty())
+      hasLocalSockets() || !connectWaiters_.empty() || releasing_)
     return;
   listening_ = Listening::No;
   hub_->unsubscribe(broadcastKind(), broadcastNames());

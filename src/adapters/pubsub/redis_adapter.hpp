@@ -112,6 +112,7 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   uint64_t listenGeneration_ = 0;  // tells a stale confirmation from the current one
   std::vector<std::function<void()>> connectWaiters_;  // sockets held until Listening::Yes
   std::unique_ptr<boost::asio::steady_timer> connectHoldTimer_;
+  bool releasing_ = false;  // connectWaiters_ are being let through
   bool closed_ = false;
   std::vector<std::function<void()>> readyWaiters_;
 };

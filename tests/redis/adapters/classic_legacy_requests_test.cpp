@@ -17,8 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "event_loop.hpp"
-#include "sio/adapters/redis_adapter.hpp"
+#include "classic_node.hpp"
 #include "sio/redis/connection.hpp"
 #include "sio/redis/subscriber.hpp"
 #include "sio/redis/url.hpp"
@@ -31,75 +30,7 @@ using namespace std::chrono_literals;
 using sio::redis_test::EventLoop;
 using sio::redis_test::RedisServer;
 
-class FakeSocket : public LocalSocket {
- public:
-  FakeSocket(SocketId id, std::shared_ptr<Adapter>& adapter)
-      : id_(std::move(id)), adapter_(adapter) {}
-  const SocketId& id() const override { return id_; }
-  void writeEncoded(const protocol::EncodedPacket&, const BroadcastFlags&) override {}
-  void notifyOutgoing(const protocol::Packet&) override {}
-  void expectAck(uint64_t, std::function<void(Args)>) override {}
-  void join(const std::vector<Room>& rooms) override { adapter_->addAll(id_, rooms); }
-  void leave(const Room& room) override { adapter_->del(id_, room); }
-  void disconnectByAdapter(bool close) override {
-    disconnects.push_back(close);
-    adapter_->delAll(id_);
-  }
-  SocketDetails details() const override { return SocketDetails{id_, Value::object(), {}, {}}; }
-
-  std::vector<bool> disconnects;
-
- private:
-  SocketId id_;
-  std::shared_ptr<Adapter>& adapter_;
-};
-
-// One node: a namespace "/" with its own Redis client and classic adapter.
-class Node : public AdapterHost {
- public:
-  Node(EventLoop& loop, const RedisServer& server, std::chrono::milliseconds timeout)
-      : loop_(loop) {
-    client = redis::Client::create(loop.executor(), {.urls = {server.url()}});
-    client->start();
-    adapter = adapters::createRedisAdapter(client, {.requestsTimeout = timeout})(*this);
-    adapter->init();
-  }
-  ~Node() override {
-    adapter->close();
-    client->close();
-  }
-  adapters::RedisAdapterApi& api() { return dynamic_cast<adapters::RedisAdapterApi&>(*adapter); }
-  void connect(const SocketId& id, std::vector<Room> rooms = {}) {
-    sockets_[id] = std::make_unique<FakeSocket>(id, adapter);
-    rooms.insert(rooms.begin(), id);
-    adapter->addAll(id, rooms);
-  }
-  FakeSocket& socket(const SocketId& id) { return *sockets_.at(id); }
-  std::vector<Room> roomsOf(const SocketId& id) {
-    const RoomSet* rooms = adapter->socketRooms(id);
-    return rooms ? rooms->items() : std::vector<Room>{};
-  }
-
-  const std::string& name() const override { return name_; }
-  LocalSocket* localSocket(const SocketId& id) override {
-    auto it = sockets_.find(id);
-    return it == sockets_.end() ? nullptr : it->second.get();
-  }
-  uint64_t nextAckId() override { return nextAck_++; }
-  void emitServerSide(Args, std::function<void(Args)>) override {}
-  bool recoveryEnabled() const override { return false; }
-  std::chrono::milliseconds maxDisconnectionDuration() const override { return 0ms; }
-  boost::asio::any_io_executor executor() override { return loop_.executor(); }
-
-  std::shared_ptr<redis::Client> client;
-  std::shared_ptr<Adapter> adapter;
-
- private:
-  EventLoop& loop_;
-  std::string name_ = "/";
-  uint64_t nextAck_ = 0;
-  std::map<SocketId, std::unique_ptr<FakeSocket>> sockets_;
-};
+using sio::adapter_test::Node;
 
 struct LegacyRequests : ::testing::Test {
   RedisServer server;
@@ -108,8 +39,10 @@ struct LegacyRequests : ::testing::Test {
 
   void SetUp() override { start(2000ms); }
   void start(std::chrono::milliseconds timeout) {
-    a = std::make_unique<Node>(loop, server, timeout);
-    b = std::make_unique<Node>(loop, server, timeout);
+    adapters::RedisAdapterOptions options;
+    options.requestsTimeout = timeout;
+    a = std::make_unique<Node>(loop, server, options);
+    b = std::make_unique<Node>(loop, server, options);
     int ready = 0;
     a->adapter->whenReady([&] { ++ready; });
     b->adapter->whenReady([&] { ++ready; });
