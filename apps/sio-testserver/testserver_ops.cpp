@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <map>
 #include <stdexcept>
+#include <utility>
+
+#include <boost/asio/steady_timer.hpp>
 
 #include "sio/adapters/redis_adapter.hpp"
 
@@ -182,7 +185,19 @@ const std::map<std::string, Handler>& handlers() {
            r.nsp.serverSideEmit(event, r.args());
            return done(std::nullopt, Value());
          }
-         r.nsp.serverSideEmit(event, r.args(), answerWith(done, [](Args responses) {
+         // the adapter has its own timeout (requestsTimeout); `timeout` may cut it shorter,
+         // as with the twin
+         auto answered = std::make_shared<bool>(false);
+         auto timer = std::make_shared<boost::asio::steady_timer>(r.nsp.executor(), r.timeout());
+         Done once = [done, answered, timer](std::optional<std::string> error, Value result) {
+           if (std::exchange(*answered, true)) return;
+           timer->cancel();
+           done(std::move(error), std::move(result));
+         };
+         timer->async_wait([once](boost::system::error_code ec) {
+           if (!ec) once("operation has timed out", Value());
+         });
+         r.nsp.serverSideEmit(event, r.args(), answerWith(once, [](Args responses) {
                                 return Value(Value::Array(std::move(responses)));
                               }));
        }},

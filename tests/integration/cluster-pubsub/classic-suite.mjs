@@ -213,7 +213,7 @@ export function classicSuite(c, topo) {
         await eventually(() => {
           assert.equal(fetchAndRooms().length, 2 * (c.nodes.length - 1), JSON.stringify(watcher.messages.map(([ch, m]) => [ch, String(m)])));
           assert.ok(emitAcks().length >= c.nodes.length - 1);
-        });
+        }, 10000);
         const channels = new Set(fetchAndRooms().map(([channel]) => channel));
         assert.equal(channels.size, 1, `every response on one channel: ${[...channels]}`);
         const [channel] = channels;
