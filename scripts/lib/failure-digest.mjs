@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 const [file, perFailureArg] = process.argv.slice(2);
 const perFailure = Number(perFailureArg ?? 14);
 const lines = readFileSync(file, "utf8").split("\n");
-const clip = (line) => (line.length > 600 ? `${line.slice(0, 600)} …(${line.length} chars)` : line);
+const clip = (line) => (line.length > 2000 ? `${line.slice(0, 2000)} …(${line.length} chars)` : line);
 
 // ctest's log: a block per test, opened by "<n>/<m> Test: <name>" and closed by
 // 'Test Failed.' or 'Test Passed.' lines
