@@ -94,7 +94,7 @@ void Namespace::add(std::shared_ptr<Client> client, Value auth,
 void Namespace::connectSocket(const std::shared_ptr<Socket>& socket,
                               const std::function<void(std::shared_ptr<Socket>)>& onConnected) {
   auto self = shared_from_this();
-  adapter_->prepareConnect([self, socket, onConnected] {
+  adapter_->prepareConnect(socket->id(), [self, socket, onConnected] {
     if (!socket->clientOpen()) return socket->cleanup();  // gone while the adapter prepared
     self->sockets_[socket->id()] = socket;
     socket->onConnect();

@@ -33,10 +33,14 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   // Calls `ready` once the adapter can serve (a cluster adapter: subscriptions live and
   // readers polling). In memory that is at once.
   virtual void whenReady(std::function<void()> ready) { ready(); }
-  // A socket passed its middlewares: `proceed` connects it (sends CONNECT). An adapter that
-  // stops listening to the cluster while its namespace is empty listens again first, so
-  // that the socket misses nothing broadcast after it is told it is connected.
-  virtual void prepareConnect(std::function<void()> proceed) { proceed(); }
+  // Socket `id` passed its middlewares: `proceed` connects it (joins its own room, sends
+  // CONNECT). An adapter that stops listening to the cluster while its namespace is empty
+  // listens again first, and one that subscribes per room subscribes the socket's own room
+  // first, so that the socket misses nothing broadcast after it is told it is connected.
+  virtual void prepareConnect(const SocketId& id, std::function<void()> proceed) {
+    (void)id;
+    proceed();
+  }
   virtual void serverCount(std::function<void(size_t)> done) { done(1); }
 
   // Room membership of local sockets.

@@ -46,7 +46,10 @@ struct RedisAdapterOptions {
   std::optional<RedisAdapterParser> parser;  // notepack when unset
   // Better than the reference (opt-in): subscribe to `key#nsp#` and to the channel of each
   // room that has local members instead of PSUBSCRIBE `key#nsp#*`, so that Redis sends
-  // this node only what concerns it. Publishing is unchanged: Node peers keep working.
+  // this node only what concerns it. Publishing is unchanged: Node peers keep working. A
+  // connecting socket gets its CONNECT once its own room's channel is subscribed (at most
+  // requestsTimeout later, at once when the link to Redis is down). Rooms joined later are
+  // subscribed as they are joined, without a wait.
   bool subscribeToLocalRoomsOnly = false;
   // Better than the reference: while a namespace has no local socket, this node does not
   // listen to its broadcasts (requests still reach it); the first socket to connect again

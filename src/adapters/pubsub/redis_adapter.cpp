@@ -83,34 +83,60 @@ void RedisAdapter::onListening(uint64_t generation) {
   // A confirmation of a subscription dropped since (the namespace emptied meanwhile) is stale.
   if (generation != listenGeneration_ || listening_ != Listening::Subscribing) return;
   listening_ = Listening::Yes;
-  releaseConnects();
+  releaseConnects(false);
 }
 
-void RedisAdapter::prepareConnect(std::function<void()> proceed) {
-  if (!options_->unsubscribeWhenEmpty || closed_) return proceed();
-  listen();
-  // With the link down, the subscription waits for the link; the socket does not: what is
+void RedisAdapter::prepareConnect(const SocketId& id, std::function<void()> proceed) {
+  bool holdForNamespace = options_->unsubscribeWhenEmpty;
+  bool holdForOwnRoom = options_->subscribeToLocalRoomsOnly;
+  if (closed_ || (!holdForNamespace && !holdForOwnRoom)) return proceed();
+  if (holdForNamespace) listen();
+  // With the link down, the subscriptions wait for the link; the socket does not: what is
   // published meanwhile is lost to every socket alike, and reported as a gap.
-  if (listening_ == Listening::Yes || !hub_->linkReady()) return proceed();
-  connectWaiters_.push_back(std::move(proceed));
+  if (!hub_->linkReady()) return proceed();
+  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
+  if (holdForOwnRoom && ownRoomsAhead_.insert(id).second) {
+    // A broadcast to the socket's id right after its CONNECT must find the channel. Its
+    // join (roomCreated) then finds the channel subscribed already.
+    hub_->subscribe(Kind::Channel, {channels_.room(id)}, handler(&RedisAdapter::onBroadcastChannel),
+                    [weak, id](std::error_code) {
+                      if (auto self = weak.lock()) self->onOwnRoomSubscribed(id);
+                    });
+  }
+  bool namespaceReady = !holdForNamespace || listening_ == Listening::Yes;
+  if (namespaceReady && !holdForOwnRoom) return proceed();
+  connectWaiters_.push_back(ConnectWaiter{id, !holdForOwnRoom, std::move(proceed)});
   if (connectHoldTimer_) return;
   // A Redis that does not answer holds the sockets no longer than a request would wait.
   connectHoldTimer_ =
       std::make_unique<boost::asio::steady_timer>(nsp_.executor(), options_->requestsTimeout);
-  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
   connectHoldTimer_->async_wait([weak](const boost::system::error_code& ec) {
-    if (auto self = weak.lock(); self && !ec) self->releaseConnects();
+    if (auto self = weak.lock(); self && !ec) self->releaseConnects(true);
   });
 }
 
-void RedisAdapter::releaseConnects() {
-  connectHoldTimer_.reset();
-  auto waiters = std::move(connectWaiters_);
-  connectWaiters_.clear();
+void RedisAdapter::onOwnRoomSubscribed(const SocketId& id) {
+  for (auto& waiter : connectWaiters_)
+    if (waiter.id == id) waiter.ownRoomSubscribed = true;
+  releaseConnects(false);
+}
+
+void RedisAdapter::releaseConnects(bool all) {
+  bool namespaceReady = !options_->unsubscribeWhenEmpty || listening_ == Listening::Yes;
+  std::vector<std::function<void()>> ready;
+  std::vector<ConnectWaiter> waiting;
+  for (auto& waiter : connectWaiters_) {
+    if (all || (namespaceReady && waiter.ownRoomSubscribed))
+      ready.push_back(std::move(waiter.proceed));
+    else
+      waiting.push_back(std::move(waiter));
+  }
+  connectWaiters_ = std::move(waiting);
+  if (connectWaiters_.empty()) connectHoldTimer_.reset();
   // One that left while it waited is cleaned up (delAll) in the loop: the ones after it
   // still need the subscription.
   releasing_ = true;
-  for (auto& proceed : waiters) proceed();
+  for (auto& proceed : ready) proceed();
   releasing_ = false;
   stopListeningIfEmpty();  // every one of them left while it waited
 }
@@ -124,6 +150,9 @@ void RedisAdapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
 
 void RedisAdapter::delAll(const SocketId& id) {
   ClusterAdapter::delAll(id);
+  // a socket that left while it was held never joined the own room subscribed for it
+  if (ownRoomsAhead_.erase(id) > 0 && !closed_)
+    hub_->unsubscribe(Kind::Channel, {channels_.room(id)});
   stopListeningIfEmpty();
 }
 
@@ -157,13 +186,16 @@ void RedisAdapter::close() {
   for (const auto& [id, request] : legacyRequests_) ids.push_back(id);
   for (const auto& id : ids) finishLegacyRequest(id, Error{"the adapter was closed", std::nullopt});
   ClusterAdapter::close();
-  releaseConnects();  // sockets held for the subscription go on (into a closed namespace)
+  releaseConnects(true);  // sockets held for the subscription go on (into a closed namespace)
   if (listening_ != Listening::No) hub_->unsubscribe(broadcastKind(), broadcastNames());
+  for (const auto& id : ownRoomsAhead_) hub_->unsubscribe(Kind::Channel, {channels_.room(id)});
+  ownRoomsAhead_.clear();
   listening_ = Listening::No;
   hub_->unsubscribe(Kind::Channel, requestChannels_);
 }
 
 void RedisAdapter::roomCreated(const Room& room) {
+  if (ownRoomsAhead_.erase(room) > 0) return;  // subscribed while its socket was held
   if (options_->subscribeToLocalRoomsOnly && !closed_)
     hub_->subscribe(Kind::Channel, {channels_.room(room)},
                     handler(&RedisAdapter::onBroadcastChannel));

@@ -23,7 +23,7 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   void init() override;
   void close() override;
   void whenReady(std::function<void()> ready) override;
-  void prepareConnect(std::function<void()> proceed) override;
+  void prepareConnect(const SocketId& id, std::function<void()> proceed) override;
   void addAll(const SocketId& id, const std::vector<Room>& rooms) override;
   void delAll(const SocketId& id) override;
   void serverCount(std::function<void(size_t)> done) override;
@@ -97,7 +97,9 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   redis::Subscriber::Kind broadcastKind() const;
   void listen(std::function<void()> subscribed = {});
   void onListening(uint64_t generation);
-  void releaseConnects();
+  void onOwnRoomSubscribed(const SocketId& id);
+  // Lets through the held sockets that have what they wait for (all of them with `all`).
+  void releaseConnects(bool all);
   void stopListeningIfEmpty();
 
   std::shared_ptr<PubSubHub> hub_;
@@ -110,8 +112,17 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   int pendingSubscriptions_ = 2;
   enum class Listening { No, Subscribing, Yes } listening_ = Listening::No;
   uint64_t listenGeneration_ = 0;  // tells a stale confirmation from the current one
-  std::vector<std::function<void()>> connectWaiters_;  // sockets held until Listening::Yes
+  // A socket held before its CONNECT: until Listening::Yes (unsubscribeWhenEmpty) and, with
+  // subscribeToLocalRoomsOnly, until its own room's channel is subscribed.
+  struct ConnectWaiter {
+    SocketId id;
+    bool ownRoomSubscribed = true;
+    std::function<void()> proceed;
+  };
+  std::vector<ConnectWaiter> connectWaiters_;
   std::unique_ptr<boost::asio::steady_timer> connectHoldTimer_;
+  // Own rooms subscribed for held sockets that have not joined them (yet).
+  std::set<SocketId> ownRoomsAhead_;
   bool releasing_ = false;  // connectWaiters_ are being let through
   bool closed_ = false;
   std::vector<std::function<void()>> readyWaiters_;

@@ -5,7 +5,8 @@
 // DELAY_MS: a CONNECT that did not wait would reach the client long before Redis knows of
 // the subscription. Node 1 is the other implementation (the twin with SIO_TESTSERVER_B) on
 // Redis directly. What node 0 is subscribed to is read from CLIENT LIST (the proxy's
-// connections) and PUBSUB NUMSUB. Skipped when SIO_TESTSERVER is the twin.
+// connections) and PUBSUB NUMSUB. With --subscribe-to-local-rooms-only, a socket's own room
+// is subscribed before its CONNECT too. Skipped when SIO_TESTSERVER is the twin.
 
 import { describe, before, after, afterEach, test } from "node:test";
 import assert from "node:assert/strict";
@@ -129,6 +130,16 @@ for (const [variant, args] of Object.entries(VARIANTS)) {
           // one socket, then two at once: each is connected only once node 0 listens
           const sockets = round === 1 ? await Promise.all([c.connect(0, nsp), c.connect(0, nsp)]) : [await c.connect(0, nsp)];
           assert.equal(await node0Listens(nsp), 1, "subscribed before the CONNECT");
+          if (variant === "interest") {
+            // and to each socket's own room: a broadcast to its id right after the CONNECT
+            for (const s of sockets) {
+              const [, own] = await env.redis.command("PUBSUB", "NUMSUB", `socket.io#${nsp}#${s.id}#`);
+              assert.equal(Number(own), 1, "its own room subscribed before the CONNECT");
+            }
+            const direct = unique("direct");
+            await opOk(peer, { op: "emit", rooms: [sockets[0].id], event: "direct", args: [direct] });
+            assert.deepEqual(await waitEvent(sockets[0], "direct", 4000), [direct], "a broadcast to its id right after the CONNECT");
+          }
           const mark = unique("after-connect");
           await opOk(peer, { op: "emit", event: "mark", args: [mark] });
           for (const s of sockets) assert.deepEqual(await waitEvent(s, "mark", 4000), [mark], "a broadcast from node 1 right after the CONNECT");
