@@ -24,9 +24,10 @@ struct EmptyNamespace : ::testing::Test {
   EventLoop loop;
   std::unique_ptr<Node> node, peer;  // the peer never has sockets: it only publishes
 
-  void SetUp() override {
-    node = std::make_unique<Node>(loop, server, adapters::RedisAdapterOptions{});
-    peer = std::make_unique<Node>(loop, server, adapters::RedisAdapterOptions{});
+  void SetUp() override { start(adapters::RedisAdapterOptions{}); }
+  void start(const adapters::RedisAdapterOptions& options) {
+    node = std::make_unique<Node>(loop, server, options);
+    peer = std::make_unique<Node>(loop, server, options);
     int ready = 0;
     node->adapter->whenReady([&] { ++ready; });
     peer->adapter->whenReady([&] { ++ready; });
@@ -106,12 +107,7 @@ struct OwnRoom : EmptyNamespace {
   void SetUp() override {
     adapters::RedisAdapterOptions interest;
     interest.subscribeToLocalRoomsOnly = true;
-    node = std::make_unique<Node>(loop, server, interest);
-    peer = std::make_unique<Node>(loop, server, interest);
-    int ready = 0;
-    node->adapter->whenReady([&] { ++ready; });
-    peer->adapter->whenReady([&] { ++ready; });
-    ASSERT_TRUE(loop.runUntil([&] { return ready == 2; }));
+    start(interest);
   }
   long long subscribers(const std::string& channel) {
     auto reply = server.command({"PUBSUB", "NUMSUB", channel});
