@@ -1,8 +1,8 @@
 // Fuzz target: the Socket.IO packet decoder fed a sequence of Engine.IO messages. The input
 // is split into frames (1 byte: bit 0 = binary, then a 2-byte little-endian length) fed to
-// one Decoder. Any packet it yields must encode and decode again to an equal packet (equal
-// as JavaScript sees it), and encoding that again must give the same frames. Any
-// difference aborts.
+// one Decoder (default attachment count limit, a small attachment byte bound). Any packet
+// it yields must encode and decode again to an equal packet (equal as JavaScript sees it),
+// and encoding that again must give the same frames. Any difference aborts.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -102,7 +102,9 @@ void check(const Packet& packet) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Decoder decoder;
+  DecoderLimits limits;
+  limits.maxAttachmentBytes = 4096;  // small enough for inputs to cross it
+  Decoder decoder(limits);
   while (size > 0) {
     bool binary = data[0] & 1;
     ++data, --size;

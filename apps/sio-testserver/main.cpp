@@ -14,6 +14,7 @@
 #include "sio/engine/http_server.hpp"
 #include "sio/engine/server.hpp"
 #include "sio/engine/shutdown_on_signal.hpp"
+#include "sio/log.hpp"
 #include "sio/server/server.hpp"
 #include "testserver_flags.hpp"
 #include "testserver_ops.hpp"
@@ -33,6 +34,8 @@ engine::ServerOptions engineOptions(const testserver::Flags& flags) {
   options.pingInterval = milliseconds(flags.pingInterval);
   options.pingTimeout = milliseconds(flags.pingTimeout);
   options.maxHttpBufferSize = static_cast<size_t>(flags.maxPayload);
+  if (flags.maxBufferedBytes) options.maxBufferedBytes = static_cast<size_t>(*flags.maxBufferedBytes);
+  options.maxConnections = static_cast<size_t>(flags.maxConnections);
   return options;
 }
 
@@ -94,6 +97,7 @@ adapters::RedisShardedOptions shardedOptions(const testserver::Flags& flags) {
 ServerOptions socketIoOptions(const testserver::Flags& flags) {
   ServerOptions options;
   options.connectTimeout = milliseconds(flags.connectTimeout);
+  options.maxAttachments = static_cast<size_t>(flags.maxAttachments);
   options.engine = engineOptions(flags);
   if (flags.recovery) {
     options.connectionStateRecovery = ConnectionStateRecoveryOptions{};
@@ -147,6 +151,11 @@ int main(int argc, char** argv) {
   } catch (const testserver::UsageError& error) {
     return fail(error.what());
   }
+  if (flags.help) {
+    std::cout << testserver::usage();
+    return 0;
+  }
+  log::setLevel(*log::parseLevel(flags.logLevel));
   if (flags.adapter == "redis-streams" && flags.protocol == "0.2") {
     for (const char* flag : {"--stream-count", "--channel-prefix", "--block-time-in-ms",
                              "--use-sharded-pubsub", "--only-plaintext"})

@@ -87,6 +87,16 @@ const std::map<std::string, FlagSpec>& flagTable() {
         }}},
       {"--server-id", text(&Flags::serverId)},
       {"--engine-echo", boolean(&Flags::engineEcho)},
+      {"--help", boolean(&Flags::help)},
+      {"--log-level",
+       choice(&Flags::logLevel, {"trace", "debug", "info", "warn", "error", "off"})},
+      {"--max-attachments", number(&Flags::maxAttachments, 0, 1000000)},
+      {"--max-buffered-bytes",
+       {true,
+        [](Flags& f, const std::string& flag, const std::string& v) {
+          f.maxBufferedBytes = parseNumber(flag, v, 0, 1L << 40);
+        }}},
+      {"--max-connections", number(&Flags::maxConnections, 0, 100000000)},
       {"--stream-name", text(&Flags::streamName)},
       {"--stream-count", number(&Flags::streamCount, 1, 1024)},
       {"--channel-prefix",
@@ -138,11 +148,68 @@ Flags parseFlags(const std::vector<std::string>& args) {
   return flags;
 }
 
+namespace {
+
+// One line of help per flag (the contract has the details and defaults).
+const std::map<std::string, std::string>& flagHelp() {
+  static const std::map<std::string, std::string> help = {
+      {"--host", "address to listen on (127.0.0.1)"},
+      {"--port", "port to listen on; 0 picks a free one (3000)"},
+      {"--adapter", "memory | redis-streams | redis | redis-sharded (memory)"},
+      {"--redis", "Redis URL; repeat with --cluster for seed nodes (redis://127.0.0.1:6379)"},
+      {"--cluster", "the --redis URLs are Redis Cluster seed nodes"},
+      {"--sentinel", "a Sentinel host:port (repeatable)"},
+      {"--sentinel-master", "the master's name at the Sentinels"},
+      {"--ping-interval", "Engine.IO pingInterval, ms (25000)"},
+      {"--ping-timeout", "Engine.IO pingTimeout, ms (20000)"},
+      {"--max-payload", "maxHttpBufferSize, bytes (1000000)"},
+      {"--connect-timeout", "Socket.IO connectTimeout, ms (45000)"},
+      {"--recovery", "enable connection state recovery"},
+      {"--max-disconnection-duration", "recovery window, ms (120000)"},
+      {"--namespaces", "namespaces served besides / and /custom, comma-separated"},
+      {"--server-id", "this node's name in results (<host>:<port>)"},
+      {"--engine-echo", "also serve a raw Engine.IO echo endpoint at /engine.io/"},
+      {"--help", "print this and exit"},
+      {"--log-level", "trace | debug | info | warn | error | off, to standard error (warn)"},
+      {"--max-attachments", "binary attachments one packet may announce (10)"},
+      {"--max-buffered-bytes",
+       "outbound bytes queued for one session before it is closed as a slow consumer "
+       "(the library's default, 1 MiB)"},
+      {"--max-connections", "Engine.IO sessions at once; beyond it HTTP 503 (unlimited)"},
+      {"--stream-name", "streams adapter: stream name (socket.io)"},
+      {"--stream-count", "streams adapter: number of streams (1)"},
+      {"--channel-prefix", "streams/sharded adapter: pub/sub channel prefix"},
+      {"--max-len", "streams adapter: MAXLEN of XADD (10000)"},
+      {"--read-count", "streams adapter: COUNT of XREAD (100)"},
+      {"--block-time-in-ms", "streams adapter: BLOCK of XREAD, ms (5000)"},
+      {"--session-key-prefix", "streams adapter: recovery session key prefix (sio:session:)"},
+      {"--use-sharded-pubsub", "streams adapter: sharded pub/sub for responses"},
+      {"--only-plaintext", "streams adapter: JSON-only entries"},
+      {"--heartbeat-interval", "cluster heartbeat interval, ms (5000)"},
+      {"--heartbeat-timeout", "cluster heartbeat timeout, ms (10000)"},
+      {"--protocol", "streams adapter wire protocol: 0.2 | 0.3 (0.3)"},
+      {"--key", "classic adapter: channel key (socket.io)"},
+      {"--requests-timeout", "classic adapter: requests timeout, ms (5000)"},
+      {"--publish-on-specific-response-channel", "classic adapter: per-node response channel"},
+      {"--subscribe-to-local-rooms-only",
+       "classic adapter: subscribe to the rooms with local members only"},
+      {"--subscription-mode", "sharded adapter: static | dynamic | dynamic-private (dynamic)"},
+  };
+  return help;
+}
+
+}  // namespace
+
 std::string usage() {
   std::string text = "usage: sio-testserver [flags]\nflags:";
-  for (const auto& [name, spec] : flagTable())
-    text += "\n  " + name + (spec.takesValue ? " VALUE" : "");
-  return text + "\n(see shared/spec/test-server.md)\n";
+  const auto& help = flagHelp();
+  for (const auto& [name, spec] : flagTable()) {
+    std::string left = name + (spec.takesValue ? " VALUE" : "");
+    if (left.size() < 40) left.resize(40, ' ');
+    auto it = help.find(name);
+    text += "\n  " + left + " " + (it == help.end() ? std::string() : it->second);
+  }
+  return text + "\n(the contract: shared/spec/test-server.md)\n";
 }
 
 }  // namespace sio::testserver

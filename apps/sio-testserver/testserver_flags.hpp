@@ -31,6 +31,12 @@ struct Flags {
   std::vector<std::string> namespaces;
   std::string serverId;  // empty: <host>:<port>
   bool engineEcho = false;
+  // Operations, limits and compatibility
+  bool help = false;
+  std::string logLevel = "warn";
+  long maxAttachments = 10;
+  std::optional<long> maxBufferedBytes;  // unset: the library's default
+  long maxConnections = 0;               // 0: unlimited
   // Streams adapter
   std::string streamName = "socket.io";
   long streamCount = 1;

@@ -46,6 +46,11 @@ class CoalescingStream {
   // A socket write is in flight: appended bytes wait for it.
   bool busy() const { return !inFlight_.empty(); }
   std::size_t pendingBytes() const { return pending_.size(); }
+  // Bytes not yet known to be written: the write in flight and what waits behind it.
+  std::size_t unsentBytes() const { return inFlight_.size() + pending_.size(); }
+  // Drops what waits behind the write in flight (a hard teardown); that write's buffer
+  // goes when its operation ends, which closing the socket makes immediate.
+  void discardPending() { std::string().swap(pending_); }
 
   // Appends bytes of whole frames; flush() sends them (or they follow the write in flight).
   void append(std::string_view bytes) { pending_.append(bytes); }

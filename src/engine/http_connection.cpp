@@ -121,6 +121,7 @@ class BeastConnection final : public HttpConnection,
     message->body() = std::move(response.body);
     message->keep_alive(exchange.keepAlive());
     message->prepare_payload();
+    armDeadline(routes_->options.responseTimeout);  // a client that does not read
     http::async_write(stream_, *message,
                       [self = shared_from_this(), message](beast::error_code ec, size_t) {
                         self->onWritten(ec, message->keep_alive());
@@ -204,6 +205,7 @@ class BeastConnection final : public HttpConnection,
 
   void onWritten(beast::error_code ec, bool keepAlive) {
     current_.reset();
+    disarmDeadline();
     if (ec) return shutdown();
     if (!keepAlive) return lingeringClose();
     if (queued_) {

@@ -130,6 +130,16 @@ void PollingTransport::close() {
   }
 }
 
+// A pending poll is released with the close packet (it is not what is stuck: a client
+// that does not read has no poll pending); the transport ends without waiting for one.
+void PollingTransport::abort() {
+  if (closed_) return;
+  auto self = shared_from_this();
+  clearListener();
+  if (writable()) send({makePacket(PacketType::Close)}, false);
+  finishClose();
+}
+
 // The client sent a close packet: release a pending poll with a noop, then we are gone.
 void PollingTransport::onPeerClose() {
   if (writable()) send({makePacket(PacketType::Noop)}, false);

@@ -31,6 +31,7 @@ class PollingTransport final : public Transport,
   bool writable() const override { return poll_ != nullptr && !closed_; }
   void send(std::vector<Packet> packets, bool compress) override;
   void close() override;
+  void abort() override;
   void discard() override { discarded_ = true; }
 
  private:

@@ -39,6 +39,9 @@ std::string serializeCookie(const CookieOptions& cookie, const std::string& valu
   return out;
 }
 
+constexpr std::string_view kTooManyConnections = "Too many connections";
+constexpr const char* kTooManyConnectionsJson = "{\"message\":\"Too many connections\"}";
+
 std::string_view messageOf(const Rejection& rejection) {
   return rejection.message.empty() ? defaultMessage(rejection.error)
                                    : std::string_view(rejection.message);
@@ -49,7 +52,9 @@ std::string_view messageOf(const Rejection& rejection) {
 ServerCore::ServerCore(boost::asio::io_context& io, ServerOptions options)
     : io_(io),
       options_(std::make_shared<const ServerOptions>(std::move(options))),
-      path_(normalizedPath(options_->path)) {}
+      path_(normalizedPath(options_->path)),
+      limitLog_(io),
+      memoryRelease_(io) {}
 
 std::shared_ptr<Session> ServerCore::session(const std::string& id) const {
   auto it = sessions_.find(id);
@@ -129,7 +134,11 @@ void ServerCore::handleRequest(std::shared_ptr<HttpExchange> exchange) {
   }
   if (exchange->bodyTooLarge()) {
     if (const auto* sid = request.param("sid"))
-      if (auto existing = session(*sid)) existing->closeNow(close_reason::kTransportError);
+      if (auto existing = session(*sid)) {
+        ++stats_.payloadsTooLarge;
+        recordLimit("payload too large");
+        existing->closeNow(close_reason::kTransportError);
+      }
     HttpResponse response{413, {}, {}};
     decorate(request, response);
     exchange->respond(std::move(response));
@@ -150,13 +159,53 @@ void ServerCore::handleRequest(std::shared_ptr<HttpExchange> exchange) {
 
 std::shared_ptr<Session> ServerCore::addSession(std::string id, const Request& request,
                                                 std::shared_ptr<Transport> transport) {
-  auto hook = [weak = weak_from_this()](const std::string& closedId) {
-    if (auto self = weak.lock()) self->sessions_.erase(closedId);
+  auto hook = [weak = weak_from_this()](const std::string& closedId, std::string_view reason,
+                                        std::string_view description) {
+    if (auto self = weak.lock()) self->onSessionClosed(closedId, reason, description);
   };
   auto created = std::make_shared<Session>(io_, id, request, options_, std::move(transport), hook);
   sessions_.emplace(std::move(id), created);
+  ++stats_.sessionsOpened;
   created->open();
   return created;
+}
+
+void ServerCore::onSessionClosed(const std::string& id, std::string_view reason,
+                                 std::string_view description) {
+  sessions_.erase(id);
+  auto it = stats_.sessionsClosed.find(reason);
+  if (it == stats_.sessionsClosed.end()) it = stats_.sessionsClosed.emplace(reason, 0).first;
+  ++it->second;
+  if (description == Session::kSlowConsumer) {
+    ++stats_.slowConsumers;
+    recordLimit(Session::kSlowConsumer);
+    memoryRelease_.soon();  // what the stuck clients held goes back to the system
+  } else if (reason == close_reason::kParseError) {
+    recordLimit(close_reason::kParseError);
+  }
+}
+
+void ServerCore::recordLimit(std::string_view limit) {
+  limitLog_.record(limit);
+}
+
+bool ServerCore::atCapacity() const {
+  return options_->maxConnections &&
+         sessions_.size() + *handshakesInProgress_ >= options_->maxConnections;
+}
+
+void ServerCore::refuseHandshake(HttpExchange& exchange) {
+  ++stats_.handshakesRefused;
+  recordLimit("maxConnections reached");
+  HttpResponse response{503, {{"Content-Type", "application/json"}}, kTooManyConnectionsJson};
+  decorate(exchange.request(), response);
+  exchange.respond(std::move(response));
+}
+
+void ServerCore::refuseHandshake(PendingUpgrade& upgrade) {
+  ++stats_.handshakesRefused;
+  recordLimit("maxConnections reached");
+  upgrade.reject(503, std::string(kTooManyConnections));
 }
 
 void ServerCore::handshakePolling(std::shared_ptr<HttpExchange> exchange) {
@@ -164,6 +213,7 @@ void ServerCore::handshakePolling(std::shared_ptr<HttpExchange> exchange) {
   const std::string* eio = request.param("EIO");
   if (!eio || *eio != "4")
     return rejectRequest(*exchange, Rejection{HandshakeError::UnsupportedProtocolVersion, {}});
+  if (atCapacity()) return refuseHandshake(*exchange);
   auto id = generateSessionId();
   auto transport = std::make_shared<PollingTransport>(
       io_, options_, [weak = weak_from_this()](const Request& req, HttpResponse& response) {
@@ -193,9 +243,13 @@ void ServerCore::handshakeWebSocket(std::shared_ptr<PendingUpgrade> upgrade) {
   if (!eio || *eio != "4")
     return upgrade->reject(400,
                            std::string(defaultMessage(HandshakeError::UnsupportedProtocolVersion)));
+  if (atCapacity()) return refuseHandshake(*upgrade);
   auto id = generateSessionId();
+  // Counted until the accept ends, whether it opens a session or fails.
+  ++*handshakesInProgress_;
+  std::shared_ptr<void> slot(nullptr, [count = handshakesInProgress_](void*) { --*count; });
   upgrade->accept(webSocketSettings(), cookieHeaders(id),
-                  [weak = weak_from_this(), id, upgrade](std::shared_ptr<Transport> transport) {
+                  [weak = weak_from_this(), id, upgrade, slot](std::shared_ptr<Transport> transport) {
                     auto self = weak.lock();
                     if (!self) return transport->close();
                     auto created = self->addSession(id, upgrade->request(), transport);
@@ -233,6 +287,9 @@ const ServerOptions& Server::options() const {
 }
 size_t Server::clientsCount() const {
   return core_->clientsCount();
+}
+const ServerStats& Server::stats() const {
+  return core_->stats();
 }
 std::shared_ptr<Socket> Server::client(const std::string& id) const {
   return core_->session(id);

@@ -12,8 +12,11 @@
 
 #include "handshake_error.hpp"
 #include "http_endpoint.hpp"
+#include "limit_close_log.hpp"
+#include "memory_release.hpp"
 #include "session.hpp"
 #include "sio/engine/options.hpp"
+#include "sio/engine/server.hpp"
 
 namespace sio::engine {
 
@@ -26,6 +29,7 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   void onConnection(ConnectionHandler handler) { onConnection_ = std::move(handler); }
   const ServerOptions& options() const { return *options_; }
   size_t clientsCount() const { return sessions_.size(); }
+  const ServerStats& stats() const { return stats_; }
   std::shared_ptr<Session> session(const std::string& id) const;
   void close();
 
@@ -44,6 +48,13 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   std::shared_ptr<Session> addSession(std::string id, const Request& request,
                                       std::shared_ptr<Transport> transport);
   void rejectRequest(HttpExchange& exchange, const Rejection& rejection);
+  // maxConnections: true (and the handshake answered 503) when the server is full.
+  bool atCapacity() const;
+  void refuseHandshake(HttpExchange& exchange);
+  void refuseHandshake(PendingUpgrade& upgrade);
+  void onSessionClosed(const std::string& id, std::string_view reason,
+                       std::string_view description);
+  void recordLimit(std::string_view limit);
   void decorate(const Request& request, HttpResponse& response) const;
   HeaderList cookieHeaders(const std::string& id) const;
   WebSocketSettings webSocketSettings() const;
@@ -52,7 +63,13 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   std::shared_ptr<const ServerOptions> options_;
   std::string path_;  // with its trailing slash
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  // WebSocket handshakes between the upgrade request and the session (maxConnections
+  // counts them): one token each, held by the pending accept, released with it.
+  std::shared_ptr<size_t> handshakesInProgress_ = std::make_shared<size_t>(0);
   ConnectionHandler onConnection_;
+  ServerStats stats_;
+  LimitCloseLog limitLog_;
+  MemoryRelease memoryRelease_;
 };
 
 }  // namespace sio::engine

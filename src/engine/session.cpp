@@ -71,23 +71,38 @@ void Session::send(Packet message, bool compress) {
   sendPacket(std::move(message), compress);
 }
 
+// The slow-consumer bound in force: maxBufferedBytes, never under one packet of the
+// largest size a client may send (0: none).
+size_t Session::outboundBound() const {
+  if (!options_->maxBufferedBytes) return 0;
+  return std::max(options_->maxBufferedBytes, options_->maxHttpBufferSize);
+}
+
 void Session::sendPacket(Packet packet, bool compress) {
   if (state_ == ReadyState::Closing || state_ == ReadyState::Closed) return;
-  bufferedBytes_ += packet.view().size() + 1;
+  size_t size = packet.view().size() + 1;
+  size_t queued = bufferedBytes_ + transport_->bufferedBytes();
+  size_t bound = outboundBound();
+  if (bound && queued > 0 && queued + size > bound) return closeSlowConsumer();
+  bufferedBytes_ += size;
   compressBuffer_ = compressBuffer_ || compress;
   writeBuffer_.push_back(std::move(packet));
-  if (options_->maxBufferedBytes && bufferedBytes_ > options_->maxBufferedBytes) {
-    // A client that does not read: close it, but not from inside this call (the caller
-    // may be a broadcast walking the sockets). Nothing more is buffered meanwhile.
-    state_ = ReadyState::Closing;
-    writeBuffer_.clear();
-    bufferedBytes_ = 0;
-    boost::asio::post(pingIntervalTimer_.get_executor(), [weak = weak_from_this()] {
-      if (auto self = weak.lock()) self->finish(close_reason::kTransportError, "write buffer full");
-    });
-    return;
-  }
   flush();
+}
+
+// A client that does not read: its queue is dropped now and the session ends, though not
+// from inside this call (the caller may be a broadcast walking the sockets). The transport
+// is aborted at once (not closed gracefully), which frees its buffers and descriptor.
+void Session::closeSlowConsumer() {
+  state_ = ReadyState::Closing;
+  std::vector<Packet>().swap(writeBuffer_);
+  bufferedBytes_ = 0;
+  abortTransport_ = true;
+  transport_->clearListener();
+  transport_->abort();  // reports nothing, so it is safe here; finish() follows
+  boost::asio::post(pingIntervalTimer_.get_executor(), [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->finish(close_reason::kTransportError, kSlowConsumer);
+  });
 }
 
 void Session::flush() {
@@ -115,8 +130,11 @@ void Session::schedulePing() {
 
 void Session::resetPingTimeout() {
   pingTimeoutTimer_.expires_after(options_->pingTimeout);
-  pingTimeoutTimer_.async_wait(
-      weakHandler([](Session& self) { self.finish(close_reason::kPingTimeout); }));
+  pingTimeoutTimer_.async_wait(weakHandler([](Session& self) {
+    // A write still stuck in the transport would hold a graceful close: tear it down.
+    if (self.transport_->bufferedBytes() > 0) self.abortTransport_ = true;
+    self.finish(close_reason::kPingTimeout);
+  }));
 }
 
 void Session::onTransportPacket(Transport& transport, Packet packet) {
@@ -265,15 +283,18 @@ void Session::finish(std::string_view reason, std::string_view description) {
     probe->clearListener();
     probe->close();
   }
-  writeBuffer_.clear();
+  std::vector<Packet>().swap(writeBuffer_);
   bufferedBytes_ = 0;
   transport_->clearListener();
-  transport_->close();
+  if (abortTransport_)
+    transport_->abort();
+  else
+    transport_->close();
   auto handler = std::move(onClose_);
   onMessage_ = nullptr;
   onUpgrade_ = nullptr;
   if (handler) handler(reason, description);
-  if (onClosed_) std::exchange(onClosed_, nullptr)(id_);
+  if (onClosed_) std::exchange(onClosed_, nullptr)(id_, reason, description);
 }
 
 }  // namespace sio::engine

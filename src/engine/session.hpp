@@ -19,7 +19,11 @@ class Session final : public Socket,
                       public TransportListener,
                       public std::enable_shared_from_this<Session> {
  public:
-  using ClosedHook = std::function<void(const std::string& id)>;
+  // Told once the session has ended, with its reason and description.
+  using ClosedHook = std::function<void(const std::string& id, std::string_view reason,
+                                        std::string_view description)>;
+  // The description of a session closed because its client does not read.
+  static constexpr std::string_view kSlowConsumer = "slow consumer";
 
   Session(boost::asio::io_context& io, std::string id, Request request,
           std::shared_ptr<const ServerOptions> options, std::shared_ptr<Transport> transport,
@@ -57,6 +61,8 @@ class Session final : public Socket,
 
  private:
   void sendPacket(Packet packet, bool compress);
+  size_t outboundBound() const;
+  void closeSlowConsumer();
   void flush();
   void schedulePing();
   void resetPingTimeout();
@@ -80,6 +86,7 @@ class Session final : public Socket,
   bool probed_ = false;           // the probe answered `2probe`
   bool closeAfterDrain_ = false;  // close() was called with packets still buffered
   bool forcedClose_ = false;      // the server asked the transport to close
+  bool abortTransport_ = false;   // the end tears the transport down (no graceful close)
   std::vector<Packet> writeBuffer_;
   size_t bufferedBytes_ = 0;
   bool compressBuffer_ = false;

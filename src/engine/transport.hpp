@@ -36,6 +36,11 @@ class Transport {
   virtual void send(std::vector<Packet> packets, bool compress) = 0;
   // Orderly close: flush what is queued, tell the peer, then report onTransportClose.
   virtual void close() = 0;
+  // Hard teardown (a slow consumer, a stuck write): nothing more is written, the
+  // connection is dropped at once and what was queued is freed. Reports nothing.
+  virtual void abort() = 0;
+  // Bytes given to send() (and control frames) not yet handed to the kernel.
+  virtual size_t bufferedBytes() const { return 0; }
   // Polling only: after an upgrade the old transport closes without answering polls.
   virtual void discard() {}
   // Begins reading (WebSocket); called once the listener is in place.

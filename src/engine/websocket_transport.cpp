@@ -100,8 +100,26 @@ class WebSocketTransport final : public Transport,
       }
       return out().flush();
     }
-    for (auto& packet : packets) queue_.push_back(std::move(packet));
+    for (auto& packet : packets) {
+      queuedBytes_ += packet.view().size() + 1;
+      queue_.push_back(std::move(packet));
+    }
     if (!writing_) writeNext();
+  }
+
+  size_t bufferedBytes() const override { return queuedBytes_ + out().unsentBytes(); }
+
+  // No close frame: the peer is not reading. The socket is reset (SO_LINGER 0), so the
+  // kernel drops its unsent bytes too and the descriptor is released now.
+  void abort() override {
+    if (closed_) return;
+    clearListener();
+    closing_ = true;
+    beast::error_code ignored;
+    socket().set_option(boost::asio::socket_base::linger(true, 0), ignored);
+    out().discardPending();
+    std::string().swap(partial_);
+    finish();
   }
 
   void close() override {
@@ -314,6 +332,7 @@ class WebSocketTransport final : public Transport,
       if (auto listener = this->listener()) listener->onTransportError(*this, "write error");
       return finish();
     }
+    queuedBytes_ -= queue_.front().view().size() + 1;
     queue_.pop_front();
     continueBeastWrites();
   }
@@ -338,6 +357,7 @@ class WebSocketTransport final : public Transport,
     if (closed_) return;
     closed_ = true;
     queue_.clear();
+    queuedBytes_ = 0;
     if (closeTimer_) closeTimer_->cancel();
     beast::error_code ignored;
     socket().close(ignored);
@@ -359,6 +379,7 @@ class WebSocketTransport final : public Transport,
   // Beast's reading and writing (permessage-deflate)
   beast::flat_buffer readBuffer_;
   std::list<Packet> queue_;  // a list: an empty one allocates nothing (a deque does)
+  size_t queuedBytes_ = 0;   // of queue_
   char typeChar_ = '4';
   bool framesHere_ = true;  // false when permessage-deflate may be on: Beast frames
   bool writing_ = false;

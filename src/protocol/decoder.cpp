@@ -118,13 +118,18 @@ Decoder::Result Decoder::addText(std::string_view text) {
   pending_ = std::move(packet);
   expected_ = attachments;
   attachments_.clear();
-  attachments_.reserve(expected_);
+  heldBytes_ = 0;
   if (expected_ == 0) return finish();
   return std::monostate{};
 }
 
 Decoder::Result Decoder::addBinary(Binary bytes) {
   if (!pending_) return DecodeError{"got binary data when not reconstructing a packet"};
+  heldBytes_ += bytes.size();
+  if (limits_.maxAttachmentBytes && heldBytes_ > limits_.maxAttachmentBytes) {
+    reset();
+    return DecodeError{"attachments too large"};
+  }
   attachments_.push_back(std::move(bytes));
   if (attachments_.size() < expected_) return std::monostate{};
   return finish();
@@ -143,7 +148,8 @@ Decoder::Result Decoder::finish() {
 void Decoder::reset() {
   pending_.reset();
   expected_ = 0;
-  attachments_.clear();
+  heldBytes_ = 0;
+  std::vector<Binary>().swap(attachments_);  // the memory goes with them
 }
 
 std::variant<Packet, DecodeError> decodeText(std::string_view text, DecoderLimits limits) {

@@ -9,8 +9,24 @@
 
 namespace sio {
 
+namespace {
+
+protocol::DecoderLimits decoderLimits(const ServerOptions& options) {
+  protocol::DecoderLimits limits;
+  limits.maxAttachments = options.maxAttachments;
+  limits.maxAttachmentBytes = options.maxAttachmentBytes
+                                  ? options.maxAttachmentBytes
+                                  : options.maxAttachments * options.engine.maxHttpBufferSize;
+  return limits;
+}
+
+}  // namespace
+
 Client::Client(Server& server, std::shared_ptr<engine::Socket> conn)
-    : server_(server), conn_(std::move(conn)), connectTimer_(server.context()) {}
+    : server_(server),
+      conn_(std::move(conn)),
+      decoder_(decoderLimits(server.options())),
+      connectTimer_(server.context()) {}
 
 void Client::start() {
   auto self = shared_from_this();

@@ -71,9 +71,20 @@ struct ServerOptions {
 
   // A polling transport asked to close while no GET is pending waits this long for one.
   milliseconds closeTimeout{30000};
-  // Bytes a session may buffer for a client that does not read. Past it the session is
-  // closed with "transport error" (Node has no bound). 0 disables the bound.
-  size_t maxBufferedBytes = 64u << 20;
+  // Outbound bytes a session may hold for a client that does not read: its write buffer
+  // plus what its transport has not yet handed to the kernel. Node has no bound; here a
+  // session past it is closed as a slow consumer ("transport error"), its TCP connection
+  // aborted and its memory freed at once. The bound in force is never less than
+  // maxHttpBufferSize (one packet of the largest size), and one packet alone on an empty
+  // queue is always accepted. Volatile packets are dropped as soon as any backlog exists.
+  // The trade: N stuck clients cost at most N x this bound, and a client whose link is
+  // briefly slower than what it is sent is disconnected once it falls that far behind.
+  // 0 disables the bound.
+  size_t maxBufferedBytes = 1u << 20;
+  // Engine.IO sessions at once (WebSocket handshakes in progress count). A handshake
+  // beyond it is answered HTTP 503 "Too many connections"; existing sessions are not
+  // affected. 0: no limit (Node's behaviour).
+  size_t maxConnections = 0;
 };
 
 // Options of the HTTP listener shared by every endpoint on one port.
@@ -81,6 +92,7 @@ struct HttpServerOptions {
   milliseconds headersTimeout{60000};   // from connection (or previous response) to headers
   milliseconds requestTimeout{300000};  // to receive a whole request body
   milliseconds keepAliveTimeout{5000};  // idle keep-alive connection after a response
+  milliseconds responseTimeout{30000};  // to write one response (a client that does not read)
   size_t maxHeaderSize = 16 * 1024;     // Node's default; larger heads get 431
 };
 

@@ -7,8 +7,11 @@
 //   sio::HttpServer http(io);  http.attach(engine);  http.listen("127.0.0.1", 3000);
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "sio/engine/options.hpp"
 #include "sio/engine/socket.hpp"
@@ -20,6 +23,17 @@ class io_context;
 namespace sio::engine {
 
 class ServerCore;
+
+// What the server has done since it started (counters only grow).
+struct ServerStats {
+  uint64_t sessionsOpened = 0;
+  // Sessions ended, by Node's close reason ("transport close", "ping timeout", …).
+  std::map<std::string, uint64_t, std::less<>> sessionsClosed;
+  // Of those: closed for a limit.
+  uint64_t slowConsumers = 0;     // maxBufferedBytes reached ("transport error")
+  uint64_t payloadsTooLarge = 0;  // a POST body over maxHttpBufferSize
+  uint64_t handshakesRefused = 0;  // maxConnections reached (HTTP 503)
+};
 
 class Server {
  public:
@@ -33,6 +47,7 @@ class Server {
   void onConnection(ConnectionHandler handler);
   const ServerOptions& options() const;
   size_t clientsCount() const;
+  const ServerStats& stats() const;
   std::shared_ptr<Socket> client(const std::string& id) const;
 
   // Closes every session ("server shutting down"); new handshakes are refused after it.

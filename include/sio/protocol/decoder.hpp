@@ -19,8 +19,15 @@ struct DecodeError {
   std::string message;
 };
 
+// What one connection's decoder may hold. Past a limit the packet is an error, its
+// attachments are freed and the caller closes the connection ("parse error").
 struct DecoderLimits {
-  size_t maxAttachments = 1000;
+  // Attachments one BINARY_EVENT / BINARY_ACK may announce (socket.io-parser's
+  // maxAttachments, same default).
+  size_t maxAttachments = 10;
+  // Bytes of attachments held for one packet still being reassembled. 0: no bound beyond
+  // maxAttachments (each binary frame is already bounded by the transport).
+  size_t maxAttachmentBytes = 0;
   size_t maxDepth = 64;  // JSON nesting of a payload
 };
 
@@ -42,6 +49,7 @@ class Decoder {
   DecoderLimits limits_;
   std::optional<Packet> pending_;  // a binary packet waiting for its attachments
   size_t expected_ = 0;
+  size_t heldBytes_ = 0;  // attachment bytes held for pending_
   std::vector<Binary> attachments_;
 };
 

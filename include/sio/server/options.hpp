@@ -20,6 +20,13 @@ struct ConnectionStateRecoveryOptions {
 struct ServerOptions {
   std::string path = "/socket.io";
   std::chrono::milliseconds connectTimeout{45000};
+  // Binary attachments one packet may announce (socket.io-parser's maxAttachments, same
+  // default). A packet announcing more closes its connection at once ("parse error").
+  size_t maxAttachments = 10;
+  // Bytes of attachments held for one packet not yet complete. 0 (the default):
+  // maxAttachments x engine.maxHttpBufferSize. Past it the connection closes ("parse error")
+  // and what it held is freed.
+  size_t maxAttachmentBytes = 0;
   std::optional<ConnectionStateRecoveryOptions> connectionStateRecovery;
   bool cleanupEmptyChildNamespaces = false;
   // Makes each namespace's adapter. Default: in memory (SessionAwareAdapter when

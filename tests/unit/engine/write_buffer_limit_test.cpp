@@ -9,6 +9,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <array>
 #include <future>
 #include <thread>
 
@@ -40,6 +41,7 @@ TEST(WriteBufferLimit, ClosesASessionThatDoesNotRead) {
   boost::asio::io_context io;
   sio::engine::ServerOptions options;
   options.maxBufferedBytes = 64 * 1024;
+  options.maxHttpBufferSize = 16 * 1024;  // the bound is never under one packet of this size
   sio::engine::Server engine(io, options);
   std::map<std::string, std::shared_ptr<sio::engine::Socket>> sessions;
   std::promise<std::string> closedReason;
@@ -79,6 +81,92 @@ TEST(WriteBufferLimit, ClosesASessionThatDoesNotRead) {
 
   boost::asio::post(io, [&] {
     sessions.clear();
+    engine.close();
+    http.close();
+    io.stop();
+  });
+  loop.join();
+}
+
+namespace {
+
+// Opens a WebSocket session (Engine.IO v4) and reads up to the end of the 101 response;
+// the socket is then never read again.
+tcp::socket openWebSocket(boost::asio::io_context& client, uint16_t port) {
+  tcp::socket socket(client);
+  socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  boost::asio::write(socket, boost::asio::buffer(std::string(
+                                 "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                                 "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                 "Sec-WebSocket-Version: 13\r\n\r\n")));
+  boost::asio::streambuf buffer;
+  boost::asio::read_until(socket, buffer, "\r\n\r\n");
+  return socket;
+}
+
+}  // namespace
+
+// A WebSocket client that does not read: past the bound its session closes with
+// "transport error", the connection is reset (not closed gracefully behind the stuck
+// write), and the stats count one slow consumer.
+TEST(WriteBufferLimit, AbortsAWebSocketThatDoesNotRead) {
+  boost::asio::io_context io;
+  sio::engine::ServerOptions options;
+  options.maxBufferedBytes = 256 * 1024;
+  options.maxHttpBufferSize = 16 * 1024;
+  sio::engine::Server engine(io, options);
+  std::shared_ptr<sio::engine::Socket> session;
+  std::promise<std::string> closedReason;
+  std::promise<void> opened;
+  engine.onConnection([&](std::shared_ptr<sio::engine::Socket> socket) {
+    session = socket;
+    socket->onClose([&closedReason](std::string_view reason, std::string_view) {
+      closedReason.set_value(std::string(reason));
+    });
+    opened.set_value();
+  });
+  sio::engine::HttpServer http(io);
+  http.attach(engine);
+  uint16_t port = http.listen("127.0.0.1", 0);
+  std::thread loop([&] { io.run(); });
+
+  boost::asio::io_context client;
+  tcp::socket stuck = openWebSocket(client, port);
+  // The client's receive buffer stays small, so the server's writes stall early.
+  stuck.set_option(boost::asio::socket_base::receive_buffer_size(4096));
+  ASSERT_EQ(opened.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+
+  // 64 KiB messages, one every millisecond, until the session is closed: far beyond what
+  // the kernel buffers plus the 256 KiB bound can hold.
+  auto reason = closedReason.get_future();
+  for (int i = 0; i < 5000 && reason.wait_for(std::chrono::milliseconds(1)) !=
+                                  std::future_status::ready;
+       ++i) {
+    boost::asio::post(io, [&] {
+      if (session) session->send(std::string(64 * 1024, 'x'));
+    });
+  }
+  ASSERT_EQ(reason.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(reason.get(), "transport error");
+
+  std::promise<std::pair<uint64_t, size_t>> stats;
+  boost::asio::post(io, [&] {
+    stats.set_value({engine.stats().slowConsumers, engine.clientsCount()});
+  });
+  auto [slowConsumers, count] = stats.get_future().get();
+  EXPECT_EQ(slowConsumers, 1u);
+  EXPECT_EQ(count, 0u);
+
+  // Reading now drains what the kernel had, then the reset (no close frame ever comes).
+  boost::system::error_code ec;
+  std::array<char, 65536> sink;
+  size_t total = 0;
+  while (!ec) total += stuck.read_some(boost::asio::buffer(sink), ec);
+  EXPECT_EQ(ec, boost::asio::error::connection_reset) << ec.message() << " after " << total;
+
+  boost::asio::post(io, [&] {
+    session.reset();
     engine.close();
     http.close();
     io.stop();

@@ -392,6 +392,37 @@ TEST(ProtocolDecoder, TooManyAttachmentsWithCustomLimit) {
   EXPECT_TRUE(std::holds_alternative<Packet>(result));
 }
 
+// socket.io-parser 4.2.6's default (CVE-2026-33151): 10 attachments, not one more.
+TEST(ProtocolDecoder, DefaultAttachmentLimitIsTen) {
+  auto placeholders = [](int count) {
+    std::string list;
+    for (int i = 0; i < count; ++i) list += "," + ph(i);
+    return list;
+  };
+  Decoder decoder;
+  EXPECT_TRUE(isError(decoder.addText("511-[\"e\"" + placeholders(11) + "]")));
+  EXPECT_FALSE(decoder.reconstructing());
+  EXPECT_TRUE(isError(decoder.addText("5200-[\"e\"" + placeholders(200) + "]")));
+  std::vector<std::string> ten(10, "x");
+  auto result = feed(decoder, "510-[\"e\"" + placeholders(10) + "]", ten);
+  EXPECT_TRUE(std::holds_alternative<Packet>(result));
+}
+
+TEST(ProtocolDecoder, AttachmentBytesOfOnePacketAreBounded) {
+  DecoderLimits limits;
+  limits.maxAttachmentBytes = 10;
+  Decoder decoder(limits);
+  EXPECT_TRUE(isPending(decoder.addText("53-[\"e\"," + ph(0) + "," + ph(1) + "," + ph(2) + "]")));
+  EXPECT_TRUE(isPending(decoder.addBinary(Binary(std::string(6, 'a')))));
+  // 6 + 5 > 10: the packet fails and what it held is dropped.
+  EXPECT_TRUE(isError(decoder.addBinary(Binary(std::string(5, 'b')))));
+  EXPECT_FALSE(decoder.reconstructing());
+  expectFreshPacketAccepted(decoder);
+  // Exactly at the bound is accepted.
+  auto result = feed(decoder, "52-[\"e\"," + ph(0) + "," + ph(1) + "]", {"12345", "67890"});
+  EXPECT_TRUE(std::holds_alternative<Packet>(result));
+}
+
 TEST(ProtocolDecoder, NestingLimitIsConfigurable) {
   DecoderLimits limits;
   limits.maxDepth = 3;

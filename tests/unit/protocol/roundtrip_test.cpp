@@ -90,7 +90,9 @@ class Generator {
 
 Packet roundTrip(const Packet& packet) {
   auto encoded = encodePacket(packet);
-  Decoder decoder;
+  sio::protocol::DecoderLimits limits;
+  limits.maxAttachments = 1000;  // random payloads carry more than the default 10
+  Decoder decoder(limits);
   auto result = decoder.addText(*encoded.text);
   for (const auto& attachment : encoded.attachments) {
     EXPECT_TRUE(std::holds_alternative<std::monostate>(result)) << *encoded.text;
