@@ -26,6 +26,7 @@ const SENDER_MESSAGE = 100 * 1024; // bytes of each `message` a stuck sender sen
 // with no bound, 50 senders would make the server hold 1 GB, far above the RSS limit below.
 const SENDER_CAP = 200;
 const BROADCAST = 10 * 1024; // bytes of each broadcast to `stuck`
+const WINDOW = 20; // broadcasts the publisher may be ahead of the slowest healthy client
 const MIN_PUBLISH_MS = 3000; // publish at least this long
 const DEADLINE_MS = 20_000; // every stuck connection closed within this (a bound, not a timing)
 const FD_SLACK = 10;
@@ -132,6 +133,10 @@ describe(`non-reading clients, --max-buffered-bytes ${BOUND}`, { skip }, () => {
         let published = 0;
         let fdDownAfter = null;
         for (;;) {
+          // paced by the healthy readers (at most WINDOW broadcasts ahead of the slowest), so
+          // that a busy test process never makes a healthy client a slow consumer itself
+          const caughtUp = await until(() => healthy.every((s) => s.seqs.length >= published - WINDOW), 10_000, 5);
+          assert.ok(caughtUp, `healthy clients stalled: ${healthy.map((s) => s.seqs.length)} of ${published} broadcasts`);
           await opOk(publisher, { op: "emit", rooms: ["stuck"], event: "b", args: [published, filler] }, 10_000);
           published++;
           const elapsed = Date.now() - started;
