@@ -11,7 +11,9 @@
 // `message-with-ack`, the server-side `ping` listener, connection state recovery
 // (--recovery), the raw Engine.IO echo endpoint at /engine.io/ (--engine-echo), and the
 // classic and sharded Redis adapters (`--adapter redis` / `redis-sharded`:
-// @socket.io/redis-adapter 8.3.0 on node-redis 5).
+// @socket.io/redis-adapter 8.3.0 on node-redis 5). `--max-attachments` is socket.io-parser's
+// `maxAttachments`; `--max-buffered-bytes`, `--max-connections` and `--log-level` are
+// accepted and ignored with a note on standard error (socket.io has no such features).
 "use strict";
 
 const path = require("node:path");
@@ -43,6 +45,11 @@ const USAGE = `usage: sio-testserver [options]
   classic adapter: --key --requests-timeout --publish-on-specific-response-channel
                    --subscribe-to-local-rooms-only (C++ only; accepted and ignored here)
   sharded adapter: --channel-prefix --subscription-mode static|dynamic|dynamic-private
+  --max-attachments N           binary attachments one packet may announce (default 10)
+  --max-buffered-bytes N        (C++ only: socket.io has no slow-consumer bound; ignored here)
+  --max-connections N           (C++ only: socket.io has no connection limit; ignored here)
+  --log-level L                 trace|debug|info|warn|error|off (accepted and ignored here)
+  --help                        print this help and exit
 `;
 
 // name -> kind: "string", "int" (non-negative integer), "list" (repeatable string), "bool"
@@ -85,6 +92,11 @@ const FLAGS = {
   "subscribe-to-local-rooms-only": "bool",
   // sharded adapter
   "subscription-mode": "string",
+  // operations and limits
+  "max-attachments": "int",
+  "max-buffered-bytes": "int",
+  "max-connections": "int",
+  "log-level": "string",
 };
 
 function usageError(message) {
@@ -108,6 +120,7 @@ function parseArgs(argv) {
     "max-disconnection-duration": 120000,
     namespaces: "",
     "engine-echo": false,
+    "max-attachments": 10,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -158,6 +171,9 @@ function parseArgs(argv) {
     !["static", "dynamic", "dynamic-private"].includes(opts["subscription-mode"])
   ) {
     usageError(`unknown subscription mode '${opts["subscription-mode"]}'`);
+  }
+  if (opts["log-level"] !== undefined && !["trace", "debug", "info", "warn", "error", "off"].includes(opts["log-level"])) {
+    usageError(`--log-level must be trace, debug, info, warn, error or off, got '${opts["log-level"]}'`);
   }
   for (const s of opts.sentinel) {
     if (!/^[^:]+:[0-9]+$/.test(s)) usageError(`--sentinel needs host:port, got '${s}'`);
@@ -493,6 +509,14 @@ async function createShardedAdapter(opts, log) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const log = (message) => process.stderr.write(`sio-testserver (twin): ${message}\n`);
+  // flags of the contract that socket.io has no feature for: accepted, ignored, said so
+  if (opts["max-buffered-bytes"] !== undefined) {
+    log("--max-buffered-bytes ignored: socket.io has no bound on the bytes queued for a slow client");
+  }
+  if (opts["max-connections"] !== undefined) {
+    log("--max-connections ignored: socket.io has no limit on the number of connections");
+  }
+  if (opts["log-level"] !== undefined) log("--log-level ignored: the twin has no logging levels");
   // The official Redis adapters leave some commands without a catch (the sharded adapter's
   // SSUBSCRIBE of a new room, a cluster unsubscribe while closing): a lost Redis link rejects
   // them. A server would install such a handler; the twin logs and carries on.
@@ -528,8 +552,22 @@ async function main() {
   // Two engine.io servers share the HTTP server: neither may destroy upgrade
   // requests meant for the other one (destroyUpgrade: false); the listener at
   // the bottom refuses upgrades that no one claims.
+  // --max-attachments: socket.io-parser's Decoder option `maxAttachments` (socket.io
+  // constructs its Decoder without arguments, so a subclass supplies it)
+  const sioParser = peerRequire("socket.io-parser");
+  const maxAttachments = opts["max-attachments"];
+  const parser = {
+    Encoder: sioParser.Encoder,
+    Decoder: class extends sioParser.Decoder {
+      constructor(reviver) {
+        super({ reviver: typeof reviver === "function" ? reviver : undefined, maxAttachments });
+      }
+    },
+  };
+
   const io = new Server(httpServer, {
     ...engineOpts,
+    parser,
     connectTimeout: opts["connect-timeout"],
     serveClient: false,
     destroyUpgrade: false,
