@@ -173,3 +173,52 @@ TEST(WriteBufferLimit, AbortsAWebSocketThatDoesNotRead) {
   });
   loop.join();
 }
+
+// A heartbeat timeout while a write is stuck (under the bound) ends the same way: the
+// connection is reset at once instead of a graceful close that would wait on the write.
+TEST(WriteBufferLimit, HeartbeatTimeoutWithAStuckWriteAborts) {
+  boost::asio::io_context io;
+  sio::engine::ServerOptions options;
+  options.pingInterval = std::chrono::milliseconds(200);
+  options.pingTimeout = std::chrono::milliseconds(200);
+  options.maxBufferedBytes = 0;  // no bound: only the heartbeat ends it
+  sio::engine::Server engine(io, options);
+  std::shared_ptr<sio::engine::Socket> session;
+  std::promise<std::string> closedReason;
+  std::promise<void> opened;
+  engine.onConnection([&](std::shared_ptr<sio::engine::Socket> socket) {
+    session = socket;
+    socket->onClose([&closedReason](std::string_view reason, std::string_view) {
+      closedReason.set_value(std::string(reason));
+    });
+    // More than the kernel's buffers take: the write stays in flight.
+    for (int i = 0; i < 256; ++i) socket->send(std::string(64 * 1024, 'x'));
+    opened.set_value();
+  });
+  sio::engine::HttpServer http(io);
+  http.attach(engine);
+  uint16_t port = http.listen("127.0.0.1", 0);
+  std::thread loop([&] { io.run(); });
+
+  boost::asio::io_context client;
+  tcp::socket stuck = openWebSocket(client, port);
+  ASSERT_EQ(opened.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  auto reason = closedReason.get_future();
+  ASSERT_EQ(reason.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(reason.get(), "ping timeout");
+
+  boost::system::error_code ec;
+  std::array<char, 65536> sink;
+  size_t total = 0;
+  while (!ec) total += stuck.read_some(boost::asio::buffer(sink), ec);
+  EXPECT_EQ(ec, boost::asio::error::connection_reset) << ec.message() << " after " << total;
+  EXPECT_LT(total, 256u * 64 * 1024);  // the rest was never sent
+
+  boost::asio::post(io, [&] {
+    session.reset();
+    engine.close();
+    http.close();
+    io.stop();
+  });
+  loop.join();
+}
