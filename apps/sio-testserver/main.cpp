@@ -15,6 +15,7 @@
 #include "sio/engine/server.hpp"
 #include "sio/engine/shutdown_on_signal.hpp"
 #include "sio/log.hpp"
+#include "sio/server/metrics.hpp"
 #include "sio/server/server.hpp"
 #include "testserver_flags.hpp"
 #include "testserver_ops.hpp"
@@ -196,6 +197,7 @@ int main(int argc, char** argv) {
   }
   Server io_server(io, options);
   io_server.attach(http);
+  serveMetricsAndHealth(http, io_server);
   // On shutdown, sessions to persist and ADAPTER_CLOSE still go to Redis: close the
   // Redis client only after they had time to be written.
   boost::asio::steady_timer redisClose(io);

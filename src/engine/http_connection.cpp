@@ -192,13 +192,13 @@ class BeastConnection final : public HttpConnection,
 
   void dispatch(const std::shared_ptr<Exchange>& exchange, std::shared_ptr<HttpEndpoint> endpoint) {
     if (endpoint) return endpoint->handleRequest(exchange);
-    if (routes_->fallback) {
+    const auto* handler = routes_->handlerFor(exchange->request().path);
+    if (!handler && routes_->fallback) handler = &routes_->fallback;
+    if (handler) {
       std::weak_ptr<Exchange> weak = exchange;
-      return routes_->fallback(exchange->request(), exchange->body(),
-                               [weak](HttpResponse response) {
-                                 if (auto target = weak.lock())
-                                   target->respond(std::move(response));
-                               });
+      return (*handler)(exchange->request(), exchange->body(), [weak](HttpResponse response) {
+        if (auto target = weak.lock()) target->respond(std::move(response));
+      });
     }
     exchange->respond(HttpResponse{404, {{"Content-Type", "text/plain"}}, "Not Found"});
   }

@@ -1,9 +1,11 @@
 // What an HTTP connection needs from its server: the endpoints by path prefix, the
-// fallback handler and the HTTP options. Shared by the listener and its connections.
+// handlers of exact paths, the fallback handler and the HTTP options. Shared by the listener and its connections.
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +18,13 @@ struct HttpRoutes {
   HttpServerOptions options;
   std::vector<std::weak_ptr<HttpEndpoint>> endpoints;
   HttpServer::FallbackHandler fallback;
+  // Handlers of exact paths (metrics, health), before the fallback.
+  std::map<std::string, HttpServer::FallbackHandler, std::less<>> handlers;
+
+  const HttpServer::FallbackHandler* handlerFor(std::string_view path) const {
+    auto it = handlers.find(path);
+    return it == handlers.end() ? nullptr : &it->second;
+  }
 
   std::shared_ptr<HttpEndpoint> find(std::string_view path) const {
     for (const auto& weak : endpoints)

@@ -66,6 +66,10 @@ void HttpServer::onRequest(FallbackHandler handler) {
   impl_->routes->fallback = std::move(handler);
 }
 
+void HttpServer::handle(std::string path, FallbackHandler handler) {
+  impl_->routes->handlers[std::move(path)] = std::move(handler);
+}
+
 uint16_t HttpServer::listen(const std::string& host, uint16_t port) {
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host, ec);

@@ -291,6 +291,11 @@ size_t Server::clientsCount() const {
 const ServerStats& Server::stats() const {
   return core_->stats();
 }
+std::map<std::string, size_t> Server::sessionsByTransport() const {
+  std::map<std::string, size_t> counts;
+  for (const auto& [id, session] : core_->sessions()) ++counts[std::string(session->transportName())];
+  return counts;
+}
 std::shared_ptr<Socket> Server::client(const std::string& id) const {
   return core_->session(id);
 }

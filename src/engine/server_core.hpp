@@ -30,6 +30,9 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   const ServerOptions& options() const { return *options_; }
   size_t clientsCount() const { return sessions_.size(); }
   const ServerStats& stats() const { return stats_; }
+  const std::unordered_map<std::string, std::shared_ptr<Session>>& sessions() const {
+    return sessions_;
+  }
   std::shared_ptr<Session> session(const std::string& id) const;
   void close();
 

@@ -16,6 +16,13 @@
 
 namespace sio {
 
+// What a cluster adapter counts (every counter only grows).
+struct AdapterStats {
+  uint64_t published = 0, publishFailures = 0, received = 0, ignored = 0, malformed = 0,
+           timedOut = 0;
+  uint64_t subscriptionGaps = 0;  // pub/sub adapters: resubscriptions that may have lost messages
+};
+
 class Adapter : public std::enable_shared_from_this<Adapter> {
  public:
   using RoomEvent = std::function<void(const Room& room)>;
@@ -67,6 +74,11 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
     (void)pid, (void)offset;
     done(std::nullopt);
   }
+
+  // Health, for metrics and readiness (no cast needed): the cluster counters of a cluster
+  // adapter (nullopt in memory), and whether its Redis link is up (nullopt: no link).
+  virtual std::optional<AdapterStats> stats() const { return std::nullopt; }
+  virtual std::optional<bool> linkUp() const { return std::nullopt; }
 
   // Local queries.
   std::vector<SocketId> sockets(const RoomSet& rooms) const;

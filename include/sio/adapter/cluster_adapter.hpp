@@ -44,13 +44,17 @@ class ClusterAdapter : public Adapter {
   void serverSideEmit(Args args, AckCallback ack) override;
 
   // Counters for health reporting.
-  struct Stats {
-    uint64_t published = 0, publishFailures = 0, received = 0, ignored = 0, malformed = 0,
-             timedOut = 0;
-  };
-  const Stats& stats() const { return stats_; }
+  using Stats = AdapterStats;
+  std::optional<AdapterStats> stats() const override {
+    AdapterStats copy = stats_;
+    copy.subscriptionGaps = gapCount();
+    return copy;
+  }
+  const Stats& counters() const { return stats_; }
 
  protected:
+  // Pub/sub adapters: how many subscription gaps their subscriber saw.
+  virtual uint64_t gapCount() const { return 0; }
   // Publishes to every node; `done` gets the offset (stream entry id) or "" (pub/sub).
   virtual void doPublish(ClusterMessage message, PublishDone done) = 0;
   virtual void doPublishResponse(const std::string& requesterUid, ClusterMessage response) = 0;

@@ -35,6 +35,8 @@ class HttpServer {
   void attach(Server& engine);
   void attach(std::shared_ptr<HttpEndpoint> endpoint);
   void onRequest(FallbackHandler handler);
+  // Serves one exact path (e.g. "/metrics") with `handler`, ahead of the fallback.
+  void handle(std::string path, FallbackHandler handler);
 
   // Binds and starts accepting; port 0 picks a free port. Returns the bound port.
   // Throws std::system_error when the address cannot be bound.

@@ -48,6 +48,8 @@ class Server {
   const ServerOptions& options() const;
   size_t clientsCount() const;
   const ServerStats& stats() const;
+  // Sessions open now, by transport name ("polling", "websocket").
+  std::map<std::string, size_t> sessionsByTransport() const;
   std::shared_ptr<Socket> client(const std::string& id) const;
 
   // Closes every session ("server shutting down"); new handshakes are refused after it.

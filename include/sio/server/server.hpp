@@ -80,6 +80,11 @@ class Server {
 
   const ServerOptions& options() const { return options_; }
   engine::Server& engine() { return engine_; }
+  bool closed() const { return closed_; }
+  // Every namespace that exists now (static ones and dynamic children).
+  void forEachNamespace(const std::function<void(Namespace&)>& fn) const {
+    for (const auto& [name, nsp] : namespaces_) fn(*nsp);
+  }
   boost::asio::io_context& context() { return io_; }
 
   // Used by clients and namespaces.

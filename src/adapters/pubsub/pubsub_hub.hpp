@@ -23,7 +23,7 @@ class PubSubHub : public std::enable_shared_from_this<PubSubHub> {
   PubSubHub(std::shared_ptr<redis::Client> client, GapHandler onGap);
   ~PubSubHub();
 
-  redis::Client& client() { return *client_; }
+  redis::Client& client() const { return *client_; }
   // The subscriber connection is up (what is subscribed now is confirmed promptly).
   bool linkReady() const;
 

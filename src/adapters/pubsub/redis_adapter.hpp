@@ -38,9 +38,11 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   const std::string& prefix() const override { return options_->key; }
   std::chrono::milliseconds requestsTimeout() const override { return options_->requestsTimeout; }
   uint64_t subscriptionGaps() const override { return hub_->stats().gaps; }
-  uint64_t malformedMessages() const override { return stats().malformed; }
+  uint64_t malformedMessages() const override { return counters().malformed; }
+  std::optional<bool> linkUp() const override { return hub_->client().ready(); }
 
  protected:
+  uint64_t gapCount() const override { return hub_->stats().gaps; }
   void doPublish(ClusterMessage message, PublishDone done) override;
   void doPublishResponse(const std::string& requesterUid, ClusterMessage response) override;
   std::chrono::milliseconds fetchSocketsTimeout(const BroadcastOptions&) const override {

@@ -23,8 +23,10 @@ class ShardedRedisAdapter final : public ClusterAdapter {
   void close() override;
   void whenReady(std::function<void()> ready) override;
   void serverCount(std::function<void(size_t)> done) override;
+  std::optional<bool> linkUp() const override { return hub_->client().ready(); }
 
  protected:
+  uint64_t gapCount() const override { return hub_->stats().gaps; }
   void doPublish(ClusterMessage message, PublishDone done) override;
   void doPublishResponse(const std::string& requesterUid, ClusterMessage response) override;
   void roomCreated(const Room& room) override;

@@ -23,6 +23,7 @@ class RedisStreamsAdapter final : public ClusterAdapterWithHeartbeat {
   void persistSession(SessionToPersist session) override;
   void restoreSession(const std::string& pid, const std::string& offset,
                       RestoreCallback done) override;
+  std::optional<bool> linkUp() const override { return hub_->client().ready(); }
 
   // From the hub.
   void onStreamEntry(ClusterMessage message, const std::string& id) {

@@ -18,7 +18,7 @@ class StreamsHub : public std::enable_shared_from_this<StreamsHub> {
  public:
   StreamsHub(std::shared_ptr<redis::Client> client, RedisStreamsOptions options);
 
-  redis::Client& client() { return *client_; }
+  redis::Client& client() const { return *client_; }
   const std::shared_ptr<redis::Client>& sharedClient() const { return client_; }
   const RedisStreamsOptions& options() const { return options_; }
 
