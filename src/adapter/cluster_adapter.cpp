@@ -3,6 +3,7 @@
 // the offset, and so that local and remote order agree); a failed publish still delivers
 // locally, without an offset (2.5.7's fix). Requests end at their timeout with what came.
 #include "sio/adapter/cluster_adapter.hpp"
+#include "sio/log.hpp"
 
 namespace sio {
 namespace {
@@ -44,7 +45,12 @@ void ClusterAdapter::publishMessage(MessageType type, std::optional<Value> data,
   doPublish(std::move(message), [weak = weak_from_this(), done = std::move(done)](
                                     std::error_code ec, std::string offset) {
     auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
-    if (self && ec) ++self->stats_.publishFailures;
+    if (self && ec) {
+      ++self->stats_.publishFailures;
+      self->publishFailureLog_.record([&] {
+        return "adapter " + self->nsp_.name() + ": a publish failed (" + ec.message() + ")";
+      });
+    }
     if (done) done(ec, std::move(offset));
   });
 }
@@ -139,6 +145,12 @@ void ClusterAdapter::startRequest(Request request, std::optional<std::set<std::s
         pending.missing
             ? "timeout reached: missing " + std::to_string(pending.missing->size()) + " responses"
             : self->requestTimeoutMessage(pending.type, pending.received, pending.expected);
+    self->timeoutLog_.record([&] {
+      return "adapter " + self->nsp_.name() + ": a cluster request (type " +
+             std::to_string(static_cast<int>(pending.type)) + ") timed out with " +
+             std::to_string(pending.received) + " of " + std::to_string(pending.expected) +
+             " answers: " + message;
+    });
     self->finishRequest(requestId, Error{message, std::nullopt});
   });
   requests_[requestId] = std::move(request);
@@ -261,7 +273,7 @@ void ClusterAdapter::onMessage(ClusterMessage message, const std::string& offset
   bool needsData = type != MessageType::InitialHeartbeat && type != MessageType::Heartbeat &&
                    type != MessageType::AdapterClose;
   if (needsData && (!message.data || !message.data->isObject())) {
-    ++stats_.malformed;
+    countMalformed();
     return;
   }
   switch (type) {
@@ -294,7 +306,7 @@ void ClusterAdapter::onBroadcast(const ClusterMessage& message, const std::strin
   const Value& data = *message.data;
   auto packet = decodeClusterPacket(data.find("packet"), nsp_.name());
   if (!packet) {
-    ++stats_.malformed;
+    countMalformed();
     return;
   }
   BroadcastOptions opts = decodeOptions(data.find("opts"));
@@ -325,7 +337,7 @@ void ClusterAdapter::onBroadcast(const ClusterMessage& message, const std::strin
 void ClusterAdapter::onFetchSockets(const ClusterMessage& message) {
   const std::string* requestId = requestIdOf(*message.data);
   if (!requestId) {
-    ++stats_.malformed;
+    countMalformed();
     return;
   }
   Value::Array sockets;
@@ -339,7 +351,7 @@ void ClusterAdapter::onFetchSockets(const ClusterMessage& message) {
 void ClusterAdapter::onServerSideEmit(const ClusterMessage& message) {
   const Value* packet = message.data->find("packet");
   if (!packet || !packet->isArray() || packet->size() == 0 || !packet->asArray()[0].isString()) {
-    ++stats_.malformed;
+    countMalformed();
     return;
   }
   Args args = packet->asArray();
@@ -360,7 +372,7 @@ void ClusterAdapter::onServerSideEmit(const ClusterMessage& message) {
 void ClusterAdapter::onResponse(const ClusterMessage& response) {
   const std::string* requestId = requestIdOf(*response.data);
   if (!requestId) {
-    ++stats_.malformed;
+    countMalformed();
     return;
   }
   const Value& data = *response.data;

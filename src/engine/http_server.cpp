@@ -10,6 +10,7 @@
 #include "http_connection.hpp"
 #include "server_core.hpp"
 #include "sio/engine/server.hpp"
+#include "sio/log.hpp"
 
 namespace sio::engine {
 using tcp = boost::asio::ip::tcp;
@@ -85,6 +86,7 @@ uint16_t HttpServer::listen(const std::string& host, uint16_t port) {
     throw std::system_error(ec, "cannot listen on " + host + ":" + std::to_string(port));
   }
   impl_->accept();
+  log::info("http: listening on " + host + ":" + std::to_string(this->port()));
   return this->port();
 }
 
@@ -96,6 +98,7 @@ uint16_t HttpServer::port() const {
 
 void HttpServer::close() {
   boost::system::error_code ignored;
+  if (impl_->acceptor.is_open()) log::info("http: closing the listener on port " + std::to_string(port()));
   impl_->acceptor.close(ignored);
   auto connections = std::move(impl_->connections);
   for (auto& weak : connections)

@@ -4,6 +4,7 @@
 // CLIENT SETNAME, ROLE) -> Ready: pending commands are written in batches, one write in
 // flight, replies matched in order against the commands written.
 #include "sio/redis/connection.hpp"
+#include "sio/log.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -106,6 +107,21 @@ class AsioConnection final : public Connection,
       self->flushScheduled_ = false;
       self->flush();
     });
+  }
+
+  // The first failure of a link that was up is a warning; the attempts that follow while
+  // it stays down are info lines, each with the backoff before the next one.
+  void logLinkFailure(std::error_code ec, std::chrono::milliseconds wait) {
+    std::string next = "; reconnecting in " + std::to_string(wait.count()) + " ms";
+    if (!downSince_ && everReady_) {
+      downSince_ = true;
+      log::warn("redis: link to " + address() + " down (" + ec.message() + ")" + next);
+    } else {
+      ++failedAttempts_;
+      if (log::enabled(log::Level::Info))
+        log::info("redis: cannot reach " + address() + " (" + ec.message() + "), attempt " +
+                  std::to_string(failedAttempts_) + next);
+    }
   }
 
   void fail(ReplyHandler handler, Errc error) {
@@ -235,6 +251,14 @@ class AsioConnection final : public Connection,
 
   void onReady() {
     if (everReady_) ++reconnects_;
+    if (downSince_) {
+      log::warn("redis: link to " + address() + " up again after " +
+                std::to_string(failedAttempts_) + " failed attempt(s)");
+    } else if (!everReady_) {
+      log::info("redis: connected to " + address());
+    }
+    downSince_ = false;
+    failedAttempts_ = 0;
     everReady_ = true;
     backoff_.reset();
     setState(ConnectionState::Ready);
@@ -350,7 +374,9 @@ class AsioConnection final : public Connection,
     dropUncarried();
     setState(ConnectionState::Reconnecting, ec);
     if (state_ == ConnectionState::Closed) return;
-    timer_.expires_after(delay.value_or(backoff_.next()));
+    auto wait = delay.value_or(backoff_.next());
+    logLinkFailure(ec, wait);
+    timer_.expires_after(wait);
     timer_.async_wait(guard([](AsioConnection& me, boost::system::error_code error) {
       if (!error) me.connect();
     }));
@@ -383,6 +409,8 @@ class AsioConnection final : public Connection,
   size_t setupRemaining_ = 0;
   uint64_t generation_ = 0;
   uint64_t reconnects_ = 0;
+  bool downSince_ = false;     // the link was up, went down, and is not back yet
+  uint64_t failedAttempts_ = 0;  // connection attempts failed since then (or since start)
   std::string host_;
   uint16_t port_ = 0;
   ConnectionState state_ = ConnectionState::Idle;

@@ -4,6 +4,7 @@
 // The watch runs while some member is started and not closed; when the last one closes,
 // the watch and the questions in flight at the sentinels are closed too.
 #include "sentinel_client.hpp"
+#include "sio/log.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -87,6 +88,8 @@ class SentinelFamily : public std::enable_shared_from_this<SentinelFamily> {
 
   void onSwitch(const MasterSwitch& change) {
     if (change.master != options_.sentinelMaster) return;
+    log::warn("redis: sentinel master " + change.master + " switched to " + change.to.host + ":" +
+              std::to_string(change.to.port) + "; following");
     resolver_->announce(change.to.host, change.to.port);
     followAll(change.to.host + ":" + std::to_string(change.to.port));
   }
@@ -98,7 +101,11 @@ class SentinelFamily : public std::enable_shared_from_this<SentinelFamily> {
     resolver_->resolve([weak, before](std::error_code ec, const std::string& host, uint16_t port) {
       auto self = weak.lock();
       std::string master = host + ":" + std::to_string(port);
-      if (self && !ec && !before.empty() && before != master) self->followAll(master);
+      if (self && !ec && !before.empty() && before != master) {
+        log::warn("redis: sentinel master moved from " + before + " to " + master +
+                  " while the watch was away; following");
+        self->followAll(master);
+      }
     });
   }
 

@@ -14,6 +14,7 @@
 
 #include "sio/adapter/adapter.hpp"
 #include "sio/adapter/cluster_message.hpp"
+#include "sio/log.hpp"
 
 namespace sio {
 
@@ -74,7 +75,12 @@ class ClusterAdapter : public Adapter {
   // Publishes a message of this node (e.g. a heartbeat, without data).
   void publishMessage(MessageType type, std::optional<Value> data, PublishDone done = {});
 
-  void countMalformed() { ++stats_.malformed; }
+  void countMalformed() {
+    ++stats_.malformed;
+    malformedLog_.record([this] {
+      return "adapter " + nsp_.name() + ": a malformed cluster message was skipped";
+    });
+  }
   static constexpr std::chrono::milliseconds kDefaultTimeout{5000};
 
   // Hooks for adapters whose reference differs from socket.io-adapter's ClusterAdapter
@@ -125,6 +131,9 @@ class ClusterAdapter : public Adapter {
   std::unordered_map<std::string, Request> requests_;
   std::unordered_map<std::string, AckRequest> ackRequests_;
   Stats stats_;
+  log::RepeatedEvent malformedLog_{log::Level::Warn};
+  log::RepeatedEvent publishFailureLog_{log::Level::Warn};
+  log::RepeatedEvent timeoutLog_{log::Level::Warn};
 };
 
 }  // namespace sio

@@ -2,6 +2,7 @@
 // closed after the last one; messages go to the handler of their channel, or of their
 // pattern for pattern messages.
 #include "pubsub_hub.hpp"
+#include "sio/log.hpp"
 
 namespace sio::adapters::pubsub {
 
@@ -29,6 +30,9 @@ void PubSubHub::subscribe(Kind kind, std::vector<std::string> names, Handler han
       auto self = weak.lock();
       if (!self) return;
       ++self->stats_.gaps;
+      log::warn("adapter: pub/sub resubscribed after a lost link (gap " +
+                std::to_string(self->stats_.gaps) +
+                "): messages published meanwhile did not reach this node");
       if (self->onGap_) self->onGap_(self->stats_.gaps);
     });
     subscriber_->start();

@@ -2,6 +2,7 @@
 // last id handed on. Errors are retried after a short pause (no hot loop); after one, the
 // oldest entry is compared with our id to detect trimming.
 #include "stream_reader.hpp"
+#include "sio/log.hpp"
 
 #include <charconv>
 
@@ -118,8 +119,12 @@ void StreamReader::onRead(std::error_code ec, const redis::Reply& reply) {
                         if (!self || error) return;
                         auto entries = parseEntries(oldest);
                         if (!entries.empty() && self->offset_ != "0-0" &&
-                            compareStreamIds(entries.front().id, self->offset_) > 0)
+                            compareStreamIds(entries.front().id, self->offset_) > 0) {
                           ++self->stats_.trimGaps;
+                          log::warn("adapter: stream " + self->stream_ + " was trimmed past " +
+                                    self->offset_ + " while it could not be read: entries up to " +
+                                    entries.front().id + " are lost to this node");
+                        }
                       });
   }
   if (reply.isArray()) {
