@@ -42,8 +42,8 @@ void ClusterAdapter::publishMessage(MessageType type, std::optional<Value> data,
   ++stats_.published;
   ClusterMessage message{uid_, nsp_.name(), static_cast<int>(type), std::move(data)};
   onPublished();
-  doPublish(std::move(message), [weak = weak_from_this(), done = std::move(done)](
-                                    std::error_code ec, std::string offset) {
+  doPublish(std::move(message), [weak = weak_from_this(), done = std::move(done),
+                                 write = beginWrite()](std::error_code ec, std::string offset) {
     auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
     if (self && ec) {
       ++self->stats_.publishFailures;
@@ -251,6 +251,21 @@ void ClusterAdapter::finishRequest(const std::string& requestId, std::optional<E
   } else {
     request.ackDone(error, std::move(request.responses));
   }
+}
+
+std::shared_ptr<void> ClusterAdapter::beginWrite() {
+  ++writes_->pending;
+  return std::shared_ptr<void>(nullptr, [writes = writes_](void*) {
+    if (--writes->pending > 0) return;
+    auto waiters = std::move(writes->idleWaiters);
+    writes->idleWaiters.clear();
+    for (auto& waiter : waiters) waiter();
+  });
+}
+
+void ClusterAdapter::whenIdle(std::function<void()> done) {
+  if (writes_->pending == 0) return done();
+  writes_->idleWaiters.push_back(std::move(done));
 }
 
 void ClusterAdapter::close() {

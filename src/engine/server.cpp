@@ -39,8 +39,8 @@ std::string serializeCookie(const CookieOptions& cookie, const std::string& valu
   return out;
 }
 
-constexpr std::string_view kTooManyConnections = "Too many connections";
-constexpr const char* kTooManyConnectionsJson = "{\"message\":\"Too many connections\"}";
+constexpr const char* kTooManyConnections = "Too many connections";
+constexpr const char* kServerDraining = "Server draining";
 
 std::string_view messageOf(const Rejection& rejection) {
   return rejection.message.empty() ? defaultMessage(rejection.error)
@@ -62,6 +62,7 @@ std::shared_ptr<Session> ServerCore::session(const std::string& id) const {
 }
 
 void ServerCore::close() {
+  refusing_ = true;
   auto sessions = sessions_;
   for (auto& [id, session] : sessions) session->closeNow(close_reason::kForcedClose);
 }
@@ -194,18 +195,29 @@ bool ServerCore::atCapacity() const {
          sessions_.size() + *handshakesInProgress_ >= options_->maxConnections;
 }
 
-void ServerCore::refuseHandshake(HttpExchange& exchange) {
-  ++stats_.handshakesRefused;
-  recordLimit("maxConnections reached");
-  HttpResponse response{503, {{"Content-Type", "application/json"}}, kTooManyConnectionsJson};
+const char* ServerCore::refusal() const {
+  if (refusing_) return kServerDraining;
+  if (atCapacity()) return kTooManyConnections;
+  return nullptr;
+}
+
+void ServerCore::refuseHandshake(HttpExchange& exchange, const char* reason) {
+  if (reason == kTooManyConnections) {
+    ++stats_.handshakesRefused;
+    recordLimit("maxConnections reached");
+  }
+  HttpResponse response{503, {{"Content-Type", "application/json"}},
+                        "{\"message\":" + codec::jsonString(reason) + "}"};
   decorate(exchange.request(), response);
   exchange.respond(std::move(response));
 }
 
-void ServerCore::refuseHandshake(PendingUpgrade& upgrade) {
-  ++stats_.handshakesRefused;
-  recordLimit("maxConnections reached");
-  upgrade.reject(503, std::string(kTooManyConnections));
+void ServerCore::refuseHandshake(PendingUpgrade& upgrade, const char* reason) {
+  if (reason == kTooManyConnections) {
+    ++stats_.handshakesRefused;
+    recordLimit("maxConnections reached");
+  }
+  upgrade.reject(503, reason);
 }
 
 void ServerCore::handshakePolling(std::shared_ptr<HttpExchange> exchange) {
@@ -213,7 +225,7 @@ void ServerCore::handshakePolling(std::shared_ptr<HttpExchange> exchange) {
   const std::string* eio = request.param("EIO");
   if (!eio || *eio != "4")
     return rejectRequest(*exchange, Rejection{HandshakeError::UnsupportedProtocolVersion, {}});
-  if (atCapacity()) return refuseHandshake(*exchange);
+  if (const char* reason = refusal()) return refuseHandshake(*exchange, reason);
   auto id = generateSessionId();
   auto transport = std::make_shared<PollingTransport>(
       io_, options_, [weak = weak_from_this()](const Request& req, HttpResponse& response) {
@@ -243,7 +255,7 @@ void ServerCore::handshakeWebSocket(std::shared_ptr<PendingUpgrade> upgrade) {
   if (!eio || *eio != "4")
     return upgrade->reject(400,
                            std::string(defaultMessage(HandshakeError::UnsupportedProtocolVersion)));
-  if (atCapacity()) return refuseHandshake(*upgrade);
+  if (const char* reason = refusal()) return refuseHandshake(*upgrade, reason);
   auto id = generateSessionId();
   // Counted until the accept ends, whether it opens a session or fails.
   ++*handshakesInProgress_;
@@ -301,6 +313,9 @@ std::shared_ptr<Socket> Server::client(const std::string& id) const {
 }
 void Server::close() {
   core_->close();
+}
+void Server::refuseHandshakes() {
+  core_->refuseHandshakes();
 }
 
 }  // namespace sio::engine

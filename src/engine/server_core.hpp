@@ -35,6 +35,8 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   }
   std::shared_ptr<Session> session(const std::string& id) const;
   void close();
+  // New handshakes get HTTP 503 "Server draining" from now on; sessions are not touched.
+  void refuseHandshakes() { refusing_ = true; }
 
   // HttpEndpoint
   bool matches(std::string_view path) const override;
@@ -53,8 +55,10 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   void rejectRequest(HttpExchange& exchange, const Rejection& rejection);
   // maxConnections: true (and the handshake answered 503) when the server is full.
   bool atCapacity() const;
-  void refuseHandshake(HttpExchange& exchange);
-  void refuseHandshake(PendingUpgrade& upgrade);
+  // The reason a new handshake is refused now (draining, full), or nullptr.
+  const char* refusal() const;
+  void refuseHandshake(HttpExchange& exchange, const char* reason);
+  void refuseHandshake(PendingUpgrade& upgrade, const char* reason);
   void onSessionClosed(const std::string& id, std::string_view reason,
                        std::string_view description);
   void recordLimit(std::string_view limit);
@@ -71,6 +75,7 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   std::shared_ptr<size_t> handshakesInProgress_ = std::make_shared<size_t>(0);
   ConnectionHandler onConnection_;
   ServerStats stats_;
+  bool refusing_ = false;
   LimitCloseLog limitLog_;
   MemoryRelease memoryRelease_;
 };

@@ -2,6 +2,11 @@
 // the namespace table (static names and dynamic parents tried in order), and shutdown.
 #include "sio/server/server.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "sio/log.hpp"
+
 #include "client.hpp"
 
 namespace sio {
@@ -97,6 +102,48 @@ uint16_t Server::listen(const std::string& host, uint16_t port) {
   return ownHttp_->listen(host, port);
 }
 
+void Server::drain(std::chrono::milliseconds timeout, std::function<void()> done) {
+  if (closed_) {
+    boost::asio::post(io_, std::move(done));
+    return;
+  }
+  draining_ = true;
+  engine_.refuseHandshakes();
+  log::info("server: draining: " + std::to_string(engine_.clientsCount()) + " sessions");
+  // Every adapter, before close() lets go of them.
+  std::vector<std::shared_ptr<Adapter>> adapters;
+  for (auto& [name, nsp] : namespaces_) adapters.push_back(nsp->adapterPtr());
+  for (auto& parent : parents_) adapters.push_back(parent->adapterPtr());
+  // The sockets close as on close() (sessions persisted for recovery, transports closed),
+  // but the listener stays up for health checks until `done`.
+  close();
+  struct Wait {
+    Server* server;
+    size_t pending;
+    std::function<void()> done;
+    boost::asio::steady_timer timer;
+    void finish() {
+      if (!done) return;
+      timer.cancel();
+      if (server->ownHttp_) server->ownHttp_->close();
+      log::info("server: drained");
+      std::exchange(done, nullptr)();
+    }
+  };
+  auto wait = std::make_shared<Wait>(
+      Wait{this, adapters.size() + 1, std::move(done), boost::asio::steady_timer(io_, timeout)});
+  wait->timer.async_wait([wait](const boost::system::error_code& ec) {
+    if (ec) return;
+    log::warn("server: drain timed out before every adapter write was acknowledged");
+    wait->finish();
+  });
+  auto oneIdle = [wait] {
+    if (--wait->pending == 0) wait->finish();
+  };
+  for (auto& adapter : adapters) adapter->whenIdle(oneIdle);
+  oneIdle();
+}
+
 void Server::close() {
   if (closed_) return;
   closed_ = true;
@@ -104,7 +151,7 @@ void Server::close() {
   for (auto& [name, nsp] : namespaces) nsp->closeAll("server shutting down");
   for (auto& parent : parents_) parent->adapter().close();
   engine_.close();
-  if (ownHttp_) ownHttp_->close();
+  if (ownHttp_ && !draining_) ownHttp_->close();  // a drain closes it when done
 }
 
 }  // namespace sio

@@ -68,6 +68,10 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   // `args` is [event, ...]; `ack` (may be empty) gets the other servers' responses.
   virtual void serverSideEmit(Args args, AckCallback ack);
 
+  // Runs `done` once every write this adapter started (publishes, persisted sessions) has
+  // been acknowledged or has failed: what a drain waits for before closing Redis.
+  virtual void whenIdle(std::function<void()> done) { done(); }
+
   virtual void persistSession(SessionToPersist) {}
   virtual void restoreSession(const std::string& pid, const std::string& offset,
                               RestoreCallback done) {

@@ -7,10 +7,12 @@
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <vector>
 
 #include "sio/adapter/adapter.hpp"
 #include "sio/adapter/cluster_message.hpp"
@@ -34,6 +36,7 @@ class ClusterAdapter : public Adapter {
   }
 
   void close() override;
+  void whenIdle(std::function<void()> done) override;
   void broadcast(protocol::Packet packet, const BroadcastOptions& opts) override;
   void broadcastWithAck(protocol::Packet packet, const BroadcastOptions& opts,
                         std::function<void(size_t)> onClientCount,
@@ -74,6 +77,9 @@ class ClusterAdapter : public Adapter {
   void forgetResponder(const std::string& uid);
   // Publishes a message of this node (e.g. a heartbeat, without data).
   void publishMessage(MessageType type, std::optional<Value> data, PublishDone done = {});
+
+  // A write to Redis that whenIdle() waits for: keep the token until it is answered.
+  std::shared_ptr<void> beginWrite();
 
   void countMalformed() {
     ++stats_.malformed;
@@ -131,6 +137,13 @@ class ClusterAdapter : public Adapter {
   std::unordered_map<std::string, Request> requests_;
   std::unordered_map<std::string, AckRequest> ackRequests_;
   Stats stats_;
+  // Writes not yet answered, and who waits for there to be none (shared with the tokens,
+  // which may outlive this adapter).
+  struct Writes {
+    size_t pending = 0;
+    std::vector<std::function<void()>> idleWaiters;
+  };
+  std::shared_ptr<Writes> writes_ = std::make_shared<Writes>();
   log::RepeatedEvent malformedLog_{log::Level::Warn};
   log::RepeatedEvent publishFailureLog_{log::Level::Warn};
   log::RepeatedEvent timeoutLog_{log::Level::Warn};

@@ -54,6 +54,8 @@ class Server {
 
   // Closes every session ("server shutting down"); new handshakes are refused after it.
   void close();
+  // New handshakes are answered HTTP 503 "Server draining"; open sessions go on.
+  void refuseHandshakes();
 
   // For HttpServer::attach.
   std::shared_ptr<ServerCore> core() const { return core_; }

@@ -32,6 +32,7 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   const std::string& name() const override { return name_; }
   Server& server() { return server_; }
   Adapter& adapter() { return *adapter_; }
+  const std::shared_ptr<Adapter>& adapterPtr() const { return adapter_; }
   const std::unordered_map<SocketId, std::shared_ptr<Socket>>& sockets() const { return sockets_; }
 
   void onConnection(ConnectionHandler handler) { onConnection_.push_back(std::move(handler)); }

@@ -13,6 +13,8 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -78,6 +80,16 @@ class Server {
   // Engine.IO server, and stops listening if listen() was used.
   void close();
 
+  // Takes this node out of service without losing anything: new handshakes get HTTP 503
+  // (and /readyz turns 503), every socket is closed as by close() — with connection state
+  // recovery on, its session is persisted through the adapter first, and its client,
+  // seeing its transport close, reconnects (through the load balancer, to another node)
+  // and recovers there what it missed — then `done` runs once every adapter's writes
+  // (broadcasts published before the drain, persisted sessions) are acknowledged by Redis,
+  // or after `timeout` at the latest. Close the Redis client and the HTTP server in `done`.
+  void drain(std::chrono::milliseconds timeout, std::function<void()> done);
+  bool draining() const { return draining_; }
+
   const ServerOptions& options() const { return options_; }
   engine::Server& engine() { return engine_; }
   bool closed() const { return closed_; }
@@ -105,6 +117,7 @@ class Server {
   std::shared_ptr<Namespace> mainNamespace_;
   std::optional<engine::HttpServer> ownHttp_;
   bool closed_ = false;
+  bool draining_ = false;
 };
 
 }  // namespace sio

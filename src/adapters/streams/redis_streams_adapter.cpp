@@ -151,7 +151,8 @@ void RedisStreamsAdapter::persistSession(SessionToPersist session) {
   std::string key = hub_->options().sessionKeyPrefix + session.pid;
   redis::Command set{"SET", key, encodeSessionBlob(session), "PX"};
   set.push(static_cast<int64_t>(nsp_.maxDisconnectionDuration().count()));
-  hub_->client().send(key, std::move(set));
+  hub_->client().send(key, std::move(set),
+                      [write = beginWrite()](std::error_code, const redis::Reply&) {});
 }
 
 void RedisStreamsAdapter::restoreSession(const std::string& pid, const std::string& offset,
