@@ -45,6 +45,7 @@ class Slot {
 
   void next() {
     current_.reset();
+    if (stopped_) return;
     const uint64_t index = run_.next.fetch_add(1);
     if (index >= run_.sessions) return;
     const uint64_t generation = ++generation_;
@@ -57,8 +58,10 @@ class Slot {
     });
     current_->start();
   }
-  // On the worker's thread, before the slot goes.
+  // On the worker's thread; a next() already posted may still run (it does nothing), so the
+  // slot goes only in a later function on that thread.
   void stop() {
+    stopped_ = true;
     ++generation_;
     timer_.cancel();
     current_.reset();
@@ -83,6 +86,7 @@ class Slot {
   asio::steady_timer timer_;
   std::unique_ptr<ChurnSession> current_;
   uint64_t generation_ = 0;
+  bool stopped_ = false;
 };
 
 double round2(double x) {
@@ -127,12 +131,16 @@ Value runChurn(const BenchOptions& options, Progress& progress) {
                 });
               });
     const double kindSeconds = double(nowNs() - kindStartNs) * 1e-9;
-    for (unsigned w = 0; w < pool.size(); ++w)
+    for (unsigned w = 0; w < pool.size(); ++w) {
       pool.runOn(w, [&] {
         for (auto& slot : slots[w]) slot->stop();
+        return 0;
+      });
+      pool.runOn(w, [&] {  // after whatever the slots had posted
         slots[w].clear();
         return 0;
       });
+    }
 
     progress.now(name + ": done in " + std::to_string(int(kindSeconds)) +
                  " s; waiting for the server's descriptors to come back to " +

@@ -290,6 +290,7 @@ Value runStuck(const BenchOptions& options, Progress& progress) {
 
   // Which stuck clients did the server close? Read them again, until each ended or went
   // quiet for a second (the server still holds it), or --drain seconds passed.
+  const uint64_t closedDuringRun = stuckMembers.disconnects + stuckSenders.disconnects;
   progress.now("reading the stuck clients' sockets again");
   const uint64_t readStartNs = nowNs();
   pool.postEach([&](unsigned w) {
@@ -313,7 +314,6 @@ Value runStuck(const BenchOptions& options, Progress& progress) {
       closedByServer += c.endedNs.get() != 0;
       bytesReadAtEnd += c.bytesRead.get();
     });
-  const uint64_t closedDuringRun = stuckMembers.disconnects + stuckSenders.disconnects;
   guard.now();
 
   uint64_t minReceived = UINT64_MAX, missing = 0, outOfOrder = 0, complete = 0;

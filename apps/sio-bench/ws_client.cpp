@@ -30,6 +30,7 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
     ws.next_layer().close(ignored);
     std::string what = std::string(stage) + ": " + ec.message();
     if (closeDone) return std::exchange(closeDone, nullptr)(what);
+    if (rawChunk) std::exchange(rawChunk, nullptr)(0, what);  // e.g. a pending write failed
     listener.onFailed(what);
   }
 
