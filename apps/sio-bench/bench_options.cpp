@@ -6,6 +6,8 @@
 #include <charconv>
 #include <vector>
 
+#include "churn_session.hpp"
+
 namespace sio::bench {
 
 const char* const kUsage =
@@ -24,21 +26,52 @@ const char* const kUsage =
     "  connect --url URL   Socket.IO handshakes in a closed loop, each on a new connection,\n"
     "                      --connections of them at once: handshakes/s and their latency\n"
     "                      (default 32); --transport websocket | polling (then upgrade)\n"
+    "  churn --url URL --server-pid PID   --sessions short-lived clients of each --kind (default\n"
+    "                      all, one after another), --connect-concurrency at once: the server's\n"
+    "                      RSS and descriptors before, at the peak (sampled every 100 ms) and\n"
+    "                      after (once its descriptors came back to the baseline; exit 1 if they\n"
+    "                      did not within --settle-max). Start the server with short timers so\n"
+    "                      that abandoned sessions time out fast: sio-testserver --ping-interval\n"
+    "                      500 --ping-timeout 500 --connect-timeout 1000\n"
+    "  stuck --url URL --server-pid PID   --connections clients that stop reading, never closing\n"
+    "                      (half send --message-size `message` events every 10 ms, echoed back to\n"
+    "                      them; half sit in room stuck) while --healthy clients in the room must\n"
+    "                      get every 10 kB broadcast (--rate per second, default 50) in order "
+    "(exit\n"
+    "                      1 if not): the server's RSS and descriptors before, at the peak and\n"
+    "                      after, and how many stuck clients it closed (default 100)\n"
     "options:\n"
     "  --connections N   connections (receivers, clients, concurrent handshakes)\n"
     "  --receivers N     the same as --connections\n"
     "  --duration S      measured seconds (default 10)\n"
     "  --warmup S        seconds of traffic before measuring (default 1)\n"
     "  --rate R          fanout/cluster: broadcasts per second; 0 = as fast as the window\n"
-    "                    allows (default 0)\n"
+    "                    allows (default 0); stuck: broadcasts per second (default 50)\n"
     "  --window W        fanout/cluster: unacknowledged op emit requests at most (default 64)\n"
     "  --max-lag N       fanout/cluster: also at most N broadcasts not yet delivered to every\n"
     "                    receiver (closed loop: sustainable throughput; default off)\n"
-    "  --drain S         fanout/cluster: at most this long for the last deliveries (default 10)\n"
+    "  --drain S         fanout/cluster/stuck: at most this long for the last deliveries\n"
+    "                    (stuck: and again for reading the stuck sockets at the end; default 10)\n"
     "  --event NAME      fanout/cluster: event name of the broadcasts (default b)\n"
     "  --room NAME       fanout/cluster: the room the receivers join (fanout default bench)\n"
-    "  --server-pid PID  idle: the server process whose memory is read\n"
-    "  --settle S        idle: seconds to wait before reading the RSS (default 3)\n"
+    "  --server-pid PID  idle/churn/stuck: the server process whose memory (and descriptors)\n"
+    "                    is read\n"
+    "  --settle S        idle/stuck: seconds to wait before reading the RSS (default 3)\n"
+    "  --sessions N      churn: sessions of each kind (default 100000)\n"
+    "  --kind K          churn: one kind only, of\n"
+    "                      handshake: half a request then a FIN, or a polling handshake never\n"
+    "                        followed up (alternately)\n"
+    "                      upgrade-cut: a polling handshake, then a WebSocket upgrade cut after\n"
+    "                        the request, after the 101 or after a masked 2probe (in turn)\n"
+    "                      vanish: a WebSocket session on / gone without a close frame, with a\n"
+    "                        FIN or a reset (alternately)\n"
+    "                      polling-timeout: a polling session on / that stops polling\n"
+    "                      rooms: a WebSocket session on / and /custom; op join r1 r2 and op\n"
+    "                        leave r1 on /, op join r1 r2 on /custom, leave /custom, close frame\n"
+    "  --settle-max S    churn: at most this long for the server's descriptors to come back\n"
+    "                    after each kind (default 30)\n"
+    "  --message-size B  stuck: bytes of each stuck sender's message (default 100000)\n"
+    "  --healthy H       stuck: healthy clients in the room (default 10)\n"
     "  --transport T     connect: websocket or polling (default websocket)\n"
     "  --threads N       io_contexts, one thread each (default 1)\n"
     "  --connect-concurrency N   connections being opened at once (default 64)\n"
@@ -48,6 +81,7 @@ const char* const kUsage =
 unsigned defaultConnections(const std::string& workload) {
   if (workload == "fanout" || workload == "idle") return 10000;
   if (workload == "connect") return 32;
+  if (workload == "stuck") return 100;
   return 1000;
 }
 
@@ -61,8 +95,8 @@ double toNumber(const std::string& flag, const std::string& text, double min) {
   return value;
 }
 
-unsigned toCount(const std::string& flag, const std::string& text) {
-  double value = toNumber(flag, text, 1);
+unsigned toCount(const std::string& flag, const std::string& text, double min = 1) {
+  double value = toNumber(flag, text, min);
   if (value != double(unsigned(value))) throw UsageError(flag + " needs a whole number");
   return unsigned(value);
 }
@@ -83,7 +117,8 @@ bool plainName(const std::string& name) {
 BenchOptions parseBenchOptions(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   BenchOptions o;
-  bool haveUrl = false, havePublish = false, haveReceive = false, haveRoom = false;
+  bool haveUrl = false, havePublish = false, haveReceive = false, haveRoom = false,
+       haveRate = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     auto value = [&]() -> const std::string& {
@@ -99,7 +134,7 @@ BenchOptions parseBenchOptions(int argc, char** argv) {
     else if (arg == "--connections" || arg == "--receivers")
       o.connections = toCount(arg, value());
     else if (arg == "--rate")
-      o.rate = toNumber(arg, value(), 0);
+      o.rate = toNumber(arg, value(), 0), haveRate = true;
     else if (arg == "--window")
       o.window = toCount(arg, value());
     else if (arg == "--max-lag")
@@ -124,6 +159,16 @@ BenchOptions parseBenchOptions(int argc, char** argv) {
       o.serverPid = int(toCount(arg, value()));
     else if (arg == "--transport")
       o.transport = value();
+    else if (arg == "--sessions")
+      o.sessions = toCount(arg, value());
+    else if (arg == "--kind")
+      o.kind = value();
+    else if (arg == "--settle-max")
+      o.settleMax = toNumber(arg, value(), 0);
+    else if (arg == "--message-size")
+      o.messageSize = toCount(arg, value());
+    else if (arg == "--healthy")
+      o.healthy = toCount(arg, value(), 0);
     else if (arg == "--json")
       o.json = true;
     else if (arg == "--no-progress")
@@ -139,7 +184,8 @@ BenchOptions parseBenchOptions(int argc, char** argv) {
   }
   const std::string& w = o.workload;
   if (w.empty()) throw UsageError("no workload");
-  if (w != "echo" && w != "fanout" && w != "cluster" && w != "idle" && w != "connect")
+  if (w != "echo" && w != "fanout" && w != "cluster" && w != "idle" && w != "connect" &&
+      w != "churn" && w != "stuck")
     throw UsageError("unknown workload " + w);
   if (w == "cluster") {
     if (!havePublish || !haveReceive)
@@ -149,7 +195,12 @@ BenchOptions parseBenchOptions(int argc, char** argv) {
     o.publishUrl = o.receiveUrl = o.url;
   }
   if (w == "fanout" && !haveRoom) o.room = "bench";
-  if (w == "idle" && o.serverPid == 0) throw UsageError("idle needs --server-pid");
+  if ((w == "idle" || w == "churn" || w == "stuck") && o.serverPid == 0)
+    throw UsageError(w + " needs --server-pid");
+  if (!o.kind.empty() && !churnKindNamed(o.kind))
+    throw UsageError("--kind is handshake, upgrade-cut, vanish, polling-timeout or rooms");
+  if (w == "stuck" && !haveRate) o.rate = 50;
+  if (w == "stuck" && o.rate <= 0) throw UsageError("stuck needs a --rate above 0");
   if (o.transport != "websocket" && o.transport != "polling")
     throw UsageError("--transport is websocket or polling");
   if (!plainName(o.event)) throw UsageError("--event must be a plain name");

@@ -12,7 +12,7 @@
 namespace sio::bench {
 
 struct BenchOptions {
-  std::string workload;      // echo, fanout, cluster, idle, connect
+  std::string workload;      // echo, fanout, cluster, idle, connect, churn, stuck
   TargetUrl url;             // the server (echo, fanout, idle, connect)
   TargetUrl publishUrl;      // cluster: node A; fanout: = url
   TargetUrl receiveUrl;      // cluster: node B; fanout: = url
@@ -28,9 +28,16 @@ struct BenchOptions {
   double drain = 10;     // at most this long after the window for the last deliveries
   std::string event = "b";
   std::string room;  // fanout: "bench"; cluster: none (everyone on node B)
-  // idle
+  // idle, churn, stuck
   int serverPid = 0;
-  double settle = 3;  // seconds between the last connection and reading the RSS
+  double settle = 3;  // idle, stuck: seconds before reading the RSS "after"
+  // churn
+  uint64_t sessions = 100000;  // per kind
+  std::string kind;            // empty: every kind, one after another
+  double settleMax = 30;       // at most this long for the server's descriptors to come back
+  // stuck (also --connections, --duration, --rate, --drain, --settle)
+  unsigned messageSize = 100000;  // bytes of each stuck sender's `message`
+  unsigned healthy = 10;          // healthy clients in the room
   // connect
   std::string transport = "websocket";  // or polling (then upgrade)
   // output

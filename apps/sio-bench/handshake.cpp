@@ -1,10 +1,9 @@
 // sio-bench: the two handshakes of the `connect` workload, as small state machines on the
-// project's clients (SioClient, HttpClient, WsClient). The open packet is read with the
-// project's JSON codec; the other answers are checked by their prefix.
+// project's clients (SioClient, PollingClient, WsClient); the answers are checked by their
+// prefix.
 #include "handshake.hpp"
 
-#include "http_client.hpp"
-#include "sio/codec/json.hpp"
+#include "polling_client.hpp"
 #include "sio_client.hpp"
 #include "ws_client.hpp"
 
@@ -39,53 +38,27 @@ class PollingHandshake final : public Handshake, private WsClient::Listener {
  public:
   PollingHandshake(asio::io_context& io, const tcp::endpoint& endpoint, const TargetUrl& url,
                    Done done)
-      : http_(io), ws_(io, *this), endpoint_(endpoint), url_(url), done_(std::move(done)) {}
+      : polling_(io, endpoint, url, [this](std::string_view error) { finish(error); }),
+        ws_(io, *this),
+        endpoint_(endpoint),
+        url_(url),
+        done_(std::move(done)) {}
 
   void start() override {
-    http_.connect(endpoint_, [this](std::string_view error) {
-      if (!error.empty()) return finish(error);
-      get([this](std::string_view body) { onOpenPacket(body); });
-    });
-  }
-
- private:
-  std::string pollingTarget() const {
-    std::string target = url_.path + "?EIO=4&transport=polling";
-    if (!sid_.empty()) target += "&sid=" + sid_;
-    return target;
-  }
-
-  // A request whose answer must be 200; `next` gets the body.
-  void send(bool post, std::string body, std::function<void(std::string_view)> next) {
-    http_.request(post, url_.hostHeader(), pollingTarget(), std::move(body),
-                  [this, next = std::move(next)](std::string_view error, unsigned status,
-                                                 std::string_view body) {
-                    if (!error.empty()) return finish(error);
-                    if (status != 200)
-                      return finish("HTTP " + std::to_string(status) + ": " +
-                                    std::string(body.substr(0, 80)));
-                    next(body);
-                  });
-  }
-  void get(std::function<void(std::string_view)> next) { send(false, {}, std::move(next)); }
-
-  void onOpenPacket(std::string_view body) {
-    auto open = body.empty() || body[0] != '0' ? std::nullopt : codec::parseJson(body.substr(1));
-    const Value* sid = open ? open->find("sid") : nullptr;
-    if (!sid || !sid->isString())
-      return finish("bad open packet " + std::string(body.substr(0, 80)));
-    sid_ = sid->asString();
-    send(true, "40", [this](std::string_view body) {
-      if (body != "ok") return finish("POST answered " + std::string(body.substr(0, 80)));
-      get([this](std::string_view body) {
-        if (body.compare(0, 3, "40{") != 0)
-          return finish("expected CONNECT, got " + std::string(body.substr(0, 80)));
-        http_.close();
-        ws_.connect(endpoint_, url_, url_.path + "?EIO=4&transport=websocket&sid=" + sid_);
+    polling_.open([this](std::string_view) {
+      polling_.post("40", [this](std::string_view body) {
+        if (body != "ok") return finish("POST answered " + std::string(body.substr(0, 80)));
+        polling_.get([this](std::string_view body) {
+          if (body.compare(0, 3, "40{") != 0)
+            return finish("expected CONNECT, got " + std::string(body.substr(0, 80)));
+          polling_.close();
+          ws_.connect(endpoint_, url_, polling_.target("websocket"));
+        });
       });
     });
   }
 
+ private:
   void onOpen() override { ws_.send("2probe"); }
   void onMessage(std::string_view text) override {
     if (text == "3probe") {
@@ -102,17 +75,16 @@ class PollingHandshake final : public Handshake, private WsClient::Listener {
   void finish(std::string_view error) {
     if (finished_) return;
     finished_ = true;
-    http_.close();
+    polling_.close();
     ws_.close();
     done_(error);
   }
 
-  HttpClient http_;
+  PollingClient polling_;
   WsClient ws_;
   const tcp::endpoint& endpoint_;
   const TargetUrl& url_;
   Done done_;
-  std::string sid_;
   bool finished_ = false;
 };
 

@@ -1,5 +1,6 @@
 // sio-bench: printing results. The text form is derived from the JSON object, so both
-// always carry the same fields.
+// always carry the same fields: nested objects on one line, arrays of objects one item a
+// line.
 #include "report.hpp"
 
 #include <cmath>
@@ -30,6 +31,15 @@ std::string scalar(const Value& value) {
   return value.isString() ? value.asString() : codec::toJson(value);
 }
 
+// `name value  name value …` on one line.
+void printMembers(std::ostream& out, const Value& object) {
+  const char* separator = "";
+  for (const auto& [name, item] : object.asObject()) {
+    out << separator << name << " " << scalar(item);
+    separator = "  ";
+  }
+}
+
 }  // namespace
 
 void printText(std::ostream& out, const Value& result) {
@@ -39,10 +49,11 @@ void printText(std::ostream& out, const Value& result) {
     if (key == "workload") continue;
     out << "  " << key << std::string(key.size() < 26 ? 26 - key.size() : 1, ' ');
     if (value.isObject()) {
-      const char* separator = "";
-      for (const auto& [name, item] : value.asObject()) {
-        out << separator << name << " " << scalar(item);
-        separator = "  ";
+      printMembers(out, value);
+    } else if (value.isArray() && !value.asArray().empty() && value[0].isObject()) {
+      for (const Value& item : value.asArray()) {  // e.g. churn's kinds, one a line
+        out << "\n    ";
+        printMembers(out, item);
       }
     } else {
       out << scalar(value);

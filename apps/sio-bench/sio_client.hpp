@@ -32,7 +32,9 @@ class SioClient final : private WsClient::Listener {
   }
   // Sends one Socket.IO packet (without the Engine.IO `4`, which is added here).
   void sendPacket(std::string_view packet);
-  void close() { ws_.close(); }
+  void close(TcpClose how = TcpClose::Reset) { ws_.close(how); }
+  // The WebSocket connection underneath (to stop reading it, or to end it otherwise).
+  WsClient& transport() { return ws_; }
   bool connected() const { return connected_; }
 
  private:

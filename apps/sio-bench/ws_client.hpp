@@ -1,17 +1,20 @@
 // sio-bench: one WebSocket client connection (Boost.Beast behind a pointer, so that only
-// ws_client.cpp compiles Beast's templates): connect + upgrade, one read always pending,
-// text frames handed to a listener as views, writes queued one at a time.
+// ws_client.cpp compiles Beast's templates): connect + upgrade, one read always pending
+// (until stopReading(), for clients that play dead), text frames handed to a listener as
+// views, writes queued one at a time; it ends with a reset, a FIN or a closing handshake.
 // The connection's state is shared with its pending operations, so the object may be
 // destroyed at any time on its io_context's thread (it closes first; no call follows).
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "target_url.hpp"
+#include "tcp_close.hpp"
 
 namespace sio::bench {
 
@@ -38,13 +41,33 @@ class WsClient {
   void connect(const boost::asio::ip::tcp::endpoint& endpoint, const TargetUrl& url,
                std::string target = {});
   void send(std::string text);
-  // Ends the connection at once with a TCP reset (no close handshake, no TIME_WAIT left
-  // behind, so that hundreds of thousands of connections do not exhaust the ports); no
-  // listener call follows.
-  void close();
+  // Ends the connection at once, without a WebSocket close frame: with a TCP reset by
+  // default (no TIME_WAIT left behind, so that hundreds of thousands of connections do not
+  // exhaust the ports), or with a plain TCP close (FIN). No listener call follows.
+  void close(TcpClose how = TcpClose::Reset);
   // close() once every queued message has been written.
   void closeAfterWrites();
+  // The WebSocket closing handshake (close frame 1000, the server's close frame, then the
+  // TCP close); `done` is called once, with an empty error when the handshake completed.
+  // No listener call follows. close() or destroying the client abandons it (a reset; no
+  // `done`).
+  void closeHandshake(std::function<void(std::string_view error)> done);
   bool isOpen() const;
+
+  // The connection's receive buffer (SO_RCVBUF) in bytes, set before connect(): a client
+  // that stops reading then pushes back on the server after that much (default: the
+  // kernel's autotuning, up to megabytes).
+  void setReceiveBuffer(int bytes);
+  // Reads no more frames once the pending read completed (call it from a listener call to
+  // stop at once): what the server sends piles up in the kernel's buffers, as with a client
+  // that is stuck. Writes go on.
+  void stopReading();
+  // Messages queued or being written (0: a send() would be written at once).
+  size_t queuedWrites() const;
+  // After stopReading(): reads the raw bytes under the WebSocket layer again and discards
+  // them; `chunk(n, "")` for every chunk read, then `chunk(0, reason)` once when the
+  // connection ended ("end of file" when the server closed it, "connection reset", …).
+  void readRawUntilEnd(std::function<void(size_t bytes, std::string_view ended)> chunk);
 
  private:
   struct Impl;
