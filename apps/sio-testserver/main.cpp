@@ -198,16 +198,15 @@ int main(int argc, char** argv) {
   Server io_server(io, options);
   io_server.attach(http);
   serveMetricsAndHealth(http, io_server);
-  // On shutdown, sessions to persist and ADAPTER_CLOSE still go to Redis: close the
-  // Redis client only after they had time to be written.
-  boost::asio::steady_timer redisClose(io);
-  engine::ShutdownOnSignal shutdown(io, [&] {
-    io_server.close();
+  // SIGTERM drains: handshakes refused, sessions persisted and transports closed, then
+  // once the adapters' writes (broadcasts, sessions, ADAPTER_CLOSE) are acknowledged, Redis
+  // and the listener close. A second SIGTERM stops at once.
+  engine::DrainOnSignal shutdown(io, [&](std::function<void()> finished) {
     if (echo) echo->close();
-    http.close();
-    redisClose.expires_after(std::chrono::milliseconds(400));
-    redisClose.async_wait([&](const boost::system::error_code&) {
+    io_server.drain(std::chrono::seconds(10), [&, finished] {
+      http.close();
       if (redis) redis->close();
+      finished();
     });
   });
 
