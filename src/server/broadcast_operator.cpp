@@ -1,10 +1,13 @@
 // Broadcast operator: chaining builds new selections; emit hands the packet to the
 // adapter. A broadcast with acks completes when every server has reported its client
 // count and every counted client has answered, or fails at the timeout with what came.
+// The user's callbacks run through the server's handler guard when there is one.
 #include "sio/server/broadcast_operator.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
+
+#include "handler_guard.hpp"
 
 namespace sio {
 namespace {
@@ -42,8 +45,11 @@ struct AckCollector {
 }  // namespace
 
 BroadcastOperator::BroadcastOperator(std::shared_ptr<Adapter> adapter, RoomSet rooms,
-                                     RoomSet except, BroadcastFlags flags)
-    : adapter_(std::move(adapter)), opts_{std::move(rooms), std::move(except), flags} {}
+                                     RoomSet except, BroadcastFlags flags,
+                                     std::shared_ptr<HandlerGuard> guard)
+    : adapter_(std::move(adapter)),
+      opts_{std::move(rooms), std::move(except), flags},
+      guard_(std::move(guard)) {}
 
 BroadcastOperator BroadcastOperator::to(const Room& room) const {
   auto next = *this;
@@ -99,6 +105,12 @@ bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ac
                           protocol::eventData(event, std::move(args))};
   auto collector = std::make_shared<AckCollector>();
   collector->ack = std::move(ack);
+  if (guard_) {
+    collector->ack = [guard = guard_, nsp = adapter_->nsp().name(), ack = std::move(collector->ack)](
+                         const std::optional<Error>& error, Args responses) {
+      guard->call({"", nsp, "ack"}, [&] { ack(error, std::move(responses)); });
+    };
+  }
   collector->singleResponse = opts_.flags.expectSingleResponse;
   collector->timer.emplace(adapter_->nsp().executor(),
                            opts_.flags.timeout.value_or(std::chrono::milliseconds(0)));
@@ -125,12 +137,14 @@ bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ac
 }
 
 void BroadcastOperator::fetchSockets(FetchCallback done) const {
-  adapter_->fetchSockets(opts_, [adapter = adapter_, done](std::vector<SocketDetails> sockets,
-                                                           std::optional<Error> error) {
+  adapter_->fetchSockets(opts_, [adapter = adapter_, guard = guard_, done](
+                                    std::vector<SocketDetails> sockets, std::optional<Error> error) {
     std::vector<RemoteSocket> remote;
     remote.reserve(sockets.size());
-    for (auto& details : sockets) remote.emplace_back(adapter, std::move(details));
-    done(std::move(remote), error);
+    for (auto& details : sockets) remote.emplace_back(adapter, std::move(details), guard);
+    if (!guard) return done(std::move(remote), error);
+    guard->call({"", adapter->nsp().name(), "fetchSockets"},
+                [&] { done(std::move(remote), error); });
   });
 }
 
@@ -152,8 +166,9 @@ BroadcastFlags singleResponse() {
 }
 }  // namespace
 
-RemoteSocket::RemoteSocket(std::shared_ptr<Adapter> adapter, SocketDetails details)
+RemoteSocket::RemoteSocket(std::shared_ptr<Adapter> adapter, SocketDetails details,
+                           std::shared_ptr<HandlerGuard> guard)
     : details_(std::move(details)),
-      operator_(std::move(adapter), RoomSet{details_.id}, {}, singleResponse()) {}
+      operator_(std::move(adapter), RoomSet{details_.id}, {}, singleResponse(), std::move(guard)) {}
 
 }  // namespace sio

@@ -1,11 +1,15 @@
 // Namespaces: connecting a socket (session restore when asked, middlewares in order,
 // then CONNECT and the `connection` handlers), server-side events, and the adapter.
 // Parent namespaces create children on demand and pass on their middlewares and handlers.
+// User code runs through the server's handler guard: a connection middleware that throws
+// refuses the connection with its message, a `connection` handler that throws disconnects
+// its socket ("server handler error").
 #include "sio/server/namespace.hpp"
 
 #include <stdexcept>
 
 #include "client.hpp"
+#include "handler_guard.hpp"
 #include "sio/adapter/session_aware_adapter.hpp"
 #include "sio/server/server.hpp"
 #include "sio/server/socket.hpp"
@@ -25,6 +29,10 @@ void Namespace::initAdapter() {
   else
     adapter_ = std::make_shared<Adapter>(*this);
   adapter_->init();
+}
+
+BroadcastOperator Namespace::op() const {
+  return BroadcastOperator(adapter_, {}, {}, {}, server_.handlerGuard());
 }
 
 LocalSocket* Namespace::localSocket(const SocketId& id) {
@@ -49,17 +57,25 @@ void Namespace::serverSideEmit(const std::string& event, Args args, AckCallback 
   if (protocol::isReservedEventName(event))
     throw std::invalid_argument("\"" + event + "\" is a reserved event name");
   args.insert(args.begin(), Value(event));
+  if (ack) {
+    ack = [guard = server_.handlerGuard(), nsp = name_, ack = std::move(ack)](
+              const std::optional<Error>& error, Args responses) {
+      guard->call({"", nsp, "ack"}, [&] { ack(error, std::move(responses)); });
+    };
+  }
   adapter_->serverSideEmit(std::move(args), std::move(ack));
 }
 
 void Namespace::emitServerSide(Args args, std::function<void(Args)> ack) {
   if (args.empty() || !args[0].isString()) return;
-  auto it = serverListeners_.find(args[0].asString());
+  std::string event = args[0].asString();
+  auto it = serverListeners_.find(event);
   if (it == serverListeners_.end()) return;
   Args rest(std::make_move_iterator(args.begin() + 1), std::make_move_iterator(args.end()));
   Ack reply = ack ? Ack(std::move(ack)) : Ack();
   auto listeners = it->second;
-  for (auto& listener : listeners) listener(rest, reply);
+  const auto& guard = server_.handlerGuard();
+  for (auto& listener : listeners) guard->call({"", name_, event}, [&] { listener(rest, reply); });
 }
 
 void Namespace::add(std::shared_ptr<Client> client, Value auth,
@@ -100,9 +116,11 @@ void Namespace::connectSocket(const std::shared_ptr<Socket>& socket,
     socket->onConnect();
     onConnected(socket);
     auto handlers = self->onConnection_;
+    const auto& guard = self->server_.handlerGuard();
     for (auto& handler : handlers) {
       if (!socket->connected()) break;
-      handler(socket);
+      if (guard->call({socket->id(), self->name_, "connection"}, [&] { handler(socket); }))
+        return socket->disconnectForHandlerError();
     }
   });
 }
@@ -113,10 +131,17 @@ void Namespace::runMiddlewares(Socket& socket, size_t index,
   auto middleware = middlewares_[index];
   auto self = shared_from_this();
   auto keep = socket.shared_from_this();
-  middleware(socket, Next([self, keep, index, done](std::optional<Error> error) {
-               if (error) return done(std::move(error));
-               self->runMiddlewares(*keep, index + 1, done);
-             }));
+  auto called = std::make_shared<bool>(false);  // next() counts once
+  Next next([self, keep, index, done, called](std::optional<Error> error) {
+    if (std::exchange(*called, true)) return;
+    if (error) return done(std::move(error));
+    self->runMiddlewares(*keep, index + 1, done);
+  });
+  auto thrown = server_.handlerGuard()->call({keep->id(), name_, "middleware"},
+                                             [&] { middleware(socket, next); });
+  // A throw is next(Error{what()}): it refuses the connection, unless next() was already
+  // called (then, like a second next(), it changes nothing; it was logged and reported).
+  if (thrown) next(Error{thrown->message, std::nullopt});
 }
 
 void Namespace::remove(Socket& socket) {

@@ -8,6 +8,7 @@
 #include "sio/log.hpp"
 
 #include "client.hpp"
+#include "handler_guard.hpp"
 
 namespace sio {
 namespace {
@@ -21,7 +22,10 @@ engine::ServerOptions engineOptions(const ServerOptions& options) {
 }  // namespace
 
 Server::Server(boost::asio::io_context& io, ServerOptions options)
-    : io_(io), options_(std::move(options)), engine_(io, engineOptions(options_)) {
+    : io_(io),
+      options_(std::move(options)),
+      guard_(std::make_shared<HandlerGuard>(options_.onHandlerError)),
+      engine_(io, engineOptions(options_)) {
   engine_.onConnection(
       [this](std::shared_ptr<engine::Socket> conn) { onEngineConnection(std::move(conn)); });
   mainNamespace_ = of("/");
@@ -69,14 +73,23 @@ void Server::checkNamespace(const std::string& name, const Value& auth,
       return;
     }
     auto parent = parents[index];
-    parent->matches(name, auth, [this, parent, name, done, tryNext, index](bool allowed) {
+    auto answered = std::make_shared<bool>(false);
+    auto answer = [this, parent, name, done, tryNext, index, answered](bool allowed) {
+      if (std::exchange(*answered, true)) return;
       if (!allowed) return (*tryNext)(index + 1);
       auto existing = findNamespace(name);
       *tryNext = nullptr;
       done(existing ? existing : parent->createChild(name));
-    });
+    };
+    // A matcher that throws (contained) refuses the name.
+    if (guard_->call({"", name, "namespace"}, [&] { parent->matches(name, auth, answer); }))
+      answer(false);
   };
   (*tryNext)(0);
+}
+
+void Server::onError(HandlerErrorHook hook) {
+  guard_->addHook(std::move(hook));
 }
 
 void Server::registerChild(const std::shared_ptr<Namespace>& child) {

@@ -1,12 +1,14 @@
 // Socket.IO socket: the event dispatch (any-listeners, packet middlewares, then the
 // event's listeners), acks in both directions (with timeouts), rooms through the
 // adapter, and the disconnect sequence with Node's reasons. With connection state
-// recovery, emits go through the adapter so they are stored with an offset.
+// recovery, emits go through the adapter so they are stored with an offset. User code
+// (listeners, middlewares, ack callbacks, disconnect handlers) runs through guarded().
 #include "sio/server/socket.hpp"
 
 #include <stdexcept>
 
 #include "client.hpp"
+#include "handler_guard.hpp"
 #include "handshake_builder.hpp"
 #include "sio/engine/session_id.hpp"
 #include "sio/server/namespace.hpp"
@@ -25,7 +27,10 @@ bool isRecoverable(const std::string& reason) {
 
 Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, Value auth,
                std::optional<RestoredSession> previous)
-    : nsp_(std::move(nsp)), client_(std::move(client)), previous_(std::move(previous)) {
+    : nsp_(std::move(nsp)),
+      client_(std::move(client)),
+      guard_(nsp_->server().handlerGuard()),
+      previous_(std::move(previous)) {
   if (previous_) {
     id_ = previous_->sid;
     pid_ = previous_->pid;
@@ -39,6 +44,13 @@ Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, V
 }
 
 Socket::~Socket() = default;
+
+template <class Fn>
+bool Socket::guarded(std::string_view event, Fn&& fn) {
+  if (!guard_->call(HandlerSite{id_, nsp_->name(), event}, std::forward<Fn>(fn))) return true;
+  disconnectForHandlerError();
+  return false;
+}
 
 engine::Socket& Socket::conn() {
   return client_->conn();
@@ -113,7 +125,7 @@ bool Socket::emit(const std::string& event, Args args, AckCallback ack) {
         if (ec) return;
         self->acks_.erase(id);
         self->ackTimers_.erase(id);
-        ack(Error{"operation has timed out", std::nullopt}, {});
+        self->guarded("ack", [&] { ack(Error{"operation has timed out", std::nullopt}, {}); });
       });
       acks_[id] = [ack, timer](Args response) {
         timer->cancel();
@@ -142,7 +154,8 @@ BroadcastOperator Socket::except(const Room& room) {
   return broadcast().except(room);
 }
 BroadcastOperator Socket::broadcast() {
-  return BroadcastOperator(nsp_->adapter().shared_from_this(), {}, RoomSet{id_}, takeFlags());
+  return BroadcastOperator(nsp_->adapter().shared_from_this(), {}, RoomSet{id_}, takeFlags(),
+                           guard_);
 }
 
 void Socket::join(const std::vector<Room>& rooms) {
@@ -156,16 +169,24 @@ void Socket::leaveAll() {
 }
 
 Socket& Socket::disconnect(bool close) {
-  if (!connected_) return *this;
-  if (close) {
+  if (!connected_ || closing_) return *this;
+  if (close)
     client_->disconnectAll();
-  } else {
-    sendPacket(protocol::Packet{protocol::PacketType::Disconnect, nsp_->name(), std::nullopt,
-                                std::nullopt},
-               {});
-    onClose("server namespace disconnect");
-  }
+  else
+    leaveWith("server namespace disconnect");
   return *this;
+}
+
+void Socket::disconnectForHandlerError() {
+  leaveWith(kHandlerErrorReason);
+}
+
+void Socket::leaveWith(const std::string& reason) {
+  if (!connected_ || closing_) return;
+  sendPacket(
+      protocol::Packet{protocol::PacketType::Disconnect, nsp_->name(), std::nullopt, std::nullopt},
+      {});
+  onClose(reason);
 }
 
 void Socket::sendPacket(protocol::Packet packet, const BroadcastFlags& flags) {
@@ -184,8 +205,10 @@ void Socket::notifyOutgoing(const protocol::Packet& packet) {
   const auto& data = packet.data->asArray();
   std::string event = data[0].isString() ? data[0].asString() : std::string();
   Args args(data.begin() + 1, data.end());
+  auto self = shared_from_this();  // a listener may disconnect this socket
   auto listeners = anyOutgoingListeners_;
-  for (auto& listener : listeners) listener(event, args);
+  for (auto& listener : listeners)
+    if (!guarded(event, [&] { listener(event, args); })) return;
 }
 
 void Socket::expectAck(uint64_t id, std::function<void(Args)> onAck) {
@@ -246,9 +269,11 @@ void Socket::onEvent(protocol::Packet& packet) {
     });
   }
   if (!anyListeners_.empty()) {
+    const std::string& event = args[0].asString();
     Args rest(args.begin() + 1, args.end());
     auto listeners = anyListeners_;
-    for (auto& listener : listeners) listener(args[0].asString(), rest);
+    for (auto& listener : listeners)
+      if (!guarded(event, [&] { listener(event, rest); })) return;
   }
   dispatch(std::move(args), std::move(ack));
 }
@@ -268,7 +293,8 @@ void Socket::dispatch(Args args, Ack ack) {
     std::erase_if(stored, [](const Listener& listener) { return listener.once; });
     if (stored.empty()) self->listeners_.erase(it);
     Args rest(std::make_move_iterator(packet.begin() + 1), std::make_move_iterator(packet.end()));
-    for (auto& listener : listeners) listener.handler(rest, ack);
+    for (auto& listener : listeners)
+      if (!self->guarded(event, [&] { listener.handler(rest, ack); })) return;
   });
 }
 
@@ -276,11 +302,14 @@ void Socket::runMiddlewares(Args& args, size_t index,
                             std::function<void(std::optional<Error>)> done) {
   if (index >= middlewares_.size()) return done(std::nullopt);
   auto middleware = middlewares_[index];
-  middleware(args,
-             Next([self = shared_from_this(), &args, index, done](std::optional<Error> error) {
-               if (error) return done(std::move(error));
-               self->runMiddlewares(args, index + 1, done);
-             }));
+  std::string event = args[0].asString();  // the middleware may change args
+  guarded(event, [&] {
+    middleware(args,
+               Next([self = shared_from_this(), &args, index, done](std::optional<Error> error) {
+                 if (error) return done(std::move(error));
+                 self->runMiddlewares(args, index + 1, done);
+               }));
+  });
 }
 
 void Socket::onAckPacket(protocol::Packet& packet) {
@@ -291,12 +320,13 @@ void Socket::onAckPacket(protocol::Packet& packet) {
   acks_.erase(it);
   ackTimers_.erase(*packet.id);
   Args args = packet.data && packet.data->isArray() ? std::move(packet.data->asArray()) : Args{};
-  handler(std::move(args));
+  guarded("ack", [&] { handler(std::move(args)); });
 }
 
 void Socket::emitError(const Error& error) {
   auto handlers = onError_;
-  for (auto& handler : handlers) handler(error);
+  for (auto& handler : handlers)
+    if (!guarded("error", [&] { handler(error); })) return;
 }
 
 void Socket::onDecodeError(const Error& error) {
@@ -304,10 +334,12 @@ void Socket::onDecodeError(const Error& error) {
 }
 
 void Socket::onClose(const std::string& reason, const std::string& description) {
-  if (!connected_) return;
+  if (!connected_ || closing_) return;
+  closing_ = true;  // from here a handler's throw is contained without a second disconnect
   auto self = shared_from_this();
   auto disconnecting = onDisconnecting_;
-  for (auto& handler : disconnecting) handler(reason, description);
+  for (auto& handler : disconnecting)
+    guarded("disconnecting", [&] { handler(reason, description); });
   if (nsp_->recoveryEnabled() && isRecoverable(reason)) {
     nsp_->adapter().persistSession(SessionToPersist{id_, pid_, rooms().items(), data_});
   }
@@ -315,7 +347,7 @@ void Socket::onClose(const std::string& reason, const std::string& description) 
   client_->removeSocket(*this);
   connected_ = false;
   auto disconnect = onDisconnect_;
-  for (auto& handler : disconnect) handler(reason, description);
+  for (auto& handler : disconnect) guarded("disconnect", [&] { handler(reason, description); });
   // Handlers often hold this socket: drop them so that nothing keeps it alive.
   listeners_.clear();
   anyListeners_.clear();

@@ -3,7 +3,11 @@
 // tests/integration/fixtures/sio-features-server.md), built on the official socket.io 4.8
 // installed in tests/node/node_modules: connection middleware with error data, async
 // middleware (/slow), /kick, dynamic namespaces, server-to-client acks, packet middleware,
-// server-side disconnects and the disconnect reasons the server observed.
+// server-side disconnects, the disconnect reasons the server observed, and handlers that
+// throw. socket.io has no handler-error containment: a throw in a handler, middleware or
+// ack callback is an uncaught exception and the process ends (exit code 1), which is what
+// --rethrow-handler-errors asks of the C++ fixture; here the flag changes nothing, and
+// `handler-errors` always answers [] (no hook exists to record anything).
 "use strict";
 
 const path = require("node:path");
@@ -20,6 +24,7 @@ const USAGE = `usage: sio-features-server [options]
   --max-payload BYTES              (default 1000000)
   --recovery                       enable connection state recovery
   --max-disconnection-duration MS  (default 120000)
+  --rethrow-handler-errors         a handler's exception ends the process (socket.io always does)
 `;
 
 const FLAGS = {
@@ -30,6 +35,7 @@ const FLAGS = {
   "max-payload": "int",
   recovery: "bool",
   "max-disconnection-duration": "int",
+  "rethrow-handler-errors": "bool",
 };
 
 function usageError(message) {
@@ -47,6 +53,7 @@ function parseArgs(argv) {
     "max-payload": 1000000,
     recovery: false,
     "max-disconnection-duration": 120000,
+    "rethrow-handler-errors": false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -113,13 +120,17 @@ function main() {
   const commonEvents = (socket) => {
     recordDisconnect(socket);
     const errors = [];
-    socket.use(([event], next) => {
+    socket.use(([event, message], next) => {
       if (event === "forbidden") next(new Error("forbidden event"));
+      else if (event === "throw-in-middleware") throw new Error(message);
       else next();
     });
     socket.on("error", (err) => errors.push(err.message));
 
     socket.emit("auth", socket.handshake.auth);
+    if (typeof socket.handshake.auth?.throwOnConnection === "string") {
+      throw new Error(socket.handshake.auth.throwOnConnection);
+    }
     socket.on("message", (...args) => socket.emit("message-back", ...args));
     socket.on("message-with-ack", (...args) => {
       const ack = args.pop();
@@ -135,6 +146,23 @@ function main() {
     socket.on("server-ack-no-timeout", (event, args, ack) => {
       if (typeof ack !== "function") return;
       socket.emit(event, ...(Array.isArray(args) ? args : []), (...responses) => ack(responses));
+    });
+    socket.on("throw", (message) => {
+      throw new Error(message);
+    });
+    socket.on("throw-in-ack", (message) => {
+      socket.emit("please-ack", () => {
+        throw new Error(message);
+      });
+    });
+    socket.on("throw-on-disconnect", (message, ack) => {
+      socket.on("disconnect", () => {
+        throw new Error(message);
+      });
+      if (typeof ack === "function") ack();
+    });
+    socket.on("handler-errors", (ack) => {
+      if (typeof ack === "function") ack([]);
     });
     socket.on("errors", (ack) => {
       if (typeof ack === "function") ack(errors.slice());
@@ -163,6 +191,7 @@ function main() {
   const main = io.of("/");
   main.use((socket, next) => {
     const auth = socket.handshake.auth || {};
+    if (typeof auth.throw === "string") throw new Error(auth.throw);
     if (typeof auth.reject === "string") {
       const err = new Error(auth.reject);
       if (auth.rejectData !== undefined) err.data = auth.rejectData;

@@ -1,5 +1,7 @@
 // The broadcast operator (Node's BroadcastOperator): an immutable selection of sockets
-// (rooms, rooms excluded) with flags, built by chaining and ended by an operation.
+// (rooms, rooms excluded) with flags, built by chaining and ended by an operation. Made
+// by the server, it carries the server's handler guard, through which the user's ack and
+// fetchSockets callbacks run (an exception from them is contained, no socket disconnected).
 //
 //   io.to("room1").except("room2").timeout(5s).emit("hello", {1}, [](auto& err, sio::Args
 //   responses) {}); io.in("room1").fetchSockets([](std::vector<sio::RemoteSocket> sockets, auto&
@@ -14,13 +16,15 @@
 namespace sio {
 
 class RemoteSocket;
+class HandlerGuard;
 
 class BroadcastOperator {
  public:
   using FetchCallback = std::function<void(std::vector<RemoteSocket>, const std::optional<Error>&)>;
 
   explicit BroadcastOperator(std::shared_ptr<Adapter> adapter, RoomSet rooms = {},
-                             RoomSet except = {}, BroadcastFlags flags = {});
+                             RoomSet except = {}, BroadcastFlags flags = {},
+                             std::shared_ptr<HandlerGuard> guard = nullptr);
 
   BroadcastOperator to(const Room& room) const;
   BroadcastOperator to(const std::vector<Room>& rooms) const;
@@ -53,12 +57,14 @@ class BroadcastOperator {
  private:
   std::shared_ptr<Adapter> adapter_;
   BroadcastOptions opts_;
+  std::shared_ptr<HandlerGuard> guard_;  // none: callbacks are called directly
 };
 
 // A socket as fetchSockets returns it: maybe on another node, reached through the adapter.
 class RemoteSocket {
  public:
-  RemoteSocket(std::shared_ptr<Adapter> adapter, SocketDetails details);
+  RemoteSocket(std::shared_ptr<Adapter> adapter, SocketDetails details,
+               std::shared_ptr<HandlerGuard> guard = nullptr);
 
   const SocketId& id() const { return details_.id; }
   const Value& handshake() const { return details_.handshake; }

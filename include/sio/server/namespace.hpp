@@ -91,7 +91,7 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   void closeAll(const std::string& reason);
 
  protected:
-  BroadcastOperator op() const { return BroadcastOperator(adapter_); }
+  BroadcastOperator op() const;
   void runMiddlewares(Socket& socket, size_t index, std::function<void(std::optional<Error>)> done);
   void connectSocket(const std::shared_ptr<Socket>& socket,
                      const std::function<void(std::shared_ptr<Socket>)>& onConnected);

@@ -9,6 +9,7 @@
 
 #include "sio/adapter/adapter.hpp"
 #include "sio/engine/options.hpp"
+#include "sio/server/handler_error.hpp"
 
 namespace sio {
 
@@ -32,6 +33,12 @@ struct ServerOptions {
   // Makes each namespace's adapter. Default: in memory (SessionAwareAdapter when
   // connection state recovery is on).
   AdapterFactory adapter;
+  // An exception thrown by a user's handler, middleware or ack callback (not in Node's
+  // options: there it always ends the process). DisconnectSocket (the default): logged at
+  // `error`, passed to Server::onError hooks, and only that socket is disconnected with
+  // "server handler error"; a connection middleware's throw refuses the connection as
+  // next(Error{what()}) would. Rethrow: Node's behaviour, the exception leaves io.run().
+  HandlerErrorPolicy onHandlerError = HandlerErrorPolicy::DisconnectSocket;
   engine::ServerOptions engine;
 };
 

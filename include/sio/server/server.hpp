@@ -28,6 +28,8 @@
 
 namespace sio {
 
+class HandlerGuard;
+
 class Server {
  public:
   explicit Server(boost::asio::io_context& io, ServerOptions options = {});
@@ -72,6 +74,11 @@ class Server {
     mainNamespace_->serverSideEmit(event, std::move(args), std::move(ack));
   }
 
+  // Called with every exception contained under HandlerErrorPolicy::DisconnectSocket (see
+  // sio/server/handler_error.hpp), after it was logged and before the socket is
+  // disconnected. Never called under Rethrow.
+  void onError(HandlerErrorHook hook);
+
   // Serves Socket.IO on an existing HTTP server (at options.path), or on its own port.
   void attach(engine::HttpServer& http);
   uint16_t listen(const std::string& host, uint16_t port);
@@ -105,12 +112,15 @@ class Server {
                       std::function<void(std::shared_ptr<Namespace>)> done);
   void registerChild(const std::shared_ptr<Namespace>& child);
   void removeNamespace(const std::string& name);
+  // The dispatch boundary every call into user code goes through (handler_guard.hpp).
+  const std::shared_ptr<HandlerGuard>& handlerGuard() const { return guard_; }
 
  private:
   void onEngineConnection(std::shared_ptr<engine::Socket> conn);
 
   boost::asio::io_context& io_;
   ServerOptions options_;
+  std::shared_ptr<HandlerGuard> guard_;
   engine::Server engine_;
   std::map<std::string, std::shared_ptr<Namespace>> namespaces_;
   std::vector<std::shared_ptr<ParentNamespace>> parents_;

@@ -2,13 +2,15 @@
 // events reach handlers registered with on/once/onAny; emit sends to this client (with an
 // optional ack and timeout); join/leave manage its rooms; to/except start a broadcast
 // from it; disconnect ends it. Events `disconnecting` and `disconnect` carry Node's exact
-// reasons.
+// reasons. Every call into user code goes through the server's handler guard: under the
+// default policy an exception from it disconnects this socket ("server handler error").
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <string_view>
 #include <unordered_map>
 
 #include "sio/adapter/adapter_host.hpp"
@@ -21,6 +23,7 @@ namespace sio {
 
 class Namespace;
 class Client;
+class HandlerGuard;
 
 class Socket final : public LocalSocket, public std::enable_shared_from_this<Socket> {
  public:
@@ -102,6 +105,9 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   void onDecodeError(const Error& error);
   void cleanup();
   bool clientOpen() const;  // its Engine.IO connection is still open
+  // User code of this socket threw and the exception was contained: leaves the namespace
+  // as disconnect() does, with the reason "server handler error". Nothing when closing.
+  void disconnectForHandlerError();
 
  private:
   struct Listener {
@@ -115,14 +121,22 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   void sendPacket(protocol::Packet packet, const BroadcastFlags& flags);
   BroadcastFlags takeFlags();
   void emitError(const Error& error);
+  // Sends DISCONNECT and closes with `reason` (a server-side namespace disconnect).
+  void leaveWith(const std::string& reason);
+  // Runs user code for `event` through the handler guard; when it threw (and the error
+  // was contained), disconnects this socket and returns false.
+  template <class Fn>
+  bool guarded(std::string_view event, Fn&& fn);
 
   std::shared_ptr<Namespace> nsp_;
   std::shared_ptr<Client> client_;
+  std::shared_ptr<HandlerGuard> guard_;  // the server's (kept: ack timers may outlive it)
   SocketId id_;
   std::string pid_;
   Handshake handshake_;
   Value data_ = Value::object();
   bool connected_ = false;
+  bool closing_ = false;  // onClose has begun (its disconnect handlers may be running)
   bool recovered_ = false;
   BroadcastFlags flags_;
   std::map<std::string, std::vector<Listener>> listeners_;
