@@ -71,6 +71,7 @@ void ClusterAdapter::addOffset(protocol::Packet& packet, const BroadcastOptions&
 
 void ClusterAdapter::broadcast(protocol::Packet packet, const BroadcastOptions& opts) {
   if (opts.flags.local) return Adapter::broadcast(std::move(packet), opts);
+  ++stats_.broadcastsLocal;
   Value data =
       Value::object({{"packet", encodeClusterPacket(packet)}, {"opts", encodeOptions(opts)}});
   auto weak = weak_from_this();
@@ -293,6 +294,7 @@ void ClusterAdapter::onMessage(ClusterMessage message, const std::string& offset
   }
   switch (type) {
     case MessageType::Broadcast:
+      ++stats_.broadcastsFromCluster;
       return onBroadcast(message, offset);
     case MessageType::SocketsJoin:
       return Adapter::addSockets(decodeOptions(message.data->find("opts")), roomsOf(*message.data));

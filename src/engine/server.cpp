@@ -136,7 +136,7 @@ void ServerCore::handleRequest(std::shared_ptr<HttpExchange> exchange) {
   if (exchange->bodyTooLarge()) {
     if (const auto* sid = request.param("sid"))
       if (auto existing = session(*sid)) {
-        ++stats_.payloadsTooLarge;
+        ++stats_->payloadsTooLarge;
         recordLimit("payload too large");
         existing->closeNow(close_reason::kTransportError);
       }
@@ -164,9 +164,10 @@ std::shared_ptr<Session> ServerCore::addSession(std::string id, const Request& r
                                         std::string_view description) {
     if (auto self = weak.lock()) self->onSessionClosed(closedId, reason, description);
   };
-  auto created = std::make_shared<Session>(io_, id, request, options_, std::move(transport), hook);
+  auto created = std::make_shared<Session>(io_, id, request, options_, std::move(transport), hook,
+                                           stats_);
   sessions_.emplace(std::move(id), created);
-  ++stats_.sessionsOpened;
+  ++stats_->sessionsOpened;
   created->open();
   return created;
 }
@@ -174,11 +175,11 @@ std::shared_ptr<Session> ServerCore::addSession(std::string id, const Request& r
 void ServerCore::onSessionClosed(const std::string& id, std::string_view reason,
                                  std::string_view description) {
   sessions_.erase(id);
-  auto it = stats_.sessionsClosed.find(reason);
-  if (it == stats_.sessionsClosed.end()) it = stats_.sessionsClosed.emplace(reason, 0).first;
+  auto it = stats_->sessionsClosed.find(reason);
+  if (it == stats_->sessionsClosed.end()) it = stats_->sessionsClosed.emplace(reason, 0).first;
   ++it->second;
   if (description == Session::kSlowConsumer) {
-    ++stats_.slowConsumers;
+    ++stats_->slowConsumers;
     recordLimit(Session::kSlowConsumer);
     memoryRelease_.soon();  // what the stuck clients held goes back to the system
   } else if (reason == close_reason::kParseError) {
@@ -203,7 +204,7 @@ const char* ServerCore::refusal() const {
 
 void ServerCore::refuseHandshake(HttpExchange& exchange, const char* reason) {
   if (reason == kTooManyConnections) {
-    ++stats_.handshakesRefused;
+    ++stats_->handshakesRefused;
     recordLimit("maxConnections reached");
   }
   HttpResponse response{503, {{"Content-Type", "application/json"}},
@@ -214,7 +215,7 @@ void ServerCore::refuseHandshake(HttpExchange& exchange, const char* reason) {
 
 void ServerCore::refuseHandshake(PendingUpgrade& upgrade, const char* reason) {
   if (reason == kTooManyConnections) {
-    ++stats_.handshakesRefused;
+    ++stats_->handshakesRefused;
     recordLimit("maxConnections reached");
   }
   upgrade.reject(503, reason);

@@ -29,7 +29,7 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   void onConnection(ConnectionHandler handler) { onConnection_ = std::move(handler); }
   const ServerOptions& options() const { return *options_; }
   size_t clientsCount() const { return sessions_.size(); }
-  const ServerStats& stats() const { return stats_; }
+  const ServerStats& stats() const { return *stats_; }
   const std::unordered_map<std::string, std::shared_ptr<Session>>& sessions() const {
     return sessions_;
   }
@@ -74,7 +74,7 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   // counts them): one token each, held by the pending accept, released with it.
   std::shared_ptr<size_t> handshakesInProgress_ = std::make_shared<size_t>(0);
   ConnectionHandler onConnection_;
-  ServerStats stats_;
+  std::shared_ptr<ServerStats> stats_ = std::make_shared<ServerStats>();  // sessions count too
   bool refusing_ = false;
   LimitCloseLog limitLog_;
   MemoryRelease memoryRelease_;

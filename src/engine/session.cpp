@@ -29,12 +29,13 @@ std::string openPacketJson(const std::string& id, bool offerWebSocket,
 
 Session::Session(boost::asio::io_context& io, std::string id, Request request,
                  std::shared_ptr<const ServerOptions> options, std::shared_ptr<Transport> transport,
-                 ClosedHook onClosed)
+                 ClosedHook onClosed, std::shared_ptr<ServerStats> stats)
     : id_(std::move(id)),
       request_(std::move(request)),
       options_(std::move(options)),
       transport_(std::move(transport)),
       onClosed_(std::move(onClosed)),
+      stats_(stats ? std::move(stats) : std::make_shared<ServerStats>()),
       pingIntervalTimer_(io),
       pingTimeoutTimer_(io),
       upgradeTimeoutTimer_(io),
@@ -68,6 +69,8 @@ bool Session::writable() const {
 }
 
 void Session::send(Packet message, bool compress) {
+  ++stats_->messagesSent;
+  stats_->bytesSent += message.view().size();
   sendPacket(std::move(message), compress);
 }
 
@@ -149,6 +152,8 @@ void Session::onTransportPacket(Transport& transport, Packet packet) {
       schedulePing();
       break;
     case PacketType::Message:
+      ++stats_->messagesReceived;
+      stats_->bytesReceived += packet.view().size();
       if (onMessage_) onMessage_(packet);
       break;
     case PacketType::Close:  // the client leaves (WebSocket; polling reports a close)
@@ -237,6 +242,7 @@ void Session::completeUpgrade() {
   previous->clearListener();
   previous->close();
   upgraded_ = true;
+  ++stats_->upgrades;
   if (onUpgrade_) onUpgrade_(transport_->name());
   flush();
   if (state_ == ReadyState::Closing) closeTransport();

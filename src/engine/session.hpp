@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "sio/engine/options.hpp"
+#include "sio/engine/server.hpp"
 #include "sio/engine/socket.hpp"
 #include "transport.hpp"
 
@@ -27,7 +28,7 @@ class Session final : public Socket,
 
   Session(boost::asio::io_context& io, std::string id, Request request,
           std::shared_ptr<const ServerOptions> options, std::shared_ptr<Transport> transport,
-          ClosedHook onClosed);
+          ClosedHook onClosed, std::shared_ptr<ServerStats> stats = nullptr);
   ~Session() override;
 
   // Sends the open packet and starts the heartbeat.
@@ -81,6 +82,7 @@ class Session final : public Socket,
   std::shared_ptr<Transport> transport_;
   std::shared_ptr<Transport> probe_;  // the WebSocket being probed for an upgrade
   ClosedHook onClosed_;
+  std::shared_ptr<ServerStats> stats_;  // the server's counters (messages, bytes, upgrades)
   ReadyState state_ = ReadyState::Opening;
   bool upgraded_ = false;
   bool probed_ = false;           // the probe answered `2probe`

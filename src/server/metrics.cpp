@@ -49,6 +49,8 @@ ServerMetrics collectMetrics(Server& server) {
   metrics.sessionsByTransport = server.engine().sessionsByTransport();
   metrics.engine = server.engine().stats();
   metrics.accepting = !server.closed();
+  metrics.restoresRecovered = server.restoreStats().recovered;
+  metrics.restoresNotRecovered = server.restoreStats().notRecovered;
   server.forEachNamespace([&](Namespace& nsp) {
     metrics.connectedSockets[nsp.name()] = nsp.sockets().size();
     if (auto stats = nsp.adapter().stats()) {
@@ -59,6 +61,8 @@ ServerMetrics collectMetrics(Server& server) {
       sum.ignored += stats->ignored;
       sum.malformed += stats->malformed;
       sum.timedOut += stats->timedOut;
+      sum.broadcastsLocal += stats->broadcastsLocal;
+      sum.broadcastsFromCluster += stats->broadcastsFromCluster;
       sum.subscriptionGaps = std::max(sum.subscriptionGaps, stats->subscriptionGaps);
     }
     if (auto up = nsp.adapter().linkUp())
@@ -94,7 +98,22 @@ std::string prometheusText(const ServerMetrics& metrics) {
              metrics.engine.payloadsTooLarge);
   out.sample("engineio_limit_closes_total", "limit", "max connections",
              metrics.engine.handshakesRefused);
+  out.family("engineio_upgrades_total", "counter", "Polling sessions upgraded to WebSocket.");
+  out.sample("engineio_upgrades_total", metrics.engine.upgrades);
+  out.family("engineio_messages_total", "counter", "Engine.IO messages, by direction.");
+  out.sample("engineio_messages_total", "direction", "received", metrics.engine.messagesReceived);
+  out.sample("engineio_messages_total", "direction", "sent", metrics.engine.messagesSent);
+  out.family("engineio_message_bytes_total", "counter", "Payload bytes of Engine.IO messages, by direction.");
+  out.sample("engineio_message_bytes_total", "direction", "received", metrics.engine.bytesReceived);
+  out.sample("engineio_message_bytes_total", "direction", "sent", metrics.engine.bytesSent);
+  out.family("socketio_session_restores_total", "counter",
+             "Connection state recovery: sessions asked for, by result.");
+  out.sample("socketio_session_restores_total", "result", "recovered", metrics.restoresRecovered);
+  out.sample("socketio_session_restores_total", "result", "not_recovered", metrics.restoresNotRecovered);
   if (metrics.adapter) {
+    out.family("socketio_broadcasts_total", "counter", "Cluster broadcasts, by origin.");
+    out.sample("socketio_broadcasts_total", "origin", "local", metrics.adapter->broadcastsLocal);
+    out.sample("socketio_broadcasts_total", "origin", "cluster", metrics.adapter->broadcastsFromCluster);
     const auto& a = *metrics.adapter;
     auto counter = [&](std::string_view name, std::string_view help, uint64_t value) {
       out.family(name, "counter", help);

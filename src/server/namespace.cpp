@@ -101,7 +101,11 @@ void Namespace::add(std::shared_ptr<Client> client, Value auth,
   const Value* pid = auth.find("pid");
   const Value* offset = auth.find("offset");
   if (recoveryEnabled() && pid && pid->isString() && offset && offset->isString()) {
-    adapter_->restoreSession(pid->asString(), offset->asString(), create);
+    adapter_->restoreSession(pid->asString(), offset->asString(),
+                             [self, create](std::optional<RestoredSession> session) {
+                               self->server_.countRestore(session.has_value());
+                               create(std::move(session));
+                             });
   } else {
     create(std::nullopt);
   }

@@ -21,6 +21,8 @@ struct AdapterStats {
   uint64_t published = 0, publishFailures = 0, received = 0, ignored = 0, malformed = 0,
            timedOut = 0;
   uint64_t subscriptionGaps = 0;  // pub/sub adapters: resubscriptions that may have lost messages
+  uint64_t broadcastsLocal = 0;        // broadcasts emitted on this node to the cluster
+  uint64_t broadcastsFromCluster = 0;  // broadcasts from other nodes delivered here
 };
 
 class Adapter : public std::enable_shared_from_this<Adapter> {

@@ -33,6 +33,9 @@ struct ServerStats {
   uint64_t slowConsumers = 0;     // maxBufferedBytes reached ("transport error")
   uint64_t payloadsTooLarge = 0;  // a POST body over maxHttpBufferSize
   uint64_t handshakesRefused = 0;  // maxConnections reached (HTTP 503)
+  uint64_t upgrades = 0;           // polling sessions moved to WebSocket
+  // Engine.IO message packets (Socket.IO's frames) and their payload bytes.
+  uint64_t messagesReceived = 0, messagesSent = 0, bytesReceived = 0, bytesSent = 0;
 };
 
 class Server {

@@ -25,6 +25,7 @@ struct ServerMetrics {
   std::optional<AdapterStats> adapter;  // summed over namespaces (cluster adapters only)
   std::optional<bool> redisConnected;   // every namespace's Redis link up (Redis adapters)
   bool accepting = true;                // new sessions are accepted (not closed)
+  uint64_t restoresRecovered = 0, restoresNotRecovered = 0;
 };
 
 ServerMetrics collectMetrics(Server& server);

@@ -97,6 +97,14 @@ class Server {
   void drain(std::chrono::milliseconds timeout, std::function<void()> done);
   bool draining() const { return draining_; }
 
+  // Connection state recovery: sessions a client asked to restore (with a pid and offset),
+  // restored or not (unknown or expired pid, offset no longer in the stream).
+  struct RestoreStats {
+    uint64_t recovered = 0, notRecovered = 0;
+  };
+  const RestoreStats& restoreStats() const { return restoreStats_; }
+  void countRestore(bool recovered) { ++(recovered ? restoreStats_.recovered : restoreStats_.notRecovered); }
+
   const ServerOptions& options() const { return options_; }
   engine::Server& engine() { return engine_; }
   bool closed() const { return closed_; }
@@ -128,6 +136,7 @@ class Server {
   std::optional<engine::HttpServer> ownHttp_;
   bool closed_ = false;
   bool draining_ = false;
+  RestoreStats restoreStats_;
 };
 
 }  // namespace sio
