@@ -16,6 +16,7 @@
 #include "sio/engine/shutdown_on_signal.hpp"
 #include "sio/log.hpp"
 #include "sio/server/server.hpp"
+#include "sio/version.hpp"
 #include "testserver_flags.hpp"
 #include "testserver_ops.hpp"
 
@@ -153,6 +154,10 @@ int main(int argc, char** argv) {
   }
   if (flags.help) {
     std::cout << testserver::usage();
+    return 0;
+  }
+  if (flags.version) {
+    std::cout << "sio-testserver " << sio::kVersion << "\n";
     return 0;
   }
   log::setLevel(*log::parseLevel(flags.logLevel));
