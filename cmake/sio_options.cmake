@@ -7,7 +7,10 @@
 # add_subdirectory or FetchContent therefore never looks for them. Either may be "".
 function(sio_tool_option name doc package program)
   if(DEFINED CACHE{${name}})
-    return()  # given with -D, or decided by an earlier configure of this build folder
+    # given with -D (then typed here, as option() would), or decided by an earlier configure
+    set_property(CACHE ${name} PROPERTY TYPE BOOL)
+    set_property(CACHE ${name} PROPERTY HELPSTRING "${doc}")
+    return()
   endif()
   set(value OFF)
   set(why "not the top-level project")
