@@ -76,7 +76,9 @@ const char* const kUsage =
     "  --threads N       io_contexts, one thread each (default 1)\n"
     "  --connect-concurrency N   connections being opened at once (default 64)\n"
     "  --no-progress     no progress lines on standard error\n"
-    "  --json            print one JSON object instead of text\n";
+    "  --json            print one JSON object instead of text\n"
+    "  --help            print this and exit\n"
+    "  --version         print the version and exit\n";
 
 unsigned defaultConnections(const std::string& workload) {
   if (workload == "fanout" || workload == "idle") return 10000;
@@ -174,7 +176,9 @@ BenchOptions parseBenchOptions(int argc, char** argv) {
     else if (arg == "--no-progress")
       o.progress = false;
     else if (arg == "-h" || arg == "--help")
-      throw UsageError("");
+      return o.help = true, o;
+    else if (arg == "--version")
+      return o.version = true, o;
     else if (arg.rfind("--", 0) == 0)
       throw UsageError("unknown option " + arg);
     else if (o.workload.empty())

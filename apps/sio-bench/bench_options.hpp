@@ -43,6 +43,9 @@ struct BenchOptions {
   // output
   bool json = false;
   bool progress = true;
+  // --help / --version: print that and exit 0 (nothing else is checked)
+  bool help = false;
+  bool version = false;
 };
 
 // The workload's default number of connections (receivers, clients, concurrent handshakes).
@@ -54,7 +57,7 @@ struct UsageError : std::runtime_error {
 
 extern const char* const kUsage;
 
-// Throws UsageError.
+// Throws UsageError (except after --help or --version, which end parsing).
 BenchOptions parseBenchOptions(int argc, char** argv);
 
 }  // namespace sio::bench

@@ -1,9 +1,9 @@
 // sio-bench: the project's load generator, a Socket.IO client that opens many connections
 // (WebSocket; polling for the connection-rate workload). Workloads: echo (W1), fanout (W2),
 // cluster (W3), idle (W4), connect (W5), and the hostile clients of issue 12, churn and
-// stuck; see bench_options.cpp. Exit 0 on a completed run, 1 when the run could not be set
-// up or its check failed (churn: the server kept descriptors; stuck: a healthy client
-// missed broadcasts), 2 on a usage error.
+// stuck; see bench_options.cpp. Exit 0 on a completed run (or --help, --version), 1 when
+// the run could not be set up or its check failed (churn: the server kept descriptors;
+// stuck: a healthy client missed broadcasts), 2 on a usage error.
 #include <sys/resource.h>
 
 #include <iostream>
@@ -15,6 +15,7 @@
 #include "echo_workload.hpp"
 #include "idle_memory_workload.hpp"
 #include "report.hpp"
+#include "sio/version.hpp"
 #include "stuck_workload.hpp"
 
 namespace {
@@ -63,6 +64,14 @@ int main(int argc, char** argv) {
     if (*error.what()) std::cerr << "sio-bench: " << error.what() << "\n";
     std::cerr << kUsage;
     return 2;
+  }
+  if (options.help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (options.version) {
+    std::cout << "sio-bench " << sio::kVersion << "\n";
+    return 0;
   }
   // A polling handshake holds two descriptors at once.
   if (options.workload == "churn")

@@ -11,6 +11,7 @@
 #include "sio/adapters/redis_emitter.hpp"
 #include "sio/adapters/redis_streams_emitter.hpp"
 #include "sio/codec/json.hpp"
+#include "sio/version.hpp"
 
 namespace {
 
@@ -26,12 +27,24 @@ const char* kUsage =
     "  disconnect-sockets                disconnect the selected sockets (--close: their "
     "connection too)\n"
     "options:\n"
-    "  --redis URL (repeatable with --cluster)   --cluster   --sentinel HOST:PORT "
-    "--sentinel-master NAME\n"
-    "  --adapter redis-streams|redis (default redis-streams; redis: the classic pub/sub adapter)\n"
-    "  --nsp NSP   --to ROOM   --except ROOM   --volatile   --compress true|false   --close\n"
-    "  redis-streams: --stream-name NAME   --stream-count N   --max-len N   --only-plaintext\n"
-    "  redis: --key KEY\n";
+    "  --redis URL              Redis URL (redis://127.0.0.1:6379); repeatable with --cluster\n"
+    "  --cluster                the --redis URLs are Redis Cluster seed nodes\n"
+    "  --sentinel HOST:PORT     find the master through this Sentinel (repeatable)\n"
+    "  --sentinel-master NAME   the master's name at the Sentinels\n"
+    "  --adapter A              redis-streams (default) or redis (the classic pub/sub adapter)\n"
+    "  --nsp NSP                the namespace (default /)\n"
+    "  --to ROOM                only sockets in ROOM (repeatable)\n"
+    "  --except ROOM            not sockets in ROOM (repeatable)\n"
+    "  --volatile               a volatile emit\n"
+    "  --compress true|false    the compress flag\n"
+    "  --close                  disconnect-sockets: close the underlying connection too\n"
+    "  --stream-name NAME       redis-streams: the stream name (socket.io)\n"
+    "  --stream-count N         redis-streams: the number of streams (1)\n"
+    "  --max-len N              redis-streams: MAXLEN of XADD (10000)\n"
+    "  --only-plaintext         redis-streams: JSON-only entries\n"
+    "  --key KEY                redis: the channel key (socket.io)\n"
+    "  --help                   print this and exit\n"
+    "  --version                print the version and exit\n";
 
 struct Usage : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -102,6 +115,14 @@ int main(int argc, char** argv) {
         if (i + 1 >= args.size()) throw Usage(arg + " needs a value");
         return args[++i];
       };
+      if (arg == "--help" || arg == "-h") {
+        std::cout << kUsage;
+        return 0;
+      }
+      if (arg == "--version") {
+        std::cout << "sio-emit " << sio::kVersion << "\n";
+        return 0;
+      }
       if (arg == "--redis")
         clientOptions.urls.push_back(value());
       else if (arg == "--cluster")

@@ -17,6 +17,7 @@
 #include "sio/log.hpp"
 #include "sio/server/metrics.hpp"
 #include "sio/server/server.hpp"
+#include "sio/version.hpp"
 #include "testserver_flags.hpp"
 #include "testserver_ops.hpp"
 
@@ -154,6 +155,10 @@ int main(int argc, char** argv) {
   }
   if (flags.help) {
     std::cout << testserver::usage();
+    return 0;
+  }
+  if (flags.version) {
+    std::cout << "sio-testserver " << sio::kVersion << "\n";
     return 0;
   }
   log::setLevel(*log::parseLevel(flags.logLevel));

@@ -33,6 +33,7 @@ struct Flags {
   bool engineEcho = false;
   // Operations, limits and compatibility
   bool help = false;
+  bool version = false;
   std::string logLevel = "warn";
   long maxAttachments = 10;
   std::optional<long> maxBufferedBytes;  // unset: the library's default

@@ -14,6 +14,7 @@
 #include "sio/codec/json.hpp"
 #include "sio/engine/shutdown_on_signal.hpp"
 #include "sio/server/server.hpp"
+#include "sio/version.hpp"
 #include "static_files.hpp"
 
 namespace {
@@ -29,10 +30,40 @@ struct Options {
   std::vector<std::string> peers;  // other nodes' URLs, for the page to fail over to
 };
 
-Options parseOptions(int argc, char** argv) {
+const char* const kUsage =
+    "usage: sio-chat [options]\n"
+    "options:\n"
+    "  --port N         port to listen on (3000)\n"
+    "  --host H         address to listen on (0.0.0.0)\n"
+    "  --public DIR     the page's files (examples/chat/public)\n"
+    "  --client FILE    the browser's socket.io.min.js\n"
+    "                   (examples/chat/node_modules/socket.io-client/dist/socket.io.min.js)\n"
+    "  --redis URL      join the other nodes through the Redis Streams adapter (none: one node)\n"
+    "  --peer URL       another node the page may move to (repeatable)\n"
+    "  --help           print this and exit\n"
+    "  --version        print the version and exit\n";
+
+struct Usage : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+// Throws Usage. Sets *exitNow for --help and --version, which print and end the program.
+Options parseOptions(int argc, char** argv, bool* exitNow) {
   Options options;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string flag = argv[i], value = argv[i + 1];
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      std::cout << kUsage;
+      *exitNow = true;
+      return options;
+    }
+    if (flag == "--version") {
+      std::cout << "sio-chat " << sio::kVersion << "\n";
+      *exitNow = true;
+      return options;
+    }
+    if (i + 1 >= argc) throw Usage(flag + " needs a value");
+    std::string value = argv[++i];
     if (flag == "--port")
       options.port = static_cast<uint16_t>(std::stoi(value));
     else if (flag == "--host")
@@ -46,7 +77,7 @@ Options parseOptions(int argc, char** argv) {
     else if (flag == "--peer")
       options.peers.push_back(value);
     else
-      throw std::invalid_argument("unknown flag " + flag);
+      throw Usage("unknown flag " + flag);
   }
   return options;
 }
@@ -136,12 +167,14 @@ void serveChat(Server& io) {
 
 int main(int argc, char** argv) {
   Options options;
+  bool exitNow = false;
   try {
-    options = parseOptions(argc, argv);
+    options = parseOptions(argc, argv, &exitNow);
   } catch (const std::exception& error) {
-    std::cerr << "sio-chat: " << error.what() << "\n";
+    std::cerr << "sio-chat: " << error.what() << "\n" << kUsage;
     return 2;
   }
+  if (exitNow) return 0;
   StaticFiles files;
   try {
     files.addDirectory("/", options.publicDir);

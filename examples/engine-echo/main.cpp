@@ -6,8 +6,20 @@
 
 #include "sio/engine/http_server.hpp"
 #include "sio/engine/server.hpp"
+#include "sio/version.hpp"
 
 int main(int argc, char** argv) {
+  std::string first = argc > 1 ? argv[1] : "";
+  if (first == "--help" || first == "-h") {
+    std::cout << "usage: sio-engine-echo [PORT]   (default 3000)\n"
+                 "  --help      print this and exit\n"
+                 "  --version   print the version and exit\n";
+    return 0;
+  }
+  if (first == "--version") {
+    std::cout << "sio-engine-echo " << sio::kVersion << "\n";
+    return 0;
+  }
   boost::asio::io_context io;
   sio::engine::ServerOptions options;
   options.pingInterval = std::chrono::seconds(25);

@@ -50,6 +50,7 @@ const USAGE = `usage: sio-testserver [options]
   --max-connections N           (C++ only: socket.io has no connection limit; ignored here)
   --log-level L                 trace|debug|info|warn|error|off (accepted and ignored here)
   --help                        print this help and exit
+  --version                     print the version (of socket.io, for the twin) and exit
 `;
 
 // name -> kind: "string", "int" (non-negative integer), "list" (repeatable string), "bool"
@@ -126,6 +127,10 @@ function parseArgs(argv) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") {
       process.stdout.write(USAGE);
+      process.exit(0);
+    }
+    if (arg === "--version") {
+      process.stdout.write(`sio-testserver (Node.js twin) socket.io ${peerRequire("socket.io/package.json").version}\n`);
       process.exit(0);
     }
     if (!arg.startsWith("--")) usageError(`unexpected argument '${arg}'`);

@@ -1,0 +1,43 @@
+# The build options whose default depends on tools: sio_tool_option(NAME DOC PACKAGE PROGRAM)
+# defines the cache option NAME. Given on the command line (-DNAME=ON|OFF) it is obeyed as
+# is, and ON then requires the tools (the subdirectory's find_package(... REQUIRED) fails
+# loudly). Not given, it is decided once, at the first configure: ON when this project is
+# the top level and PACKAGE (a find_package name) and PROGRAM (a program in PATH) are both
+# there; OFF otherwise, with a line saying why. A project that includes socketio-cpp with
+# add_subdirectory or FetchContent therefore never looks for them. Either may be "".
+function(sio_tool_option name doc package program)
+  if(DEFINED CACHE{${name}})
+    # given with -D (then typed here, as option() would), or decided by an earlier configure
+    set_property(CACHE ${name} PROPERTY TYPE BOOL)
+    set_property(CACHE ${name} PROPERTY HELPSTRING "${doc}")
+    return()
+  endif()
+  set(value OFF)
+  set(why "not the top-level project")
+  if(PROJECT_IS_TOP_LEVEL)
+    set(value ON)
+    set(missing "")
+    if(package)
+      find_package(${package} QUIET)
+      if(NOT ${package}_FOUND)
+        list(APPEND missing "${package} (find_package)")
+      endif()
+    endif()
+    if(program)
+      string(TOUPPER "${program}" upper)
+      find_program(${upper}_EXECUTABLE ${program})
+      if(NOT ${upper}_EXECUTABLE)
+        list(APPEND missing "${program} (program)")
+      endif()
+    endif()
+    if(missing)
+      set(value OFF)
+      list(JOIN missing ", " why)
+      set(why "missing ${why}")
+    endif()
+  endif()
+  if(NOT value)
+    message(STATUS "socketio-cpp: ${name} defaults to OFF: ${why}; -D${name}=ON requires it")
+  endif()
+  set(${name} ${value} CACHE BOOL "${doc}")
+endfunction()
