@@ -11,6 +11,7 @@
 #include "sio/adapters/redis_emitter.hpp"
 #include "sio/adapters/redis_streams_emitter.hpp"
 #include "sio/codec/json.hpp"
+#include "sio/log.hpp"
 #include "sio/version.hpp"
 
 namespace {
@@ -43,6 +44,7 @@ const char* kUsage =
     "  --max-len N              redis-streams: MAXLEN of XADD (10000)\n"
     "  --only-plaintext         redis-streams: JSON-only entries\n"
     "  --key KEY                redis: the channel key (socket.io)\n"
+    "  --log-level L            trace, debug, info, warn, error or off, to stderr (warn)\n"
     "  --help                   print this and exit\n"
     "  --version                print the version and exit\n";
 
@@ -123,7 +125,11 @@ int main(int argc, char** argv) {
         std::cout << "sio-emit " << sio::kVersion << "\n";
         return 0;
       }
-      if (arg == "--redis")
+      if (arg == "--log-level") {
+        auto level = log::parseLevel(value());
+        if (!level) throw Usage("--log-level: trace, debug, info, warn, error or off");
+        log::setLevel(*level);
+      } else if (arg == "--redis")
         clientOptions.urls.push_back(value());
       else if (arg == "--cluster")
         clientOptions.cluster = true;

@@ -13,6 +13,7 @@
 #include "sio/adapters/redis_streams.hpp"
 #include "sio/codec/json.hpp"
 #include "sio/engine/shutdown_on_signal.hpp"
+#include "sio/log.hpp"
 #include "sio/server/server.hpp"
 #include "sio/version.hpp"
 #include "static_files.hpp"
@@ -28,6 +29,7 @@ struct Options {
   std::string clientScript = "examples/chat/node_modules/socket.io-client/dist/socket.io.min.js";
   std::string redis;               // empty: a single node with the in-memory adapter
   std::vector<std::string> peers;  // other nodes' URLs, for the page to fail over to
+  std::string logLevel = "warn";
 };
 
 const char* const kUsage =
@@ -40,6 +42,7 @@ const char* const kUsage =
     "                   (examples/chat/node_modules/socket.io-client/dist/socket.io.min.js)\n"
     "  --redis URL      join the other nodes through the Redis Streams adapter (none: one node)\n"
     "  --peer URL       another node the page may move to (repeatable)\n"
+    "  --log-level L    trace, debug, info, warn, error or off, to standard error (warn)\n"
     "  --help           print this and exit\n"
     "  --version        print the version and exit\n";
 
@@ -76,6 +79,8 @@ Options parseOptions(int argc, char** argv, bool* exitNow) {
       options.redis = value;
     else if (flag == "--peer")
       options.peers.push_back(value);
+    else if (flag == "--log-level" && log::parseLevel(value))
+      options.logLevel = value;
     else
       throw Usage("unknown flag " + flag);
   }
@@ -175,6 +180,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (exitNow) return 0;
+  log::setLevel(*log::parseLevel(options.logLevel));
   StaticFiles files;
   try {
     files.addDirectory("/", options.publicDir);
@@ -216,14 +222,15 @@ int main(int argc, char** argv) {
     respond(files.respond(request));
   });
   serveChat(server);
-  engine::ShutdownOnSignal shutdown(io, [&] {
-    server.close();
-    http.close();
-    // Sessions of the disconnected pages are being saved: close Redis once what is queued
-    // before this PING (the session writes) has been answered.
-    if (redis)
-      redis->send("", redis::Command{"PING"},
-                  [redis](std::error_code, redis::Reply) { redis->close(); });
+  // SIGTERM drains: pages are told to go (their sessions saved for the node they move to),
+  // then Redis and the listener close once the saves are acknowledged; a second one stops
+  // at once.
+  engine::DrainOnSignal shutdown(io, [&](std::function<void()> finished) {
+    server.drain(std::chrono::seconds(10), [&, finished] {
+      http.close();
+      if (redis) redis->close();
+      finished();
+    });
   });
   uint16_t port = http.listen(options.host, options.port);
   std::cout << "chat on http://localhost:" << port << "/" << std::endl;
