@@ -40,6 +40,7 @@ std::string serializeCookie(const CookieOptions& cookie, const std::string& valu
 }
 
 constexpr const char* kTooManyConnections = "Too many connections";
+constexpr size_t kBurstSessions = 1000;  // fewer sessions than this are no burst
 constexpr const char* kServerDraining = "Server draining";
 
 std::string_view messageOf(const Rejection& rejection) {
@@ -167,6 +168,7 @@ std::shared_ptr<Session> ServerCore::addSession(std::string id, const Request& r
   auto created = std::make_shared<Session>(io_, id, request, options_, std::move(transport), hook,
                                            stats_);
   sessions_.emplace(std::move(id), created);
+  sessionsHighWater_ = std::max(sessionsHighWater_, sessions_.size());
   ++stats_->sessionsOpened;
   created->open();
   return created;
@@ -175,6 +177,10 @@ std::shared_ptr<Session> ServerCore::addSession(std::string id, const Request& r
 void ServerCore::onSessionClosed(const std::string& id, std::string_view reason,
                                  std::string_view description) {
   sessions_.erase(id);
+  if (sessionsHighWater_ >= kBurstSessions && sessions_.size() <= sessionsHighWater_ / 2) {
+    memoryRelease_.soon();  // a burst of sessions is gone: so is what it kept
+    sessionsHighWater_ = sessions_.size();
+  }
   auto it = stats_->sessionsClosed.find(reason);
   if (it == stats_->sessionsClosed.end()) it = stats_->sessionsClosed.emplace(reason, 0).first;
   ++it->second;

@@ -76,6 +76,9 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   ConnectionHandler onConnection_;
   std::shared_ptr<ServerStats> stats_ = std::make_shared<ServerStats>();  // sessions count too
   bool refusing_ = false;
+  // Sessions at their highest since memory was last given back: when a burst has gone
+  // (half of it closed), what the allocator kept of it is returned too.
+  size_t sessionsHighWater_ = 0;
   LimitCloseLog limitLog_;
   MemoryRelease memoryRelease_;
 };
