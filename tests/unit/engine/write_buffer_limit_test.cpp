@@ -10,7 +10,9 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <array>
+#include <functional>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "sio/engine/http_server.hpp"
@@ -105,120 +107,116 @@ tcp::socket openWebSocket(boost::asio::io_context& client, uint16_t port) {
   return socket;
 }
 
+// An engine on its own thread with one WebSocket client that never reads: the session,
+// the reason it closed with, and what the client finally reads (a reset or an end).
+struct StuckWebSocket {
+  boost::asio::io_context io;
+  sio::engine::Server engine;
+  sio::engine::HttpServer http{io};
+  std::shared_ptr<sio::engine::Socket> session;
+  std::promise<std::string> closedReason;
+  std::promise<void> opened;
+  std::thread loop;
+  boost::asio::io_context client;
+  std::optional<tcp::socket> stuck;
+
+  // `onOpen` runs on the loop with the new session (e.g. to send it a backlog).
+  StuckWebSocket(sio::engine::ServerOptions options,
+                 std::function<void(sio::engine::Socket&)> onOpen = {})
+      : engine(io, options) {
+    engine.onConnection([this, onOpen](std::shared_ptr<sio::engine::Socket> socket) {
+      session = socket;
+      socket->onClose([this](std::string_view reason, std::string_view) {
+        closedReason.set_value(std::string(reason));
+      });
+      if (onOpen) onOpen(*socket);
+      opened.set_value();
+    });
+    http.attach(engine);
+    uint16_t port = http.listen("127.0.0.1", 0);
+    loop = std::thread([this] { io.run(); });
+    stuck.emplace(openWebSocket(client, port));
+  }
+
+  ~StuckWebSocket() {
+    boost::asio::post(io, [this] {
+      session.reset();
+      engine.close();
+      http.close();
+      io.stop();
+    });
+    loop.join();
+  }
+
+  // Reads until the connection ends; returns how it ended and the bytes read before.
+  std::pair<boost::system::error_code, size_t> readToTheEnd() {
+    boost::system::error_code ec;
+    std::array<char, 65536> sink;
+    size_t total = 0;
+    while (!ec) total += stuck->read_some(boost::asio::buffer(sink), ec);
+    return {ec, total};
+  }
+};
+
 }  // namespace
 
 // A WebSocket client that does not read: past the bound its session closes with
 // "transport error", the connection is reset (not closed gracefully behind the stuck
 // write), and the stats count one slow consumer.
 TEST(WriteBufferLimit, AbortsAWebSocketThatDoesNotRead) {
-  boost::asio::io_context io;
   sio::engine::ServerOptions options;
   options.maxBufferedBytes = 256 * 1024;
   options.maxHttpBufferSize = 16 * 1024;
-  sio::engine::Server engine(io, options);
-  std::shared_ptr<sio::engine::Socket> session;
-  std::promise<std::string> closedReason;
-  std::promise<void> opened;
-  engine.onConnection([&](std::shared_ptr<sio::engine::Socket> socket) {
-    session = socket;
-    socket->onClose([&closedReason](std::string_view reason, std::string_view) {
-      closedReason.set_value(std::string(reason));
-    });
-    opened.set_value();
-  });
-  sio::engine::HttpServer http(io);
-  http.attach(engine);
-  uint16_t port = http.listen("127.0.0.1", 0);
-  std::thread loop([&] { io.run(); });
-
-  boost::asio::io_context client;
-  tcp::socket stuck = openWebSocket(client, port);
+  StuckWebSocket run(options);
   // The client's receive buffer stays small, so the server's writes stall early.
-  stuck.set_option(boost::asio::socket_base::receive_buffer_size(4096));
-  ASSERT_EQ(opened.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  run.stuck->set_option(boost::asio::socket_base::receive_buffer_size(4096));
+  ASSERT_EQ(run.opened.get_future().wait_for(std::chrono::seconds(10)),
+            std::future_status::ready);
 
   // 64 KiB messages, one every millisecond, until the session is closed: far beyond what
   // the kernel buffers plus the 256 KiB bound can hold.
-  auto reason = closedReason.get_future();
+  auto reason = run.closedReason.get_future();
   for (int i = 0; i < 5000 && reason.wait_for(std::chrono::milliseconds(1)) !=
                                   std::future_status::ready;
        ++i) {
-    boost::asio::post(io, [&] {
-      if (session) session->send(std::string(64 * 1024, 'x'));
+    boost::asio::post(run.io, [&run] {
+      if (run.session) run.session->send(std::string(64 * 1024, 'x'));
     });
   }
   ASSERT_EQ(reason.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   EXPECT_EQ(reason.get(), "transport error");
 
   std::promise<std::pair<uint64_t, size_t>> stats;
-  boost::asio::post(io, [&] {
-    stats.set_value({engine.stats().slowConsumers, engine.clientsCount()});
+  boost::asio::post(run.io, [&] {
+    stats.set_value({run.engine.stats().slowConsumers, run.engine.clientsCount()});
   });
   auto [slowConsumers, count] = stats.get_future().get();
   EXPECT_EQ(slowConsumers, 1u);
   EXPECT_EQ(count, 0u);
 
   // Reading now drains what the kernel had, then the reset (no close frame ever comes).
-  boost::system::error_code ec;
-  std::array<char, 65536> sink;
-  size_t total = 0;
-  while (!ec) total += stuck.read_some(boost::asio::buffer(sink), ec);
+  auto [ec, total] = run.readToTheEnd();
   EXPECT_EQ(ec, boost::asio::error::connection_reset) << ec.message() << " after " << total;
-
-  boost::asio::post(io, [&] {
-    session.reset();
-    engine.close();
-    http.close();
-    io.stop();
-  });
-  loop.join();
 }
 
 // A heartbeat timeout while a write is stuck (under the bound) ends the same way: the
 // connection is reset at once instead of a graceful close that would wait on the write.
 TEST(WriteBufferLimit, HeartbeatTimeoutWithAStuckWriteAborts) {
-  boost::asio::io_context io;
   sio::engine::ServerOptions options;
   options.pingInterval = std::chrono::milliseconds(200);
   options.pingTimeout = std::chrono::milliseconds(200);
   options.maxBufferedBytes = 0;  // no bound: only the heartbeat ends it
-  sio::engine::Server engine(io, options);
-  std::shared_ptr<sio::engine::Socket> session;
-  std::promise<std::string> closedReason;
-  std::promise<void> opened;
-  engine.onConnection([&](std::shared_ptr<sio::engine::Socket> socket) {
-    session = socket;
-    socket->onClose([&closedReason](std::string_view reason, std::string_view) {
-      closedReason.set_value(std::string(reason));
-    });
-    // More than the kernel's buffers take: the write stays in flight.
-    for (int i = 0; i < 256; ++i) socket->send(std::string(64 * 1024, 'x'));
-    opened.set_value();
+  // More than the kernel's buffers take: the write stays in flight.
+  StuckWebSocket run(options, [](sio::engine::Socket& socket) {
+    for (int i = 0; i < 256; ++i) socket.send(std::string(64 * 1024, 'x'));
   });
-  sio::engine::HttpServer http(io);
-  http.attach(engine);
-  uint16_t port = http.listen("127.0.0.1", 0);
-  std::thread loop([&] { io.run(); });
-
-  boost::asio::io_context client;
-  tcp::socket stuck = openWebSocket(client, port);
-  ASSERT_EQ(opened.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
-  auto reason = closedReason.get_future();
+  ASSERT_EQ(run.opened.get_future().wait_for(std::chrono::seconds(10)),
+            std::future_status::ready);
+  auto reason = run.closedReason.get_future();
   ASSERT_EQ(reason.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   EXPECT_EQ(reason.get(), "ping timeout");
 
-  boost::system::error_code ec;
-  std::array<char, 65536> sink;
-  size_t total = 0;
-  while (!ec) total += stuck.read_some(boost::asio::buffer(sink), ec);
+  auto [ec, total] = run.readToTheEnd();
   EXPECT_EQ(ec, boost::asio::error::connection_reset) << ec.message() << " after " << total;
   EXPECT_LT(total, 256u * 64 * 1024);  // the rest was never sent
-
-  boost::asio::post(io, [&] {
-    session.reset();
-    engine.close();
-    http.close();
-    io.stop();
-  });
-  loop.join();
 }
