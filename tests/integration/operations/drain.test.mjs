@@ -114,3 +114,45 @@ test("a drained node's clients recover on a Node.js node and on a C++ node with 
       await redis.stop();
     }
   });
+
+test("while a drain waits for Redis to acknowledge its writes, the node is not ready and refuses handshakes",
+  { skip, timeout: 60_000 }, async () => {
+    const redis = await startRedis();
+    let a;
+    const clients = [];
+    try {
+      a = await startCommand("SIO_TESTSERVER", ["--adapter", "redis-streams", "--redis", redis.url, "--recovery"]);
+      const s = client(a.url, "/", { mode: MODES[1] });
+      clients.push(s);
+      await connected(s);
+      const get = async (path, query = "") => {
+        const res = await fetch(`${a.url}${path}${query}`);
+        return { status: res.status, text: await res.text() };
+      };
+      assert.equal((await get("/readyz")).status, 200);
+
+      redis.pause(); // the session the drain persists stays unanswered
+      process.kill(a.pid, "SIGTERM");
+      let ready;
+      const deadline = Date.now() + 5000;
+      do {
+        ready = await get("/readyz");
+      } while (ready.status !== 503 && Date.now() < deadline && (await sleep(50), true));
+      assert.equal(ready.status, 503, "not ready while draining");
+      assert.equal((await get("/healthz")).status, 200, "still serving");
+      const handshake = await get("/socket.io/", "?EIO=4&transport=polling");
+      assert.equal(handshake.status, 503);
+      assert.deepEqual(JSON.parse(handshake.text), { message: "Server draining" });
+
+      redis.resume();
+      const exit = await Promise.race([a.exited, sleep(15_000).then(() => "timeout")]);
+      assert.deepEqual(exit, { code: 0, signal: null }, "the drain ended once Redis answered");
+    } catch (err) {
+      throw a ? explain(a, err) : err;
+    } finally {
+      redis.resume();
+      closeAll(...clients);
+      if (a) await a.stop().catch(() => {});
+      await redis.stop();
+    }
+  });
