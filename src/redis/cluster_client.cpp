@@ -168,6 +168,14 @@ class ClusterClient final : public Client, public std::enable_shared_from_this<C
 
   void onState(Connection::StateHandler handler) override { stateHandler_ = std::move(handler); }
   bool ready() const override { return topology_->ready(); }
+  LinkStats linkStats() const override {
+    LinkStats sum;
+    for (const auto& [key, node] : nodes_) {
+      sum.reconnects += node->connection->reconnects();
+      sum.commandsInFlight += node->connection->pendingCount() + node->parked.size();
+    }
+    return sum;
+  }
   bool isCluster() const override { return true; }
 
  private:

@@ -230,6 +230,7 @@ class SentinelClient final : public Client,
 
   void onState(Connection::StateHandler handler) override { inner_->onState(std::move(handler)); }
   bool ready() const override { return inner_->ready(); }
+  LinkStats linkStats() const override { return inner_->linkStats(); }
   bool isCluster() const override { return false; }
 
  private:

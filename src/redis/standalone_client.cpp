@@ -47,6 +47,9 @@ class StandaloneClient final : public Client {
     connection_->onState(std::move(handler));
   }
   bool ready() const override { return connection_->state() == ConnectionState::Ready; }
+  LinkStats linkStats() const override {
+    return {connection_->reconnects(), connection_->pendingCount()};
+  }
   bool isCluster() const override { return false; }
 
  private:

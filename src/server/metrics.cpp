@@ -3,10 +3,16 @@
 // shared/spec/test-server.md and Prometheus conventions (`_total` counters, base units).
 #include "sio/server/metrics.hpp"
 
+#include <cstdio>
+
 #include "sio/server/server.hpp"
 
 namespace sio {
 namespace {
+
+// A stream reader further behind than this (reading entries older than 10 s) is not caught
+// up: the node is not ready until it is.
+constexpr uint64_t kReadyLagMs = 10000;
 
 // A label value escaped as the text format asks (backslash, quote, newline).
 std::string labelValue(std::string_view value) {
@@ -30,6 +36,11 @@ class Exposition {
   }
   void sample(std::string_view name, uint64_t value) {
     text_ += std::string(name) + " " + std::to_string(value) + "\n";
+  }
+  void sampleSeconds(std::string_view name, double value) {
+    char number[32];
+    std::snprintf(number, sizeof number, "%.3f", value);
+    text_ += std::string(name) + " " + number + "\n";
   }
   void sample(std::string_view name, std::string_view label, std::string_view labelText,
               uint64_t value) {
@@ -64,6 +75,10 @@ ServerMetrics collectMetrics(Server& server) {
       sum.broadcastsLocal += stats->broadcastsLocal;
       sum.broadcastsFromCluster += stats->broadcastsFromCluster;
       sum.subscriptionGaps = std::max(sum.subscriptionGaps, stats->subscriptionGaps);
+      sum.redisReconnects = std::max(sum.redisReconnects, stats->redisReconnects);
+      sum.redisCommandsInFlight = std::max(sum.redisCommandsInFlight, stats->redisCommandsInFlight);
+      sum.streamTrimGaps = std::max(sum.streamTrimGaps, stats->streamTrimGaps);
+      sum.streamLagMs = std::max(sum.streamLagMs, stats->streamLagMs);
     }
     if (auto up = nsp.adapter().linkUp())
       metrics.redisConnected = metrics.redisConnected.value_or(true) && *up;
@@ -72,7 +87,8 @@ ServerMetrics collectMetrics(Server& server) {
 }
 
 bool isReady(const ServerMetrics& metrics) {
-  return metrics.accepting && metrics.redisConnected.value_or(true);
+  bool caughtUp = !metrics.adapter || metrics.adapter->streamLagMs <= kReadyLagMs;
+  return metrics.accepting && metrics.redisConnected.value_or(true) && caughtUp;
 }
 
 std::string prometheusText(const ServerMetrics& metrics) {
@@ -131,6 +147,16 @@ std::string prometheusText(const ServerMetrics& metrics) {
             a.timedOut);
     counter("socketio_adapter_subscription_gaps_total",
             "Pub/sub resubscriptions that may have lost messages.", a.subscriptionGaps);
+    counter("socketio_adapter_stream_trim_gaps_total",
+            "Stream entries trimmed away before this node read them (times seen).",
+            a.streamTrimGaps);
+    out.family("socketio_adapter_stream_lag_seconds", "gauge",
+               "Age of the last stream entry read (0 when the reader is caught up).");
+    out.sampleSeconds("socketio_adapter_stream_lag_seconds", a.streamLagMs / 1000.0);
+    counter("socketio_redis_reconnects_total", "Redis links re-established.", a.redisReconnects);
+    out.family("socketio_redis_commands_in_flight", "gauge",
+               "Redis commands queued or awaiting a reply.");
+    out.sample("socketio_redis_commands_in_flight", a.redisCommandsInFlight);
   }
   if (metrics.redisConnected) {
     out.family("socketio_redis_connected", "gauge", "1 while the adapter's Redis link is up.");

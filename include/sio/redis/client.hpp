@@ -63,6 +63,14 @@ class Client {
   virtual void onState(Connection::StateHandler handler) = 0;
   virtual bool ready() const = 0;
   virtual bool isCluster() const = 0;
+
+  // Over this client's data connections (a cluster: every node's): completed reconnections,
+  // and commands queued or awaiting a reply now.
+  struct LinkStats {
+    uint64_t reconnects = 0;
+    size_t commandsInFlight = 0;
+  };
+  virtual LinkStats linkStats() const = 0;
 };
 
 }  // namespace sio::redis

@@ -1,8 +1,8 @@
 // What a Socket.IO server counts, as a snapshot readable from C++ (`collectMetrics`), in
 // the Prometheus text exposition format (`prometheusText`), and served with health checks
 // on the server's own HTTP port (`serveMetricsAndHealth`): GET /metrics, /healthz (200 while
-// the process serves) and /readyz (200 while it accepts sessions and its adapter's Redis
-// link is up; 503 otherwise).
+// the process serves) and /readyz (200 while it accepts sessions, its adapter's Redis link
+// is up and its stream reader caught up; 503 otherwise, and while it drains).
 #pragma once
 
 #include <cstdint>
@@ -29,7 +29,8 @@ struct ServerMetrics {
 };
 
 ServerMetrics collectMetrics(Server& server);
-// Ready: accepting sessions, and the adapter's Redis link (if any) is up.
+// Ready: accepting sessions, the adapter's Redis link (if any) up, and its stream reader
+// (Streams adapter) caught up: reading entries at most 10 s old.
 bool isReady(const ServerMetrics& metrics);
 std::string prometheusText(const ServerMetrics& metrics);
 

@@ -40,6 +40,13 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   uint64_t subscriptionGaps() const override { return hub_->stats().gaps; }
   uint64_t malformedMessages() const override { return counters().malformed; }
   std::optional<bool> linkUp() const override { return hub_->client().ready(); }
+  std::optional<AdapterStats> stats() const override {
+    auto stats = ClusterAdapter::stats();
+    auto link = hub_->client().linkStats();
+    stats->redisReconnects = link.reconnects;
+    stats->redisCommandsInFlight = link.commandsInFlight;
+    return stats;
+  }
 
  protected:
   uint64_t gapCount() const override { return hub_->stats().gaps; }

@@ -24,6 +24,13 @@ class ShardedRedisAdapter final : public ClusterAdapter {
   void whenReady(std::function<void()> ready) override;
   void serverCount(std::function<void(size_t)> done) override;
   std::optional<bool> linkUp() const override { return hub_->client().ready(); }
+  std::optional<AdapterStats> stats() const override {
+    auto stats = ClusterAdapter::stats();
+    auto link = hub_->client().linkStats();
+    stats->redisReconnects = link.reconnects;
+    stats->redisCommandsInFlight = link.commandsInFlight;
+    return stats;
+  }
 
  protected:
   uint64_t gapCount() const override { return hub_->stats().gaps; }

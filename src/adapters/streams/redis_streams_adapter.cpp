@@ -100,6 +100,18 @@ void RedisStreamsAdapter::whenReady(std::function<void()> ready) {
   readyWaiters_.push_back(std::move(ready));
 }
 
+std::optional<AdapterStats> RedisStreamsAdapter::stats() const {
+  auto stats = ClusterAdapter::stats();
+  auto link = hub_->client().linkStats();
+  stats->redisReconnects = link.reconnects;
+  stats->redisCommandsInFlight = link.commandsInFlight;
+  if (auto reader = hub_->reader(stream_)) {
+    stats->streamTrimGaps = reader->stats().trimGaps;
+    stats->streamLagMs = reader->stats().lagMs;
+  }
+  return stats;
+}
+
 void RedisStreamsAdapter::close() {
   if (closed_) return;
   closed_ = true;

@@ -24,6 +24,7 @@ class RedisStreamsAdapter final : public ClusterAdapterWithHeartbeat {
   void restoreSession(const std::string& pid, const std::string& offset,
                       RestoreCallback done) override;
   std::optional<bool> linkUp() const override { return hub_->client().ready(); }
+  std::optional<AdapterStats> stats() const override;
 
   // From the hub.
   void onStreamEntry(ClusterMessage message, const std::string& id) {

@@ -127,6 +127,9 @@ void StreamReader::onRead(std::error_code ec, const redis::Reply& reply) {
                         }
                       });
   }
+  // How far behind the stream's writers the loop runs: the age of the last entry read
+  // (its id holds the time it was added), 0 when a read came back empty (caught up).
+  stats_.lagMs = 0;
   if (reply.isArray()) {
     for (const auto& stream : reply.elements) {
       if (!stream.isArray() || stream.elements.size() != 2) continue;
@@ -136,6 +139,13 @@ void StreamReader::onRead(std::error_code ec, const redis::Reply& reply) {
         onEntry_(entry);
         if (stopped_) return;
       }
+    }
+    if (!offset_.empty()) {
+      auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+      auto added = static_cast<int64_t>(splitId(offset_).first);
+      stats_.lagMs = now > added ? uint64_t(now - added) : 0;
     }
   }
   readNext();

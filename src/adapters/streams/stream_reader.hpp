@@ -35,6 +35,7 @@ class StreamReader : public std::enable_shared_from_this<StreamReader> {
 
   struct Stats {
     uint64_t entries = 0, errors = 0, trimGaps = 0;
+    uint64_t lagMs = 0;  // age of the last entry read by the latest read; 0 when caught up
   };
 
   StreamReader(std::shared_ptr<redis::Client> connection, boost::asio::any_io_executor executor,

@@ -115,6 +115,9 @@ test("Prometheus scrapes a two-node C++ cluster: sockets, publishes, the Redis l
       "A's publish counter up by the 20 broadcasts");
 
     await queryUntil(prom, "socketio_redis_connected", (r) => r.length === 2 && r.every((s) => s.value === 1), "both links up");
+    // B's reader is caught up once the broadcasts are read: its lag gauge is scraped, small.
+    await queryUntil(prom, `socketio_adapter_stream_lag_seconds{instance="${instance(b)}"}`,
+      (r) => r.length === 1 && r[0].value < 10, "B's stream reader lag scraped");
     await redis.stop();
     await queryUntil(prom, "socketio_redis_connected", (r) => r.length === 2 && r.every((s) => s.value === 0),
       "both links down while redis-server is stopped");

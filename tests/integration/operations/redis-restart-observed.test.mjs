@@ -66,6 +66,8 @@ test("a Redis restart: readiness, the link gauge and the log lines follow it", {
       /redis: link to \S+ up again after \d+ failed attempt/.test(node.stderr()) &&
       /adapter: pub\/sub resubscribed after a lost link \(gap 1\)/.test(node.stderr()));
     assert.ok((await gauge(node.port, "socketio_adapter_subscription_gaps_total")) >= 1);
+    assert.ok((await gauge(node.port, "socketio_redis_reconnects_total")) >= 1, "the reconnect counted");
+    assert.equal(typeof (await gauge(node.port, "socketio_redis_commands_in_flight")), "number");
   } catch (err) {
     throw node ? explain(node, err) : err;
   } finally {
