@@ -4,6 +4,7 @@
 // queue here (not in the Connection's offline queue), so that a new slot map can send
 // them elsewhere; see onTopologyUpdate.
 #include "cluster_client.hpp"
+#include "sio/log.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -309,6 +310,10 @@ class ClusterClient final : public Client, public std::enable_shared_from_this<C
         if (++request->redirects > options_.maxRedirects)
           return finish(request, Errc::TooManyRedirects, {});
         if (!redirect->ask) {
+          movedLog_.record([&] {
+            return "redis cluster: slot " + std::to_string(redirect->slot) + " MOVED to " +
+                   redirect->node.key() + "; refreshing the slot map";
+          });
           topology_->applyMoved(redirect->slot, redirect->node);
           patched_ = true;
           topology_->refresh();
@@ -425,6 +430,7 @@ class ClusterClient final : public Client, public std::enable_shared_from_this<C
   boost::asio::steady_timer retryTimer_;
   bool retryArmed_ = false;
   bool patched_ = false;  // MOVED changed the map since the last refresh
+  log::RepeatedEvent movedLog_{log::Level::Info};
   bool started_ = false;
   bool closed_ = false;
   Connection::StateHandler stateHandler_;

@@ -1,6 +1,7 @@
 // Exactly-once, in-order XADDs for one adapter (see stream_publisher.hpp). Answers are
 // settled from the front of the in-flight list so `done` callbacks keep publish order.
 #include "stream_publisher.hpp"
+#include "sio/log.hpp"
 
 #include "stream_reader.hpp"
 
@@ -85,7 +86,10 @@ void StreamPublisher::settle() {
   if (!reconciling_) return;
   for (const auto& item : inFlight_)
     if (!item->answered) return;  // the other answers are still coming (all will fail)
-  reconcile();
+  log::warn("adapter: stream " + stream_ + ": the link broke with " +
+            std::to_string(inFlight_.size()) +
+            " XADD(s) unanswered; reading the stream back to write each exactly once");
+  reconcile();  // retried until the stream can be read
 }
 
 void StreamPublisher::reconcile() {
@@ -117,6 +121,8 @@ void StreamPublisher::onReadBack(std::error_code ec, const redis::Reply& reply) 
     item->done({}, entry.id);
   }
   reconciling_ = false;
+  log::warn("adapter: stream " + stream_ + ": " + std::to_string(inFlight_.size()) +
+            " unanswered XADD(s) did not run and are written again");
   auto again = std::move(inFlight_);
   inFlight_.clear();
   for (auto& item : again) {
