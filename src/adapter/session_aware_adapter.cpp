@@ -74,14 +74,21 @@ void SessionAwareAdapter::persistSession(SessionToPersist session) {
 void SessionAwareAdapter::restoreSession(const std::string& pid, const std::string& offset,
                                          RestoreCallback done) {
   auto it = sessions_.find(pid);
-  if (it == sessions_.end()) return done(std::nullopt);
+  if (it == sessions_.end()) {
+    ++restoreFailures_.unknownSession;
+    return done(std::nullopt);
+  }
   if (it->second.disconnectedAt + maxDisconnectionDuration_ < Clock::now()) {
     sessions_.erase(it);
+    ++restoreFailures_.unknownSession;
     return done(std::nullopt);
   }
   auto from = std::find_if(packets_.begin(), packets_.end(),
                            [&](const StoredPacket& packet) { return packet.offset == offset; });
-  if (from == packets_.end()) return done(std::nullopt);
+  if (from == packets_.end()) {
+    ++restoreFailures_.offsetNotFound;
+    return done(std::nullopt);
+  }
   RestoredSession restored;
   static_cast<SessionToPersist&>(restored) = it->second.session;
   for (auto packet = std::next(from); packet != packets_.end(); ++packet)

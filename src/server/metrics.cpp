@@ -64,6 +64,10 @@ ServerMetrics collectMetrics(Server& server) {
   metrics.restoresNotRecovered = server.restoreStats().notRecovered;
   server.forEachNamespace([&](Namespace& nsp) {
     metrics.connectedSockets[nsp.name()] = nsp.sockets().size();
+    const auto& failures = nsp.adapter().restoreFailures();
+    metrics.restoreFailures.unknownSession += failures.unknownSession;
+    metrics.restoreFailures.offsetNotFound += failures.offsetNotFound;
+    metrics.restoreFailures.invalidOffset += failures.invalidOffset;
     if (auto stats = nsp.adapter().stats()) {
       auto& sum = metrics.adapter.emplace(metrics.adapter.value_or(AdapterStats{}));
       sum.published += stats->published;
@@ -126,6 +130,14 @@ std::string prometheusText(const ServerMetrics& metrics) {
              "Connection state recovery: sessions asked for, by result.");
   out.sample("socketio_session_restores_total", "result", "recovered", metrics.restoresRecovered);
   out.sample("socketio_session_restores_total", "result", "not_recovered", metrics.restoresNotRecovered);
+  out.family("socketio_session_restore_failures_total", "counter",
+             "Sessions that could not be restored, by reason.");
+  out.sample("socketio_session_restore_failures_total", "reason", "unknown session",
+             metrics.restoreFailures.unknownSession);
+  out.sample("socketio_session_restore_failures_total", "reason", "offset not found",
+             metrics.restoreFailures.offsetNotFound);
+  out.sample("socketio_session_restore_failures_total", "reason", "invalid offset",
+             metrics.restoreFailures.invalidOffset);
   if (metrics.adapter) {
     out.family("socketio_broadcasts_total", "counter", "Cluster broadcasts, by origin.");
     out.sample("socketio_broadcasts_total", "origin", "local", metrics.adapter->broadcastsLocal);

@@ -90,6 +90,13 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   // Health, for metrics and readiness (no cast needed): the cluster counters of a cluster
   // adapter (nullopt in memory), and whether its Redis link is up (nullopt: no link).
   virtual std::optional<AdapterStats> stats() const { return std::nullopt; }
+  // Why sessions asked for could not be restored (connection state recovery).
+  struct RestoreFailures {
+    uint64_t unknownSession = 0;  // no such pid stored, or it expired
+    uint64_t offsetNotFound = 0;  // the client's offset is no longer (or never was) stored
+    uint64_t invalidOffset = 0;   // not an offset this adapter could have given
+  };
+  const RestoreFailures& restoreFailures() const { return restoreFailures_; }
   virtual std::optional<bool> linkUp() const { return std::nullopt; }
 
   // Local queries.
@@ -117,6 +124,7 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   std::vector<SocketDetails> localSockets(const BroadcastOptions& opts);
 
   AdapterHost& nsp_;
+  RestoreFailures restoreFailures_;
 
  private:
   std::unordered_set<SocketId> exceptSids(const RoomSet& except) const;

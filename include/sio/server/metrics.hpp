@@ -26,6 +26,7 @@ struct ServerMetrics {
   std::optional<bool> redisConnected;   // every namespace's Redis link up (Redis adapters)
   bool accepting = true;                // new sessions are accepted (not closed)
   uint64_t restoresRecovered = 0, restoresNotRecovered = 0;
+  Adapter::RestoreFailures restoreFailures;  // why, summed over namespaces
 };
 
 ServerMetrics collectMetrics(Server& server);

@@ -169,7 +169,10 @@ void RedisStreamsAdapter::persistSession(SessionToPersist session) {
 
 void RedisStreamsAdapter::restoreSession(const std::string& pid, const std::string& offset,
                                          RestoreCallback done) {
-  if (!isStreamId(offset)) return done(std::nullopt);
+  if (!isStreamId(offset)) {
+    ++restoreFailures_.invalidOffset;
+    return done(std::nullopt);
+  }
   std::string key = hub_->options().sessionKeyPrefix + pid;
   struct Lookup {
     std::optional<std::string> blob;
@@ -182,9 +185,16 @@ void RedisStreamsAdapter::restoreSession(const std::string& pid, const std::stri
   auto finish = [weak, lookup, offset, done]() {
     if (--lookup->pending > 0) return;
     auto self = weak.lock();
-    if (!self || !lookup->blob || !lookup->offsetFound) return done(std::nullopt);
-    auto session = decodeSessionBlob(*lookup->blob);
-    if (!session) return done(std::nullopt);
+    if (!self) return done(std::nullopt);
+    auto session = lookup->blob ? decodeSessionBlob(*lookup->blob) : std::nullopt;
+    if (!session) {
+      ++self->restoreFailures_.unknownSession;
+      return done(std::nullopt);
+    }
+    if (!lookup->offsetFound) {
+      ++self->restoreFailures_.offsetNotFound;
+      return done(std::nullopt);
+    }
     auto restored = std::make_shared<RestoredSession>();
     static_cast<SessionToPersist&>(*restored) = std::move(*session);
     self->readMissedPackets(restored, offset, 0, done);

@@ -104,6 +104,20 @@ test("a drained node's clients recover on a Node.js node and on a C++ node with 
       }
       assert.equal((await opOk(receivers[0], { op: "whoami" })).server, "B");
       assert.equal((await opOk(receivers[1], { op: "whoami" })).server, "C");
+
+      // C counted the restore; a made-up session is counted as not restored, and why.
+      const stranger = client(c.url, "/", { mode: MODES[1], auth: { pid: "no-such-pid", offset: "1-0" } });
+      clients.push(stranger);
+      await connected(stranger);
+      assert.equal(stranger.recovered, false);
+      const metrics = await (await fetch(`${c.url}/metrics`)).text();
+      const value = (sample) => {
+        const line = metrics.split("\n").find((l) => l.startsWith(`${sample} `));
+        return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+      };
+      assert.equal(value('socketio_session_restores_total{result="recovered"}'), 1, metrics);
+      assert.equal(value('socketio_session_restores_total{result="not_recovered"}'), 1, metrics);
+      assert.equal(value('socketio_session_restore_failures_total{reason="unknown session"}'), 1, metrics);
     } catch (err) {
       throw explain(a ?? b ?? c, err);
     } finally {
