@@ -83,6 +83,7 @@ ServerMetrics collectMetrics(Server& server) {
       sum.redisCommandsInFlight = std::max(sum.redisCommandsInFlight, stats->redisCommandsInFlight);
       sum.streamTrimGaps = std::max(sum.streamTrimGaps, stats->streamTrimGaps);
       sum.streamLagMs = std::max(sum.streamLagMs, stats->streamLagMs);
+      sum.streamEntriesBehind = std::max(sum.streamEntriesBehind, stats->streamEntriesBehind);
     }
     if (auto up = nsp.adapter().linkUp())
       metrics.redisConnected = metrics.redisConnected.value_or(true) && *up;
@@ -165,6 +166,9 @@ std::string prometheusText(const ServerMetrics& metrics) {
     out.family("socketio_adapter_stream_lag_seconds", "gauge",
                "Age of the last stream entry read (0 when the reader is caught up).");
     out.sampleSeconds("socketio_adapter_stream_lag_seconds", a.streamLagMs / 1000.0);
+    out.family("socketio_adapter_stream_entries_behind", "gauge",
+               "Stream entries after the last one read (counted every 5 s, at most 1000).");
+    out.sample("socketio_adapter_stream_entries_behind", a.streamEntriesBehind);
     counter("socketio_redis_reconnects_total", "Redis links re-established.", a.redisReconnects);
     out.family("socketio_redis_commands_in_flight", "gauge",
                "Redis commands queued or awaiting a reply.");

@@ -29,6 +29,7 @@ struct AdapterStats {
   uint64_t redisCommandsInFlight = 0;
   uint64_t streamTrimGaps = 0;  // streams adapter: entries trimmed before they were read
   uint64_t streamLagMs = 0;     // streams adapter: age of the last entry read (0: caught up)
+  uint64_t streamEntriesBehind = 0;  // streams adapter: entries after the last read (<= 1,000)
 };
 
 class Adapter : public std::enable_shared_from_this<Adapter> {

@@ -108,6 +108,7 @@ std::optional<AdapterStats> RedisStreamsAdapter::stats() const {
   if (auto reader = hub_->reader(stream_)) {
     stats->streamTrimGaps = reader->stats().trimGaps;
     stats->streamLagMs = reader->stats().lagMs;
+    stats->streamEntriesBehind = reader->stats().entriesBehind;
   }
   return stats;
 }

@@ -10,6 +10,8 @@ namespace sio::adapters::streams {
 namespace {
 
 constexpr auto kRetryDelay = std::chrono::milliseconds(100);
+constexpr auto kLagInterval = std::chrono::seconds(5);
+constexpr int kMaxEntriesBehind = 1000;
 
 std::pair<uint64_t, uint64_t> splitId(const std::string& id) {
   uint64_t ms = 0, seq = 0;
@@ -55,11 +57,13 @@ StreamReader::StreamReader(std::shared_ptr<redis::Client> connection,
       stream_(std::move(stream)),
       readCount_(readCount),
       blockTime_(blockTime),
-      onEntry_(std::move(onEntry)) {}
+      onEntry_(std::move(onEntry)),
+      lagTimer_(executor) {}
 
 void StreamReader::start() {
   if (started_) return;
   started_ = true;
+  measureLagSoon();
   connection_->start();
   connection_->send(stream_, redis::Command{"XREVRANGE", stream_, "+", "-", "COUNT", "1"},
                     [weak = weak_from_this()](std::error_code ec, redis::Reply reply) {
@@ -73,9 +77,32 @@ void StreamReader::start() {
                     });
 }
 
+// Every 5 s: how many entries follow the last one read (XRANGE from the next id, at most
+// 1,000 counted), on the other connection, while the reader's own blocks in XREAD.
+void StreamReader::measureLagSoon() {
+  if (!lagClient_ || stopped_) return;
+  lagTimer_.expires_after(kLagInterval);
+  lagTimer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->stopped_) return;
+    if (self->offset_.empty()) return self->measureLagSoon();
+    self->lagClient_->send(
+        self->stream_,
+        redis::Command{"XRANGE", self->stream_, nextStreamId(self->offset_), "+", "COUNT",
+                       std::to_string(kMaxEntriesBehind)},
+        [weak](std::error_code error, redis::Reply reply) {
+          auto me = weak.lock();
+          if (!me || me->stopped_) return;
+          if (!error && reply.isArray()) me->stats_.entriesBehind = reply.elements.size();
+          me->measureLagSoon();
+        });
+  });
+}
+
 void StreamReader::stop() {
   stopped_ = true;
   retryTimer_.cancel();
+  lagTimer_.cancel();
   connection_->close();
   readyWaiters_.clear();
 }

@@ -36,6 +36,8 @@ class StreamReader : public std::enable_shared_from_this<StreamReader> {
   struct Stats {
     uint64_t entries = 0, errors = 0, trimGaps = 0;
     uint64_t lagMs = 0;  // age of the last entry read by the latest read; 0 when caught up
+    // Entries in the stream after the last one read, counted every 5 s (at most 1,000).
+    uint64_t entriesBehind = 0;
   };
 
   StreamReader(std::shared_ptr<redis::Client> connection, boost::asio::any_io_executor executor,
@@ -44,6 +46,9 @@ class StreamReader : public std::enable_shared_from_this<StreamReader> {
 
   void start();
   void stop();
+  // Counts the entries behind (Stats::entriesBehind) every few seconds with `client`, a
+  // connection other than the reader's own, whose XREAD blocks.
+  void measureLagWith(std::shared_ptr<redis::Client> client) { lagClient_ = std::move(client); }
   // Runs `ready` once the loop has its starting id and polls (at once when it already does).
   void whenReady(std::function<void()> ready);
   const std::string& stream() const { return stream_; }
@@ -51,6 +56,7 @@ class StreamReader : public std::enable_shared_from_this<StreamReader> {
 
  private:
   void readNext();
+  void measureLagSoon();
   void onRead(std::error_code ec, const redis::Reply& reply);
   void retryAfterError();
 
@@ -64,6 +70,8 @@ class StreamReader : public std::enable_shared_from_this<StreamReader> {
   bool started_ = false, ready_ = false, stopped_ = false, hadError_ = false;
   std::vector<std::function<void()>> readyWaiters_;
   Stats stats_;
+  std::shared_ptr<redis::Client> lagClient_;
+  boost::asio::steady_timer lagTimer_;
 };
 
 }  // namespace sio::adapters::streams

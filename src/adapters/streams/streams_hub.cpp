@@ -33,6 +33,7 @@ void StreamsHub::attach(const std::shared_ptr<RedisStreamsAdapter>& adapter,
                                        options_.blockTime, [weak](const StreamEntry& entry) {
                                          if (auto self = weak.lock()) self->onEntry(entry);
                                        });
+    reader->measureLagWith(client_);
     readers_[stream] = reader;
     reader->start();
   }

@@ -118,6 +118,8 @@ test("Prometheus scrapes a two-node C++ cluster: sockets, publishes, the Redis l
     // B's reader is caught up once the broadcasts are read: its lag gauge is scraped, small.
     await queryUntil(prom, `socketio_adapter_stream_lag_seconds{instance="${instance(b)}"}`,
       (r) => r.length === 1 && r[0].value < 10, "B's stream reader lag scraped");
+    await queryUntil(prom, `socketio_adapter_stream_entries_behind{instance="${instance(b)}"}`,
+      (r) => r.length === 1 && r[0].value === 0, "B's reader has no entry left behind", 15_000);
     await redis.stop();
     await queryUntil(prom, "socketio_redis_connected", (r) => r.length === 2 && r.every((s) => s.value === 0),
       "both links down while redis-server is stopped");
