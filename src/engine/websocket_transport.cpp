@@ -118,8 +118,7 @@ class WebSocketTransport final : public Transport,
     beast::error_code ignored;
     socket().set_option(boost::asio::socket_base::linger(true, 0), ignored);
     out().discardPending();
-    std::string().swap(partial_);
-    finish();
+    finish();  // the read buffer goes with the transport (a caller may still be reading it)
   }
 
   void close() override {

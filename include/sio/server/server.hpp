@@ -94,6 +94,7 @@ class Server {
   // and recovers there what it missed — then `done` runs once every adapter's writes
   // (broadcasts published before the drain, persisted sessions) are acknowledged by Redis,
   // or after `timeout` at the latest. Close the Redis client and the HTTP server in `done`.
+  // The server must outlive the drain (until `done` has run).
   void drain(std::chrono::milliseconds timeout, std::function<void()> done);
   bool draining() const { return draining_; }
 
