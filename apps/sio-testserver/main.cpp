@@ -36,7 +36,8 @@ engine::ServerOptions engineOptions(const testserver::Flags& flags) {
   options.pingInterval = milliseconds(flags.pingInterval);
   options.pingTimeout = milliseconds(flags.pingTimeout);
   options.maxHttpBufferSize = static_cast<size_t>(flags.maxPayload);
-  if (flags.maxBufferedBytes) options.maxBufferedBytes = static_cast<size_t>(*flags.maxBufferedBytes);
+  if (flags.maxBufferedBytes)
+    options.maxBufferedBytes = static_cast<size_t>(*flags.maxBufferedBytes);
   options.maxConnections = static_cast<size_t>(flags.maxConnections);
   return options;
 }

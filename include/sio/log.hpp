@@ -29,10 +29,18 @@ bool enabled(Level level);
 void setLogger(std::shared_ptr<spdlog::logger> logger);
 
 void write(Level level, std::string_view message);
-inline void debug(std::string_view message) { write(Level::Debug, message); }
-inline void info(std::string_view message) { write(Level::Info, message); }
-inline void warn(std::string_view message) { write(Level::Warn, message); }
-inline void error(std::string_view message) { write(Level::Error, message); }
+inline void debug(std::string_view message) {
+  write(Level::Debug, message);
+}
+inline void info(std::string_view message) {
+  write(Level::Info, message);
+}
+inline void warn(std::string_view message) {
+  write(Level::Warn, message);
+}
+inline void error(std::string_view message) {
+  write(Level::Error, message);
+}
 
 // An event that may repeat many times (a malformed message, a failed publish): the first
 // is written at once, later ones at most once per interval, each line saying how many
@@ -51,7 +59,8 @@ class RepeatedEvent {
     if (written_ && now - last_ < interval_) return;
     if (enabled(level_)) {
       std::string line = message();
-      if (unreported_ > 1) line += " (" + std::to_string(unreported_) + " times since the last line)";
+      if (unreported_ > 1)
+        line += " (" + std::to_string(unreported_) + " times since the last line)";
       write(level_, line);
     }
     written_ = true;

@@ -1,5 +1,6 @@
 // What an HTTP connection needs from its server: the endpoints by path prefix, the
-// handlers of exact paths, the fallback handler and the HTTP options. Shared by the listener and its connections.
+// handlers of exact paths, the fallback handler and the HTTP options. Shared by the listener and
+// its connections.
 #pragma once
 
 #include <algorithm>

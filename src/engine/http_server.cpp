@@ -98,7 +98,8 @@ uint16_t HttpServer::port() const {
 
 void HttpServer::close() {
   boost::system::error_code ignored;
-  if (impl_->acceptor.is_open()) log::info("http: closing the listener on port " + std::to_string(port()));
+  if (impl_->acceptor.is_open())
+    log::info("http: closing the listener on port " + std::to_string(port()));
   impl_->acceptor.close(ignored);
   auto connections = std::move(impl_->connections);
   for (auto& weak : connections)

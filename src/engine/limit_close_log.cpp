@@ -35,7 +35,8 @@ void LimitCloseLog::flush() {
   }
   std::string line = "engine: sessions closed for a limit in the last " +
                      std::to_string(interval_.count() / 1000) + " s:";
-  for (const auto& [limit, count] : window_) line += " " + limit + " " + std::to_string(count) + ";";
+  for (const auto& [limit, count] : window_)
+    line += " " + limit + " " + std::to_string(count) + ";";
   line.pop_back();
   log::warn(line);
   window_.clear();

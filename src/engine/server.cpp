@@ -165,8 +165,8 @@ std::shared_ptr<Session> ServerCore::addSession(std::string id, const Request& r
                                         std::string_view description) {
     if (auto self = weak.lock()) self->onSessionClosed(closedId, reason, description);
   };
-  auto created = std::make_shared<Session>(io_, id, request, options_, std::move(transport), hook,
-                                           stats_);
+  auto created =
+      std::make_shared<Session>(io_, id, request, options_, std::move(transport), hook, stats_);
   sessions_.emplace(std::move(id), created);
   sessionsHighWater_ = std::max(sessionsHighWater_, sessions_.size());
   ++stats_->sessionsOpened;
@@ -213,7 +213,8 @@ void ServerCore::refuseHandshake(HttpExchange& exchange, const char* reason) {
     ++stats_->handshakesRefused;
     recordLimit("maxConnections reached");
   }
-  HttpResponse response{503, {{"Content-Type", "application/json"}},
+  HttpResponse response{503,
+                        {{"Content-Type", "application/json"}},
                         "{\"message\":" + codec::jsonString(reason) + "}"};
   decorate(exchange.request(), response);
   exchange.respond(std::move(response));
@@ -267,15 +268,16 @@ void ServerCore::handshakeWebSocket(std::shared_ptr<PendingUpgrade> upgrade) {
   // Counted until the accept ends, whether it opens a session or fails.
   ++*handshakesInProgress_;
   std::shared_ptr<void> slot(nullptr, [count = handshakesInProgress_](void*) { --*count; });
-  upgrade->accept(webSocketSettings(), cookieHeaders(id),
-                  [weak = weak_from_this(), id, upgrade, slot](std::shared_ptr<Transport> transport) {
-                    auto self = weak.lock();
-                    if (!self) return transport->close();
-                    auto created = self->addSession(id, upgrade->request(), transport);
-                    transport->start();
-                    if (self->onConnection_ && created->readyState() == ReadyState::Open)
-                      self->onConnection_(created);
-                  });
+  upgrade->accept(
+      webSocketSettings(), cookieHeaders(id),
+      [weak = weak_from_this(), id, upgrade, slot](std::shared_ptr<Transport> transport) {
+        auto self = weak.lock();
+        if (!self) return transport->close();
+        auto created = self->addSession(id, upgrade->request(), transport);
+        transport->start();
+        if (self->onConnection_ && created->readyState() == ReadyState::Open)
+          self->onConnection_(created);
+      });
 }
 
 // A WebSocket for an existing session becomes its upgrade probe, unless the session is
@@ -312,7 +314,8 @@ const ServerStats& Server::stats() const {
 }
 std::map<std::string, size_t> Server::sessionsByTransport() const {
   std::map<std::string, size_t> counts;
-  for (const auto& [id, session] : core_->sessions()) ++counts[std::string(session->transportName())];
+  for (const auto& [id, session] : core_->sessions())
+    ++counts[std::string(session->transportName())];
   return counts;
 }
 std::shared_ptr<Socket> Server::client(const std::string& id) const {

@@ -35,8 +35,8 @@ spdlog::level::level_enum toSpdlog(Level level) {
 
 std::shared_ptr<spdlog::logger>& loggerSlot() {
   static std::shared_ptr<spdlog::logger> logger = [] {
-    auto created = std::make_shared<spdlog::logger>(
-        "sio", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    auto created =
+        std::make_shared<spdlog::logger>("sio", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     created->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l sio: %v");
     created->set_level(toSpdlog(currentLevel.load()));
     return created;

@@ -409,7 +409,7 @@ class AsioConnection final : public Connection,
   size_t setupRemaining_ = 0;
   uint64_t generation_ = 0;
   uint64_t reconnects_ = 0;
-  bool downSince_ = false;     // the link was up, went down, and is not back yet
+  bool downSince_ = false;       // the link was up, went down, and is not back yet
   uint64_t failedAttempts_ = 0;  // connection attempts failed since then (or since start)
   std::string host_;
   uint16_t port_ = 0;

@@ -106,8 +106,9 @@ bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ac
   auto collector = std::make_shared<AckCollector>();
   collector->ack = std::move(ack);
   if (guard_) {
-    collector->ack = [guard = guard_, nsp = adapter_->nsp().name(), ack = std::move(collector->ack)](
-                         const std::optional<Error>& error, Args responses) {
+    collector->ack = [guard = guard_, nsp = adapter_->nsp().name(),
+                      ack = std::move(collector->ack)](const std::optional<Error>& error,
+                                                       Args responses) {
       guard->call({"", nsp, "ack"}, [&] { ack(error, std::move(responses)); });
     };
   }
@@ -137,15 +138,16 @@ bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ac
 }
 
 void BroadcastOperator::fetchSockets(FetchCallback done) const {
-  adapter_->fetchSockets(opts_, [adapter = adapter_, guard = guard_, done](
-                                    std::vector<SocketDetails> sockets, std::optional<Error> error) {
-    std::vector<RemoteSocket> remote;
-    remote.reserve(sockets.size());
-    for (auto& details : sockets) remote.emplace_back(adapter, std::move(details), guard);
-    if (!guard) return done(std::move(remote), error);
-    guard->call({"", adapter->nsp().name(), "fetchSockets"},
-                [&] { done(std::move(remote), error); });
-  });
+  adapter_->fetchSockets(
+      opts_, [adapter = adapter_, guard = guard_, done](std::vector<SocketDetails> sockets,
+                                                        std::optional<Error> error) {
+        std::vector<RemoteSocket> remote;
+        remote.reserve(sockets.size());
+        for (auto& details : sockets) remote.emplace_back(adapter, std::move(details), guard);
+        if (!guard) return done(std::move(remote), error);
+        guard->call({"", adapter->nsp().name(), "fetchSockets"},
+                    [&] { done(std::move(remote), error); });
+      });
 }
 
 void BroadcastOperator::socketsJoin(const std::vector<Room>& rooms) const {

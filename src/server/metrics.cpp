@@ -44,8 +44,8 @@ class Exposition {
   }
   void sample(std::string_view name, std::string_view label, std::string_view labelText,
               uint64_t value) {
-    text_ += std::string(name) + "{" + std::string(label) + "=\"" + labelValue(labelText) +
-             "\"} " + std::to_string(value) + "\n";
+    text_ += std::string(name) + "{" + std::string(label) + "=\"" + labelValue(labelText) + "\"} " +
+             std::to_string(value) + "\n";
   }
   std::string take() { return std::move(text_); }
 
@@ -124,13 +124,15 @@ std::string prometheusText(const ServerMetrics& metrics) {
   out.family("engineio_messages_total", "counter", "Engine.IO messages, by direction.");
   out.sample("engineio_messages_total", "direction", "received", metrics.engine.messagesReceived);
   out.sample("engineio_messages_total", "direction", "sent", metrics.engine.messagesSent);
-  out.family("engineio_message_bytes_total", "counter", "Payload bytes of Engine.IO messages, by direction.");
+  out.family("engineio_message_bytes_total", "counter",
+             "Payload bytes of Engine.IO messages, by direction.");
   out.sample("engineio_message_bytes_total", "direction", "received", metrics.engine.bytesReceived);
   out.sample("engineio_message_bytes_total", "direction", "sent", metrics.engine.bytesSent);
   out.family("socketio_session_restores_total", "counter",
              "Connection state recovery: sessions asked for, by result.");
   out.sample("socketio_session_restores_total", "result", "recovered", metrics.restoresRecovered);
-  out.sample("socketio_session_restores_total", "result", "not_recovered", metrics.restoresNotRecovered);
+  out.sample("socketio_session_restores_total", "result", "not_recovered",
+             metrics.restoresNotRecovered);
   out.family("socketio_session_restore_failures_total", "counter",
              "Sessions that could not be restored, by reason.");
   out.sample("socketio_session_restore_failures_total", "reason", "unknown session",
@@ -142,7 +144,8 @@ std::string prometheusText(const ServerMetrics& metrics) {
   if (metrics.adapter) {
     out.family("socketio_broadcasts_total", "counter", "Cluster broadcasts, by origin.");
     out.sample("socketio_broadcasts_total", "origin", "local", metrics.adapter->broadcastsLocal);
-    out.sample("socketio_broadcasts_total", "origin", "cluster", metrics.adapter->broadcastsFromCluster);
+    out.sample("socketio_broadcasts_total", "origin", "cluster",
+               metrics.adapter->broadcastsFromCluster);
     const auto& a = *metrics.adapter;
     auto counter = [&](std::string_view name, std::string_view help, uint64_t value) {
       out.family(name, "counter", help);
@@ -154,8 +157,7 @@ std::string prometheusText(const ServerMetrics& metrics) {
     counter("socketio_adapter_received_total", "Messages read from the cluster.", a.received);
     counter("socketio_adapter_ignored_total", "Messages read and ignored (own, other uid).",
             a.ignored);
-    counter("socketio_adapter_malformed_total", "Messages that could not be decoded.",
-            a.malformed);
+    counter("socketio_adapter_malformed_total", "Messages that could not be decoded.", a.malformed);
     counter("socketio_adapter_requests_timed_out_total", "Cluster requests that timed out.",
             a.timedOut);
     counter("socketio_adapter_subscription_gaps_total",
@@ -186,21 +188,19 @@ std::string prometheusText(const ServerMetrics& metrics) {
 void serveMetricsAndHealth(engine::HttpServer& http, Server& server, MetricsPaths paths) {
   http.handle(paths.metrics, [&server](const engine::Request&, const std::string&,
                                        engine::HttpServer::Respond respond) {
-    respond(engine::HttpResponse{
-        200,
-        {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}},
-        prometheusText(collectMetrics(server))});
+    respond(engine::HttpResponse{200,
+                                 {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}},
+                                 prometheusText(collectMetrics(server))});
   });
-  http.handle(paths.health, [](const engine::Request&, const std::string&,
-                               engine::HttpServer::Respond respond) {
-    respond(engine::HttpResponse{200, {{"Content-Type", "text/plain"}}, "ok\n"});
-  });
+  http.handle(paths.health,
+              [](const engine::Request&, const std::string&, engine::HttpServer::Respond respond) {
+                respond(engine::HttpResponse{200, {{"Content-Type", "text/plain"}}, "ok\n"});
+              });
   http.handle(paths.ready, [&server](const engine::Request&, const std::string&,
                                      engine::HttpServer::Respond respond) {
     bool ready = isReady(collectMetrics(server));
-    respond(engine::HttpResponse{ready ? 200u : 503u,
-                                 {{"Content-Type", "text/plain"}},
-                                 ready ? "ready\n" : "not ready\n"});
+    respond(engine::HttpResponse{
+        ready ? 200u : 503u, {{"Content-Type", "text/plain"}}, ready ? "ready\n" : "not ready\n"});
   });
 }
 

@@ -7,7 +7,8 @@
 #include "sio/engine/server.hpp"
 #include "sio/version.hpp"
 
-static_assert(SIO_VERSION == SIO_VERSION_MAJOR * 10000 + SIO_VERSION_MINOR * 100 + SIO_VERSION_PATCH);
+static_assert(SIO_VERSION ==
+              SIO_VERSION_MAJOR * 10000 + SIO_VERSION_MINOR * 100 + SIO_VERSION_PATCH);
 
 int main() {
   boost::asio::io_context io;

@@ -55,6 +55,9 @@ const USAGE = `usage: sio-testserver [options]
 
 // name -> kind: "string", "int" (non-negative integer), "list" (repeatable string), "bool"
 const FLAGS = {
+  // handled before the table (they print and exit); listed so the table names every flag
+  help: "bool",
+  version: "bool",
   host: "string",
   port: "int",
   adapter: "string",

@@ -21,14 +21,14 @@ struct AdapterStats {
   uint64_t published = 0, publishFailures = 0, received = 0, ignored = 0, malformed = 0,
            timedOut = 0;
   uint64_t subscriptionGaps = 0;  // pub/sub adapters: resubscriptions that may have lost messages
-  uint64_t broadcastsLocal = 0;        // broadcasts emitted on this node to the cluster
+  uint64_t broadcastsLocal = 0;   // broadcasts emitted on this node to the cluster
   uint64_t broadcastsFromCluster = 0;  // broadcasts from other nodes delivered here
   // Of the Redis link and reader this adapter shares with the server's other namespaces
   // (summed over namespaces, these are taken as the largest, not added up):
   uint64_t redisReconnects = 0;
   uint64_t redisCommandsInFlight = 0;
-  uint64_t streamTrimGaps = 0;  // streams adapter: entries trimmed before they were read
-  uint64_t streamLagMs = 0;     // streams adapter: age of the last entry read (0: caught up)
+  uint64_t streamTrimGaps = 0;       // streams adapter: entries trimmed before they were read
+  uint64_t streamLagMs = 0;          // streams adapter: age of the last entry read (0: caught up)
   uint64_t streamEntriesBehind = 0;  // streams adapter: entries after the last read (<= 1,000)
 };
 

@@ -83,9 +83,8 @@ class ClusterAdapter : public Adapter {
 
   void countMalformed() {
     ++stats_.malformed;
-    malformedLog_.record([this] {
-      return "adapter " + nsp_.name() + ": a malformed cluster message was skipped";
-    });
+    malformedLog_.record(
+        [this] { return "adapter " + nsp_.name() + ": a malformed cluster message was skipped"; });
   }
   static constexpr std::chrono::milliseconds kDefaultTimeout{5000};
 

@@ -30,8 +30,8 @@ struct ServerStats {
   // Sessions ended, by Node's close reason ("transport close", "ping timeout", …).
   std::map<std::string, uint64_t, std::less<>> sessionsClosed;
   // Of those: closed for a limit.
-  uint64_t slowConsumers = 0;     // maxBufferedBytes reached ("transport error")
-  uint64_t payloadsTooLarge = 0;  // a POST body over maxHttpBufferSize
+  uint64_t slowConsumers = 0;      // maxBufferedBytes reached ("transport error")
+  uint64_t payloadsTooLarge = 0;   // a POST body over maxHttpBufferSize
   uint64_t handshakesRefused = 0;  // maxConnections reached (HTTP 503)
   uint64_t upgrades = 0;           // polling sessions moved to WebSocket
   // Engine.IO message packets (Socket.IO's frames) and their payload bytes.

@@ -104,7 +104,9 @@ class Server {
     uint64_t recovered = 0, notRecovered = 0;
   };
   const RestoreStats& restoreStats() const { return restoreStats_; }
-  void countRestore(bool recovered) { ++(recovered ? restoreStats_.recovered : restoreStats_.notRecovered); }
+  void countRestore(bool recovered) {
+    ++(recovered ? restoreStats_.recovered : restoreStats_.notRecovered);
+  }
 
   const ServerOptions& options() const { return options_; }
   engine::Server& engine() { return engine_; }

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 
+#include "../redis_link_stats.hpp"
 #include "classic_codec.hpp"
 #include "pubsub_hub.hpp"
 #include "sio/adapter/cluster_adapter.hpp"
@@ -41,11 +42,7 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   uint64_t malformedMessages() const override { return counters().malformed; }
   std::optional<bool> linkUp() const override { return hub_->client().ready(); }
   std::optional<AdapterStats> stats() const override {
-    auto stats = ClusterAdapter::stats();
-    auto link = hub_->client().linkStats();
-    stats->redisReconnects = link.reconnects;
-    stats->redisCommandsInFlight = link.commandsInFlight;
-    return stats;
+    return withRedisLink(*ClusterAdapter::stats(), hub_->client());
   }
 
  protected:

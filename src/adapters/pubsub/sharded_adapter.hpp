@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "../redis_link_stats.hpp"
 #include "pubsub_hub.hpp"
 #include "sharded_codec.hpp"
 #include "sio/adapter/cluster_adapter.hpp"
@@ -25,11 +26,7 @@ class ShardedRedisAdapter final : public ClusterAdapter {
   void serverCount(std::function<void(size_t)> done) override;
   std::optional<bool> linkUp() const override { return hub_->client().ready(); }
   std::optional<AdapterStats> stats() const override {
-    auto stats = ClusterAdapter::stats();
-    auto link = hub_->client().linkStats();
-    stats->redisReconnects = link.reconnects;
-    stats->redisCommandsInFlight = link.commandsInFlight;
-    return stats;
+    return withRedisLink(*ClusterAdapter::stats(), hub_->client());
   }
 
  protected:

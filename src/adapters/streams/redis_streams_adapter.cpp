@@ -4,6 +4,8 @@
 // the client's offset still exists, then the missed entries in pages (§3.2, §3.3).
 #include "redis_streams_adapter.hpp"
 
+#include "../redis_link_stats.hpp"
+
 #include "../subscriber_count.hpp"
 
 #include "message_codec.hpp"
@@ -101,14 +103,11 @@ void RedisStreamsAdapter::whenReady(std::function<void()> ready) {
 }
 
 std::optional<AdapterStats> RedisStreamsAdapter::stats() const {
-  auto stats = ClusterAdapter::stats();
-  auto link = hub_->client().linkStats();
-  stats->redisReconnects = link.reconnects;
-  stats->redisCommandsInFlight = link.commandsInFlight;
+  auto stats = withRedisLink(*ClusterAdapter::stats(), hub_->client());
   if (auto reader = hub_->reader(stream_)) {
-    stats->streamTrimGaps = reader->stats().trimGaps;
-    stats->streamLagMs = reader->stats().lagMs;
-    stats->streamEntriesBehind = reader->stats().entriesBehind;
+    stats.streamTrimGaps = reader->stats().trimGaps;
+    stats.streamLagMs = reader->stats().lagMs;
+    stats.streamEntriesBehind = reader->stats().entriesBehind;
   }
   return stats;
 }

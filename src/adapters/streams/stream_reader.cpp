@@ -86,16 +86,16 @@ void StreamReader::measureLagSoon() {
     auto self = weak.lock();
     if (ec || !self || self->stopped_) return;
     if (self->offset_.empty()) return self->measureLagSoon();
-    self->lagClient_->send(
-        self->stream_,
-        redis::Command{"XRANGE", self->stream_, nextStreamId(self->offset_), "+", "COUNT",
-                       std::to_string(kMaxEntriesBehind)},
-        [weak](std::error_code error, redis::Reply reply) {
-          auto me = weak.lock();
-          if (!me || me->stopped_) return;
-          if (!error && reply.isArray()) me->stats_.entriesBehind = reply.elements.size();
-          me->measureLagSoon();
-        });
+    self->lagClient_->send(self->stream_,
+                           redis::Command{"XRANGE", self->stream_, nextStreamId(self->offset_), "+",
+                                          "COUNT", std::to_string(kMaxEntriesBehind)},
+                           [weak](std::error_code error, redis::Reply reply) {
+                             auto me = weak.lock();
+                             if (!me || me->stopped_) return;
+                             if (!error && reply.isArray())
+                               me->stats_.entriesBehind = reply.elements.size();
+                             me->measureLagSoon();
+                           });
   });
 }
 

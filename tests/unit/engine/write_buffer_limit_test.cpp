@@ -3,13 +3,13 @@
 // Real server in-process, raw HTTP long-polling client on loopback.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
-#include <array>
 #include <functional>
 #include <future>
 #include <optional>
@@ -170,14 +170,13 @@ TEST(WriteBufferLimit, AbortsAWebSocketThatDoesNotRead) {
   StuckWebSocket run(options);
   // The client's receive buffer stays small, so the server's writes stall early.
   run.stuck->set_option(boost::asio::socket_base::receive_buffer_size(4096));
-  ASSERT_EQ(run.opened.get_future().wait_for(std::chrono::seconds(10)),
-            std::future_status::ready);
+  ASSERT_EQ(run.opened.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
 
   // 64 KiB messages, one every millisecond, until the session is closed: far beyond what
   // the kernel buffers plus the 256 KiB bound can hold.
   auto reason = run.closedReason.get_future();
-  for (int i = 0; i < 5000 && reason.wait_for(std::chrono::milliseconds(1)) !=
-                                  std::future_status::ready;
+  for (int i = 0;
+       i < 5000 && reason.wait_for(std::chrono::milliseconds(1)) != std::future_status::ready;
        ++i) {
     boost::asio::post(run.io, [&run] {
       if (run.session) run.session->send(std::string(64 * 1024, 'x'));
@@ -210,8 +209,7 @@ TEST(WriteBufferLimit, HeartbeatTimeoutWithAStuckWriteAborts) {
   StuckWebSocket run(options, [](sio::engine::Socket& socket) {
     for (int i = 0; i < 256; ++i) socket.send(std::string(64 * 1024, 'x'));
   });
-  ASSERT_EQ(run.opened.get_future().wait_for(std::chrono::seconds(10)),
-            std::future_status::ready);
+  ASSERT_EQ(run.opened.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
   auto reason = run.closedReason.get_future();
   ASSERT_EQ(reason.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   EXPECT_EQ(reason.get(), "ping timeout");
