@@ -16,6 +16,7 @@
 #include "sio/engine/server.hpp"
 #include "sio/engine/shutdown_on_signal.hpp"
 #include "sio/log.hpp"
+#include "sio/server/admin_ui.hpp"
 #include "sio/server/metrics.hpp"
 #include "sio/server/server.hpp"
 #include "sio/version.hpp"
@@ -126,6 +127,21 @@ void echoEverything(engine::Server& server) {
       if (auto self = weak.lock()) self->send(message);
     });
   });
+}
+
+// --admin-ui: @socket.io/admin-ui's namespace, its password hashed with bcrypt here (the
+// library keeps only the hash, as the UI package expects).
+void instrumentAdminUi(Server& server, const testserver::Flags& flags, const std::string& serverId) {
+  AdminUiOptions options;
+  if (flags.adminAuth)
+    options.auth = AdminUiBasicAuth{flags.adminUser, adminUiHashPassword(flags.adminPassword)};
+  else
+    options.auth = AdminUiNoAuth{};
+  options.readonly = flags.adminReadonly;
+  options.serverId = serverId;
+  options.mode =
+      flags.adminMode == "production" ? AdminUiMode::Production : AdminUiMode::Development;
+  instrument(server, std::move(options));
 }
 
 void serveNamespace(const std::shared_ptr<Namespace>& nsp,
@@ -240,16 +256,17 @@ int main(int argc, char** argv) {
   node->adapter = flags.adapter;
   std::vector<std::string> namespaces{"/", "/custom"};
   namespaces.insert(namespaces.end(), flags.namespaces.begin(), flags.namespaces.end());
-  // Announce readiness once every namespace's adapter is ready (subscriptions live,
-  // stream readers polling).
-  auto waiting = std::make_shared<size_t>(namespaces.size());
-  for (const auto& name : namespaces) {
-    auto nsp = io_server.of(name);
-    serveNamespace(nsp, node);
+  for (const auto& name : namespaces) serveNamespace(io_server.of(name), node);
+  if (flags.adminUi) instrumentAdminUi(io_server, flags, node->serverId);
+  // Announce readiness once every namespace's adapter (the admin UI's too) is ready
+  // (subscriptions live, stream readers polling).
+  std::vector<std::shared_ptr<Namespace>> all;
+  io_server.forEachNamespace([&](Namespace& nsp) { all.push_back(nsp.shared_from_this()); });
+  auto waiting = std::make_shared<size_t>(all.size());
+  for (const auto& nsp : all)
     nsp->adapter().whenReady([waiting, port] {
       if (--*waiting == 0) std::cout << "listening on " << port << std::endl;
     });
-  }
   io.run();
   return 0;
 }

@@ -101,6 +101,19 @@ const std::map<std::string, FlagSpec>& flagTable() {
       {"--tls-key", text(&Flags::tlsKey)},
       {"--trust-proxy", boolean(&Flags::trustProxy)},
       {"--cookie", boolean(&Flags::cookie)},
+      {"--admin-ui", boolean(&Flags::adminUi)},
+      {"--admin-auth",
+       {true,
+        [](Flags& f, const std::string& flag, const std::string& v) {
+          auto colon = v.find(':');
+          if (colon == std::string::npos || colon == 0)
+            throw UsageError(flag + " expects user:password, got '" + v + "'");
+          f.adminAuth = true;
+          f.adminUser = v.substr(0, colon);
+          f.adminPassword = v.substr(colon + 1);
+        }}},
+      {"--admin-readonly", boolean(&Flags::adminReadonly)},
+      {"--admin-mode", choice(&Flags::adminMode, {"development", "production"})},
       {"--stream-name", text(&Flags::streamName)},
       {"--stream-count", number(&Flags::streamCount, 1, 1024)},
       {"--channel-prefix",
@@ -151,6 +164,8 @@ Flags parseFlags(const std::vector<std::string>& args) {
     throw UsageError("--tls-cert and --tls-key go together");
   if (flags.redis.size() > 1 && !flags.cluster)
     throw UsageError("--redis given more than once without --cluster");
+  if (!flags.adminUi && (flags.adminAuth || flags.adminReadonly))
+    throw UsageError("--admin-auth and --admin-readonly need --admin-ui");
   return flags;
 }
 
@@ -188,6 +203,10 @@ const std::map<std::string, std::string>& flagHelp() {
       {"--trust-proxy",
        "client address and scheme from X-Forwarded-For (last entry) / X-Forwarded-Proto"},
       {"--cookie", "set Engine.IO's io cookie on handshake (socket.io's cookie: true)"},
+      {"--admin-ui", "serve the /admin namespace of @socket.io/admin-ui"},
+      {"--admin-auth", "user:password for the admin UI (basic auth; none when absent)"},
+      {"--admin-readonly", "the admin UI may look but not act"},
+      {"--admin-mode", "development | production: the admin UI's mode (development)"},
       {"--stream-name", "streams adapter: stream name (socket.io)"},
       {"--stream-count", "streams adapter: number of streams (1)"},
       {"--channel-prefix", "streams/sharded adapter: pub/sub channel prefix"},

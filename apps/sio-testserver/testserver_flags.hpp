@@ -42,6 +42,13 @@ struct Flags {
   std::string tlsKey;
   bool trustProxy = false;
   bool cookie = false;  // beyond the contract: Engine.IO's `io` cookie (socket.io's cookie: true)
+  // Admin UI: serve its namespace; --admin-auth user:password (no auth when unset)
+  bool adminUi = false;
+  std::string adminUser, adminPassword;
+  bool adminAuth = false;
+  // beyond the contract: the UI's read-only and production modes
+  bool adminReadonly = false;
+  std::string adminMode = "development";
   // Streams adapter
   std::string streamName = "socket.io";
   long streamCount = 1;

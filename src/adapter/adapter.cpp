@@ -4,15 +4,23 @@
 #include "sio/adapter/adapter.hpp"
 
 namespace sio {
+namespace {
+
+template <class Handlers, class... Args>
+void notify(const Handlers& handlers, const Args&... args) {
+  for (const auto& handler : handlers) handler(args...);
+}
+
+}  // namespace
 
 void Adapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
   auto& joined = sids_[id];
   for (const auto& room : rooms) {
     joined.insert(room);
     auto [it, created] = rooms_.try_emplace(room);
-    if (created && onCreateRoom_) onCreateRoom_(room);
+    if (created) notify(onCreateRoom_, room);
     if (created) roomCreated(room);
-    if (it->second.insert(id).second && onJoinRoom_) onJoinRoom_(room, id);
+    if (it->second.insert(id).second) notify(onJoinRoom_, room, id);
   }
 }
 
@@ -20,10 +28,10 @@ void Adapter::del(const SocketId& id, const Room& room) {
   if (auto sid = sids_.find(id); sid != sids_.end()) sid->second.erase(room);
   auto it = rooms_.find(room);
   if (it == rooms_.end()) return;
-  if (it->second.erase(id) && onLeaveRoom_) onLeaveRoom_(room, id);
+  if (it->second.erase(id)) notify(onLeaveRoom_, room, id);
   if (it->second.empty()) {
     rooms_.erase(it);
-    if (onDeleteRoom_) onDeleteRoom_(room);
+    notify(onDeleteRoom_, room);
     roomDeleted(room);
   }
 }
@@ -36,10 +44,10 @@ void Adapter::delAll(const SocketId& id) {
   for (const auto& room : joined) {
     auto it = rooms_.find(room);
     if (it == rooms_.end()) continue;
-    if (it->second.erase(id) && onLeaveRoom_) onLeaveRoom_(room, id);
+    if (it->second.erase(id)) notify(onLeaveRoom_, room, id);
     if (it->second.empty()) {
       rooms_.erase(it);
-      if (onDeleteRoom_) onDeleteRoom_(room);
+      notify(onDeleteRoom_, room);
       roomDeleted(room);
     }
   }

@@ -243,7 +243,8 @@ void Session::completeUpgrade() {
   previous->close();
   upgraded_ = true;
   ++stats_->upgrades;
-  if (onUpgrade_) onUpgrade_(transport_->name());
+  auto upgradeHandlers = onUpgrade_;  // a handler may add another, or close this session
+  for (auto& handler : upgradeHandlers) handler(transport_->name());
   flush();
   if (state_ == ReadyState::Closing) closeTransport();
 }
@@ -298,7 +299,7 @@ void Session::finish(std::string_view reason, std::string_view description) {
     transport_->close();
   auto handler = std::move(onClose_);
   onMessage_ = nullptr;
-  onUpgrade_ = nullptr;
+  onUpgrade_.clear();
   if (handler) handler(reason, description);
   if (onClosed_) std::exchange(onClosed_, nullptr)(id_, reason, description);
 }

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "sio/engine/options.hpp"
 #include "sio/engine/server.hpp"
@@ -47,7 +48,7 @@ class Session final : public Socket,
   bool writable() const override;
   void onMessage(MessageHandler handler) override { onMessage_ = std::move(handler); }
   void onClose(CloseHandler handler) override { onClose_ = std::move(handler); }
-  void onUpgrade(UpgradeHandler handler) override { onUpgrade_ = std::move(handler); }
+  void onUpgrade(UpgradeHandler handler) override { onUpgrade_.push_back(std::move(handler)); }
   void send(Packet message, bool compress = true) override;
   void close() override;
   void closeNow(std::string_view reason) override;
@@ -98,7 +99,7 @@ class Session final : public Socket,
   boost::asio::steady_timer upgradeCheckTimer_;
   MessageHandler onMessage_;
   CloseHandler onClose_;
-  UpgradeHandler onUpgrade_;
+  std::vector<UpgradeHandler> onUpgrade_;  // every one is called
 };
 
 }  // namespace sio::engine

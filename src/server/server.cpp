@@ -41,7 +41,13 @@ std::shared_ptr<Namespace> Server::of(std::string name) {
   auto nsp = std::make_shared<Namespace>(*this, name);
   nsp->initAdapter();
   namespaces_[name] = nsp;
+  announce(nsp);
   return nsp;
+}
+
+void Server::announce(const std::shared_ptr<Namespace>& nsp) {
+  auto hooks = newNamespaceHooks_;  // a hook may add another
+  for (auto& hook : hooks) hook(nsp);
 }
 
 std::shared_ptr<ParentNamespace> Server::of(const std::regex& pattern) {
@@ -94,6 +100,7 @@ void Server::onError(HandlerErrorHook hook) {
 
 void Server::registerChild(const std::shared_ptr<Namespace>& child) {
   namespaces_[child->name()] = child;
+  announce(child);
 }
 
 void Server::removeNamespace(const std::string& name) {
@@ -160,6 +167,8 @@ void Server::drain(std::chrono::milliseconds timeout, std::function<void()> done
 void Server::close() {
   if (closed_) return;
   closed_ = true;
+  auto hooks = closeHooks_;
+  for (auto& hook : hooks) hook();
   auto namespaces = namespaces_;
   for (auto& [name, nsp] : namespaces) nsp->closeAll("server shutting down");
   for (auto& parent : parents_) parent->adapter().close();

@@ -16,6 +16,9 @@
 // reloads them, as the C++ server does); `--cookie` is socket.io's `cookie: true`;
 // `--max-buffered-bytes`, `--max-connections`, `--trust-proxy` and `--log-level` are
 // accepted and ignored with a note on standard error (socket.io has no such features).
+// `--admin-ui` runs the official instrument() of @socket.io/admin-ui 0.5.1 (`--admin-auth
+// user:password`: basic auth, the password hashed with bcryptjs; beyond the contract,
+// `--admin-readonly` and `--admin-mode development|production`).
 "use strict";
 
 const path = require("node:path");
@@ -56,6 +59,10 @@ const USAGE = `usage: sio-testserver [options]
   --tls-cert FILE --tls-key FILE  serve HTTPS and WSS (SIGHUP reloads the files)
   --trust-proxy                 (C++ only: socket.io does not read X-Forwarded-*; ignored here)
   --cookie                      set the io cookie on handshake (socket.io's cookie: true)
+  --admin-ui                    serve the /admin namespace of @socket.io/admin-ui
+  --admin-auth user:password    basic auth for the admin UI (none when absent)
+  --admin-readonly              the admin UI may look but not act
+  --admin-mode M                development | production (default development)
   --help                        print this help and exit
   --version                     print the version (of socket.io, for the twin) and exit
 `;
@@ -113,6 +120,11 @@ const FLAGS = {
   "trust-proxy": "bool",
   // beyond the contract: Engine.IO's session cookie, for proxies that stick by it
   cookie: "bool",
+  // the admin UI (@socket.io/admin-ui); --admin-readonly and --admin-mode are beyond the contract
+  "admin-ui": "bool",
+  "admin-auth": "string",
+  "admin-readonly": "bool",
+  "admin-mode": "string",
 };
 
 function usageError(message) {
@@ -213,6 +225,15 @@ function parseArgs(argv) {
     }
   }
   if (opts["stream-count"] !== undefined && opts["stream-count"] < 1) usageError("--stream-count must be at least 1");
+  if (opts["admin-auth"] !== undefined && !/^[^:]+:/.test(opts["admin-auth"])) {
+    usageError(`--admin-auth expects user:password, got '${opts["admin-auth"]}'`);
+  }
+  if (!opts["admin-ui"] && (opts["admin-auth"] !== undefined || opts["admin-readonly"])) {
+    usageError("--admin-auth and --admin-readonly need --admin-ui");
+  }
+  if (opts["admin-mode"] !== undefined && !["development", "production"].includes(opts["admin-mode"])) {
+    usageError(`--admin-mode must be development or production, got '${opts["admin-mode"]}'`);
+  }
   if (opts["read-count"] !== undefined && opts["read-count"] < 1) usageError("--read-count must be at least 1");
   const namespaces = opts.namespaces === "" ? [] : opts.namespaces.split(",");
   for (const n of namespaces) {
@@ -526,6 +547,30 @@ async function createShardedAdapter(opts, log) {
   return { factory, waitReady, close };
 }
 
+/**
+ * --admin-ui: the official instrument() on `io`; the password of --admin-auth is hashed
+ * with bcryptjs (the package stores only the hash).
+ */
+function instrumentAdminUi(io, opts, serverId) {
+  const { instrument } = peerRequire("@socket.io/admin-ui");
+  let auth = false;
+  if (opts["admin-auth"] !== undefined) {
+    const colon = opts["admin-auth"].indexOf(":");
+    const bcrypt = peerRequire("bcryptjs");
+    auth = {
+      type: "basic",
+      username: opts["admin-auth"].slice(0, colon),
+      password: bcrypt.hashSync(opts["admin-auth"].slice(colon + 1), 10),
+    };
+  }
+  instrument(io, {
+    auth,
+    readonly: opts["admin-readonly"] === true,
+    serverId,
+    mode: opts["admin-mode"] ?? "development",
+  });
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const log = (message) => process.stderr.write(`sio-testserver (twin): ${message}\n`);
@@ -803,9 +848,10 @@ async function main() {
   httpServer.listen(opts.port, opts.host, async () => {
     const { port } = httpServer.address();
     if (serverId === undefined) serverId = `${opts.host}:${port}`;
+    if (opts["admin-ui"]) instrumentAdminUi(io, opts, serverId);
     if (redisAdapter) {
       try {
-        await redisAdapter.waitReady(namespaces);
+        await redisAdapter.waitReady(opts["admin-ui"] ? [...namespaces, "/admin"] : namespaces);
       } catch (err) {
         log(err.message);
         process.exit(1);

@@ -107,10 +107,12 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   bool hasLocalSockets() const { return !sids_.empty(); }
   const std::unordered_map<Room, std::unordered_set<SocketId>>& rooms() const { return rooms_; }
 
-  void onCreateRoom(RoomEvent handler) { onCreateRoom_ = std::move(handler); }
-  void onDeleteRoom(RoomEvent handler) { onDeleteRoom_ = std::move(handler); }
-  void onJoinRoom(MemberEvent handler) { onJoinRoom_ = std::move(handler); }
-  void onLeaveRoom(MemberEvent handler) { onLeaveRoom_ = std::move(handler); }
+  // Room events of local sockets (socket.io-adapter's create-room, delete-room, join-room
+  // and leave-room). Each call adds a handler; handlers run in the order they were added.
+  void onCreateRoom(RoomEvent handler) { onCreateRoom_.push_back(std::move(handler)); }
+  void onDeleteRoom(RoomEvent handler) { onDeleteRoom_.push_back(std::move(handler)); }
+  void onJoinRoom(MemberEvent handler) { onJoinRoom_.push_back(std::move(handler)); }
+  void onLeaveRoom(MemberEvent handler) { onLeaveRoom_.push_back(std::move(handler)); }
 
   AdapterHost& nsp() { return nsp_; }
 
@@ -132,8 +134,8 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
 
   std::unordered_map<Room, std::unordered_set<SocketId>> rooms_;
   std::unordered_map<SocketId, RoomSet> sids_;
-  RoomEvent onCreateRoom_, onDeleteRoom_;
-  MemberEvent onJoinRoom_, onLeaveRoom_;
+  std::vector<RoomEvent> onCreateRoom_, onDeleteRoom_;
+  std::vector<MemberEvent> onJoinRoom_, onLeaveRoom_;
 };
 
 using AdapterFactory = std::function<std::shared_ptr<Adapter>(AdapterHost& nsp)>;

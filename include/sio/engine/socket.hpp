@@ -31,6 +31,8 @@ class Socket {
   // True when a write would go out at once (no backlog): used to drop volatile packets.
   virtual bool writable() const = 0;
 
+  // One message handler and one close handler (set, replacing the previous one); upgrade
+  // handlers add up (each is called with the new transport's name, "websocket").
   virtual void onMessage(MessageHandler handler) = 0;
   virtual void onClose(CloseHandler handler) = 0;
   virtual void onUpgrade(UpgradeHandler handler) = 0;

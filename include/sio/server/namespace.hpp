@@ -36,6 +36,11 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   const std::unordered_map<SocketId, std::shared_ptr<Socket>>& sockets() const { return sockets_; }
 
   void onConnection(ConnectionHandler handler) { onConnection_.push_back(std::move(handler)); }
+  // A connection handler that runs before those already added (Node's
+  // nsp.prependListener("connection", …)).
+  void prependConnection(ConnectionHandler handler) {
+    onConnection_.insert(onConnection_.begin(), std::move(handler));
+  }
   void use(Middleware middleware) { middlewares_.push_back(std::move(middleware)); }
   // Server-side listeners, reached by serverSideEmit from other nodes.
   void on(const std::string& event, EventHandler handler) {

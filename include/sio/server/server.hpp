@@ -74,6 +74,15 @@ class Server {
     mainNamespace_->serverSideEmit(event, std::move(args), std::move(ack));
   }
 
+  // Called with every namespace created from now on: static ones made by of(name), and the
+  // children dynamic parents create (Node's io.on("new_namespace")).
+  void onNewNamespace(std::function<void(const std::shared_ptr<Namespace>&)> hook) {
+    newNamespaceHooks_.push_back(std::move(hook));
+  }
+  // Called once when the server closes (close(), or drain()), before its sockets are
+  // disconnected: where something running beside it (a timer) stops.
+  void onClose(std::function<void()> hook) { closeHooks_.push_back(std::move(hook)); }
+
   // Called with every exception contained under HandlerErrorPolicy::DisconnectSocket (see
   // sio/server/handler_error.hpp), after it was logged and before the socket is
   // disconnected. Never called under Rethrow.
@@ -128,6 +137,7 @@ class Server {
 
  private:
   void onEngineConnection(std::shared_ptr<engine::Socket> conn);
+  void announce(const std::shared_ptr<Namespace>& nsp);
 
   boost::asio::io_context& io_;
   ServerOptions options_;
@@ -140,6 +150,8 @@ class Server {
   bool closed_ = false;
   bool draining_ = false;
   RestoreStats restoreStats_;
+  std::vector<std::function<void(const std::shared_ptr<Namespace>&)>> newNamespaceHooks_;
+  std::vector<std::function<void()>> closeHooks_;
 };
 
 }  // namespace sio
