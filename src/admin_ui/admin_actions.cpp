@@ -29,22 +29,8 @@ bool truthy(const Value& value) {
   }
 }
 
-// The selection of an action: io.of(nsp), narrowed to `filter` when it is a non-empty room
-// name; nullopt when nsp is not a string or the filter is neither falsy nor a string.
-std::optional<BroadcastOperator> select(Server& server, const Args& args, size_t nspIndex,
-                                        size_t filterIndex) {
-  if (args.size() <= nspIndex || !args[nspIndex].isString()) return std::nullopt;
-  auto nsp = server.of(args[nspIndex].asString());
-  BroadcastOperator selection = nsp->in(std::vector<Room>{});
-  if (args.size() <= filterIndex || !truthy(args[filterIndex])) return selection;
-  if (!args[filterIndex].isString()) return std::nullopt;
-  return selection.in(args[filterIndex].asString());
-}
-
-// socketsJoin's argument: a room, or an array of rooms.
-std::optional<std::vector<Room>> rooms(const Args& args, size_t index) {
-  if (args.size() <= index) return std::nullopt;
-  const Value& value = args[index];
+// A room name, or an array of them (as socketsJoin and in() take).
+std::optional<std::vector<Room>> roomList(const Value& value) {
   if (value.isString()) return std::vector<Room>{value.asString()};
   if (!value.isArray()) return std::nullopt;
   std::vector<Room> list;
@@ -53,6 +39,26 @@ std::optional<std::vector<Room>> rooms(const Args& args, size_t index) {
     list.push_back(item.asString());
   }
   return list;
+}
+
+// The selection of an action: io.of(nsp), narrowed with in(filter) when the filter is truthy
+// (a room, or an array of rooms); nullopt when nsp is not a string or the filter is truthy
+// but neither.
+std::optional<BroadcastOperator> select(Server& server, const Args& args, size_t nspIndex,
+                                        size_t filterIndex) {
+  if (args.size() <= nspIndex || !args[nspIndex].isString()) return std::nullopt;
+  auto nsp = server.of(args[nspIndex].asString());
+  BroadcastOperator selection = nsp->in(std::vector<Room>{});
+  if (args.size() <= filterIndex || !truthy(args[filterIndex])) return selection;
+  auto filter = roomList(args[filterIndex]);
+  if (!filter) return std::nullopt;
+  return selection.in(*filter);
+}
+
+// The room argument of join / leave.
+std::optional<std::vector<Room>> rooms(const Args& args, size_t index) {
+  if (args.size() <= index) return std::nullopt;
+  return roomList(args[index]);
 }
 
 template <class Action>

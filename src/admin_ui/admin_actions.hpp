@@ -5,8 +5,9 @@
 //   leave       (nsp, room, filter)            io.of(nsp)[.in(filter)].socketsLeave(room)
 //   _disconnect (nsp, close, filter)           io.of(nsp)[.in(filter)].disconnectSockets(close)
 // They reach the whole cluster through the adapter. `filter` is a room (a socket id for one
-// socket); absent, null, false or "" means none. A request whose arguments have the wrong
-// types is ignored.
+// socket) or an array of rooms; a falsy one (absent, null, false, 0, "") means none. A
+// request whose arguments have other types is ignored (admin-ui passes them on unchecked:
+// a number becomes a room, a reserved event name throws).
 #pragma once
 
 #include <memory>
