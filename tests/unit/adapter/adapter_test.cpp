@@ -299,6 +299,19 @@ TEST_F(AdapterTest, EventCountsOverManySockets) {
   EXPECT_TRUE(adapter->rooms().empty());
 }
 
+TEST_F(AdapterTest, RoomEventHandlersAddUp) {
+  // the admin UI listens beside the application: every handler is called, in order
+  std::vector<std::string> seen;
+  adapter->onJoinRoom([&](const Room& room, const SocketId&) { seen.push_back("first join " + room); });
+  adapter->onJoinRoom([&](const Room& room, const SocketId&) { seen.push_back("second join " + room); });
+  adapter->onLeaveRoom([&](const Room& room, const SocketId&) { seen.push_back("first leave " + room); });
+  adapter->onLeaveRoom([&](const Room& room, const SocketId&) { seen.push_back("second leave " + room); });
+  adapter->addAll("s1", {"a"});
+  adapter->del("s1", "a");
+  EXPECT_EQ(seen, (std::vector<std::string>{"first join a", "second join a", "first leave a",
+                                            "second leave a"}));
+}
+
 TEST_F(AdapterTest, SocketsQueryUnionOfRooms) {
   populate();
   EXPECT_EQ(sorted(adapter->sockets({})), (Ids{"s1", "s2", "s3", "s4"}));
