@@ -131,7 +131,8 @@ void echoEverything(engine::Server& server) {
 
 // --admin-ui: @socket.io/admin-ui's namespace, its password hashed with bcrypt here (the
 // library keeps only the hash, as the UI package expects).
-void instrumentAdminUi(Server& server, const testserver::Flags& flags, const std::string& serverId) {
+void instrumentAdminUi(Server& server, const testserver::Flags& flags,
+                       const std::string& serverId) {
   AdminUiOptions options;
   if (flags.adminAuth)
     options.auth = AdminUiBasicAuth{flags.adminUser, adminUiHashPassword(flags.adminPassword)};

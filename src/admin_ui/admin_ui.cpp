@@ -94,14 +94,15 @@ void AdminUi::sendAllSockets(const std::shared_ptr<Socket>& socket) {
   for (size_t i = 0; i < namespaces.size(); ++i) {
     // A node that did not answer in time leaves its sockets out; the others' are sent
     // (Node's instrument() sends nothing then).
-    namespaces[i]->fetchSockets([gathering, finish, i, name = namespaces[i]->name()](
-                                    std::vector<RemoteSocket> sockets, const std::optional<Error>&) {
-      auto& list = gathering->perNamespace[i];
-      for (const auto& remote : sockets)
-        list.push_back(
-            serializeSocket(remote.id(), name, remote.handshake(), remote.rooms(), remote.data()));
-      if (--gathering->pending == 0) finish();
-    });
+    namespaces[i]->fetchSockets(
+        [gathering, finish, i, name = namespaces[i]->name()](std::vector<RemoteSocket> sockets,
+                                                             const std::optional<Error>&) {
+          auto& list = gathering->perNamespace[i];
+          for (const auto& remote : sockets)
+            list.push_back(serializeSocket(remote.id(), name, remote.handshake(), remote.rooms(),
+                                           remote.data()));
+          if (--gathering->pending == 0) finish();
+        });
   }
 }
 

@@ -52,8 +52,7 @@ void NamespaceMonitor::start() {
     if (auto self = weak.lock()) self->onConnection(socket);
   });
   nsp->adapter().onJoinRoom([weak](const Room& room, const SocketId& id) {
-    if (auto self = weak.lock())
-      self->send("room_joined", {self->name_, room, id, now()});
+    if (auto self = weak.lock()) self->send("room_joined", {self->name_, room, id, now()});
   });
   auto executor = nsp->executor();
   nsp->adapter().onLeaveRoom([weak, executor](const Room& room, const SocketId& id) {
@@ -65,8 +64,8 @@ void NamespaceMonitor::start() {
 
 void NamespaceMonitor::onConnection(const std::shared_ptr<Socket>& socket) {
   auto& conn = socket->conn();
-  Value admin = Value::object({{"clientId", conn.id().substr(0, 12)},
-                               {"transport", std::string(conn.transportName())}});
+  Value admin = Value::object(
+      {{"clientId", conn.id().substr(0, 12)}, {"transport", std::string(conn.transportName())}});
   socket->data() = withAdminData(socket->data(), std::move(admin));
   sentData_[socket->id()] = dataWithoutAdmin(socket->data());
   SocketDetails details = socket->details();

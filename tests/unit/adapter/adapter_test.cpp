@@ -302,10 +302,14 @@ TEST_F(AdapterTest, EventCountsOverManySockets) {
 TEST_F(AdapterTest, RoomEventHandlersAddUp) {
   // the admin UI listens beside the application: every handler is called, in order
   std::vector<std::string> seen;
-  adapter->onJoinRoom([&](const Room& room, const SocketId&) { seen.push_back("first join " + room); });
-  adapter->onJoinRoom([&](const Room& room, const SocketId&) { seen.push_back("second join " + room); });
-  adapter->onLeaveRoom([&](const Room& room, const SocketId&) { seen.push_back("first leave " + room); });
-  adapter->onLeaveRoom([&](const Room& room, const SocketId&) { seen.push_back("second leave " + room); });
+  adapter->onJoinRoom(
+      [&](const Room& room, const SocketId&) { seen.push_back("first join " + room); });
+  adapter->onJoinRoom(
+      [&](const Room& room, const SocketId&) { seen.push_back("second join " + room); });
+  adapter->onLeaveRoom(
+      [&](const Room& room, const SocketId&) { seen.push_back("first leave " + room); });
+  adapter->onLeaveRoom(
+      [&](const Room& room, const SocketId&) { seen.push_back("second leave " + room); });
   adapter->addAll("s1", {"a"});
   adapter->del("s1", "a");
   EXPECT_EQ(seen, (std::vector<std::string>{"first join a", "second join a", "first leave a",

@@ -17,7 +17,8 @@ struct Vector {
 };
 const Vector kBcryptjs[] = {
     {"secret", "$2a$04$OeZUSGvx79sF6q0.yIcd0uDJ0PEHuNWWmTAxDjr7EhIn6cyDfaaPq"},
-    {"p\xC3\xA4ssw\xC3\xB6rd \xE2\x9C\x93", "$2a$04$pDvL0IhULcaQlAd/eq7diePV4sMApD9pRIp64zJFJ3l4ilryIkZMe"},
+    {"p\xC3\xA4ssw\xC3\xB6rd \xE2\x9C\x93",
+     "$2a$04$pDvL0IhULcaQlAd/eq7diePV4sMApD9pRIp64zJFJ3l4ilryIkZMe"},
     {std::string(72, 'x'), "$2a$04$cdVvh5XhhTZtTMEpyoFFKuKIyI/VFY6gOoXU2YH/uIDwKA0uNkQZy"},
     {"", "$2a$04$kzL0zaQdcdsYza/AdqNy.eurBJZF2wkoizEEPpCr3hLYwlmetPeqy"},
 };
@@ -27,11 +28,12 @@ TEST(Bcrypt, RecognisesBcryptHashes) {
   EXPECT_TRUE(isBcryptHash("$2b$04$Wy7Zyeffj1mS2L0KdOVhtecpmn7BqlW3.WazlLWMswoiSwQnJ0FCG"));
   EXPECT_TRUE(isBcryptHash("$2y$31$Wy7Zyeffj1mS2L0KdOVhtecpmn7BqlW3.WazlLWMswoiSwQnJ0FCG"));
   const std::string good = "$2a$04$OeZUSGvx79sF6q0.yIcd0uDJ0PEHuNWWmTAxDjr7EhIn6cyDfaaPq";
-  for (std::string bad : {std::string(), std::string("secret"), good.substr(0, 59), good + "x",
-                          std::string("$2x$04$") + good.substr(7), std::string("$1a$04$") + good.substr(7),
-                          std::string("$2a$03$") + good.substr(7), std::string("$2a$32$") + good.substr(7),
-                          std::string("$2a$4$$") + good.substr(7), std::string("$2a$04$") + "!" + good.substr(8),
-                          std::string("$5$rounds=5000$usesomesillystri$KqJWpanXZHKq2BOB43TSaYhEWsQ1Lr5QNyPCDH/Tp.6")})
+  for (std::string bad :
+       {std::string(), std::string("secret"), good.substr(0, 59), good + "x",
+        std::string("$2x$04$") + good.substr(7), std::string("$1a$04$") + good.substr(7),
+        std::string("$2a$03$") + good.substr(7), std::string("$2a$32$") + good.substr(7),
+        std::string("$2a$4$$") + good.substr(7), std::string("$2a$04$") + "!" + good.substr(8),
+        std::string("$5$rounds=5000$usesomesillystri$KqJWpanXZHKq2BOB43TSaYhEWsQ1Lr5QNyPCDH/Tp.6")})
     EXPECT_FALSE(isBcryptHash(bad)) << bad;
 }
 

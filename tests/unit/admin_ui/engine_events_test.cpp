@@ -42,16 +42,20 @@ TEST(EngineEvents, ReportsWhatMovedSinceThePreviousReport) {
                           {"subType", reason},
                           {"count", count}});
   };
-  EXPECT_EQ(report, Value::array({entry("rawConnection", 2), closed("ping timeout", 1),
-                                  closed("transport close", 3), entry("packetsIn", 4),
-                                  entry("bytesIn", 40), entry("packetsOut", 6),
-                                  entry("bytesOut", 600)}));
+  EXPECT_EQ(report,
+            Value::array({entry("rawConnection", 2), closed("ping timeout", 1),
+                          closed("transport close", 3), entry("packetsIn", 4), entry("bytesIn", 40),
+                          entry("packetsOut", 6), entry("bytesOut", 600)}));
   // reported once
   stats.messagesSent += 1;
   stats.bytesSent += 9;
-  EXPECT_EQ(events.take(stats, at(1796625647001)),
-            Value::array({Value::object({{"timestamp", int64_t(1796625647000)}, {"type", "packetsOut"}, {"count", 1}}),
-                          Value::object({{"timestamp", int64_t(1796625647000)}, {"type", "bytesOut"}, {"count", 9}})}));
+  EXPECT_EQ(
+      events.take(stats, at(1796625647001)),
+      Value::array(
+          {Value::object(
+               {{"timestamp", int64_t(1796625647000)}, {"type", "packetsOut"}, {"count", 1}}),
+           Value::object(
+               {{"timestamp", int64_t(1796625647000)}, {"type", "bytesOut"}, {"count", 9}})}));
 }
 
 TEST(IsoTime, WritesJsDateJson) {

@@ -28,10 +28,13 @@ Value handshake(Value headers) {
 }
 
 TEST(SocketSerializer, HasAdminUisShape) {
-  Value data = Value::object({{"_admin", Value::object({{"clientId", "abcdefghijkl"}, {"transport", "polling"}})},
-                              {"name", "ada"}});
-  Value s = serializeSocket("sid1", "/chat", handshake(Value::object({{"host", "h"}})), {"sid1", "room"}, data);
-  EXPECT_EQ(keys(s), (std::vector<std::string>{"id", "clientId", "transport", "nsp", "data", "handshake", "rooms"}));
+  Value data = Value::object(
+      {{"_admin", Value::object({{"clientId", "abcdefghijkl"}, {"transport", "polling"}})},
+       {"name", "ada"}});
+  Value s = serializeSocket("sid1", "/chat", handshake(Value::object({{"host", "h"}})),
+                            {"sid1", "room"}, data);
+  EXPECT_EQ(keys(s), (std::vector<std::string>{"id", "clientId", "transport", "nsp", "data",
+                                               "handshake", "rooms"}));
   EXPECT_EQ(s["id"], Value("sid1"));
   EXPECT_EQ(s["clientId"], Value("abcdefghijkl"));
   EXPECT_EQ(s["transport"], Value("polling"));
@@ -39,19 +42,22 @@ TEST(SocketSerializer, HasAdminUisShape) {
   EXPECT_EQ(s["data"], Value::object({{"name", "ada"}}));
   EXPECT_EQ(s["rooms"], Value::array({"sid1", "room"}));
   const Value& h = s["handshake"];
-  EXPECT_EQ(keys(h), (std::vector<std::string>{"address", "headers", "query", "issued", "secure", "time",
-                                               "url", "xdomain"}));
+  EXPECT_EQ(keys(h), (std::vector<std::string>{"address", "headers", "query", "issued", "secure",
+                                               "time", "url", "xdomain"}));
   EXPECT_EQ(h.find("auth"), nullptr) << "auth stays out";
   EXPECT_EQ(h.find("address")->asString(), "10.1.2.3");
 }
 
 TEST(SocketSerializer, TakesTheAddressFromProxyHeadersFirst) {
   auto address = [](Value headers) {
-    return serializeSocket("s", "/", handshake(std::move(headers)), {}, Value::object())["handshake"]["address"];
+    return serializeSocket("s", "/", handshake(std::move(headers)), {},
+                           Value::object())["handshake"]["address"];
   };
-  EXPECT_EQ(address(Value::object({{"x-forwarded-for", "1.1.1.1"}, {"cf-connecting-ip", "2.2.2.2"}})),
-            Value("2.2.2.2"));
-  EXPECT_EQ(address(Value::object({{"x-forwarded-for", "1.1.1.1, 3.3.3.3"}})), Value("1.1.1.1, 3.3.3.3"));
+  EXPECT_EQ(
+      address(Value::object({{"x-forwarded-for", "1.1.1.1"}, {"cf-connecting-ip", "2.2.2.2"}})),
+      Value("2.2.2.2"));
+  EXPECT_EQ(address(Value::object({{"x-forwarded-for", "1.1.1.1, 3.3.3.3"}})),
+            Value("1.1.1.1, 3.3.3.3"));
   EXPECT_EQ(address(Value::object({{"x-forwarded-for", ""}})), Value("10.1.2.3"));
   EXPECT_EQ(address(Value::object()), Value("10.1.2.3"));
 }
