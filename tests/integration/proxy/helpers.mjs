@@ -9,6 +9,7 @@ import { spawn, execFile } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -264,10 +265,13 @@ export async function startHaproxy({ nodes, certs, edit = (t) => t }) {
     }),
   );
   fs.writeFileSync(f("haproxy.cfg"), config);
-  const check = await run(HAPROXY, ["-c", "-f", f("haproxy.cfg")]).catch((e) => e);
+  // the test's own addition, in a second configuration file: the runtime API on a Unix socket
+  fs.writeFileSync(f("admin.cfg"), `global\n    stats socket ${f("admin.sock")} mode 600 level admin\n`);
+  const files = ["-f", f("haproxy.cfg"), "-f", f("admin.cfg")];
+  const check = await run(HAPROXY, ["-c", ...files]).catch((e) => e);
   if (check instanceof Error) throw new Error(`haproxy -c rejects the configuration:\n${check.stdout}${check.stderr}\n${config}`);
   // SIGTERM: a hard stop
-  const proc = launch(HAPROXY, ["-db", "-f", f("haproxy.cfg")], "SIGTERM");
+  const proc = launch(HAPROXY, ["-db", ...files], "SIGTERM");
   const servers = new Map([["s1", nodes[0].serverId], ["s2", nodes[1].serverId]]);
   return proxyObject({
     kind: "haproxy",
@@ -279,7 +283,28 @@ export async function startHaproxy({ nodes, certs, edit = (t) => t }) {
     config,
     logs: () => `--- output (logs) ---\n${tail(proc.output())}`,
     requests: () => parseHaproxyLog(proc.output(), servers),
+    extra: { admin: (command) => adminCommand(f("admin.sock"), command) },
   });
+}
+
+/** One command of HAProxy's runtime API; resolves the answer's text. */
+function adminCommand(socketPath, command) {
+  return new Promise((resolve, reject) => {
+    const conn = net.connect(socketPath);
+    let text = "";
+    conn.setEncoding("utf8");
+    conn.on("connect", () => conn.end(`${command}\n`));
+    conn.on("data", (d) => (text += d));
+    conn.on("end", () => resolve(text));
+    conn.on("error", reject);
+  });
+}
+
+/** `show stat` as objects keyed by the CSV header (pxname, svname, status, check_status, …). */
+export async function haproxyStats(proxy) {
+  const [header, ...rows] = (await proxy.admin("show stat")).trim().split("\n");
+  const keys = header.replace(/^# /, "").split(",");
+  return rows.map((row) => Object.fromEntries(row.split(",").map((v, i) => [keys[i], v])));
 }
 
 /**
@@ -290,12 +315,14 @@ export async function startHaproxy({ nodes, certs, edit = (t) => t }) {
  *   mark() / since(m)   requests logged after a mark
  *   describe()          the configuration and the logs, for failure messages
  *   stop()              stops it, removes its directory
+ *   admin(command)      (HAProxy) the answer of its runtime API
  */
-async function proxyObject({ kind, dir, port, tlsPort, certs, proc, config, logs, requests }) {
+async function proxyObject({ kind, dir, port, tlsPort, certs, proc, config, logs, requests, extra = {} }) {
   const url = `http://127.0.0.1:${port}`;
   const tlsUrl = `https://127.0.0.1:${tlsPort}`;
   const describe = () => `--- ${kind} (${dir}) configuration ---\n${config}\n${logs()}\n--- ${kind} output ---\n${tail(proc.output())}`;
   const proxy = {
+    ...extra,
     kind,
     url,
     tlsUrl,
