@@ -374,7 +374,8 @@ function parseHaproxyLog(text, servers) {
  * `transports` as socket.io-client's (undefined: polling, then the upgrade). `cookies`
  * keeps cookies (engine.io-client's cookie jar in Node, turned on by withCredentials).
  * Besides lib/sio.mjs's recording, socket.transportErrors lists the engine's transport
- * errors ({message, status (the HTTP status for polling), body}) and upgrade errors.
+ * errors ({message, status (the HTTP status for polling), body}) and upgrade errors, and
+ * socket.pings counts the heartbeats it answered.
  */
 export function clientFrom(url, address, { transports, cookies = false, ca, extraHeaders, ...options } = {}) {
   const Agent = url.startsWith("https:") ? https.Agent : http.Agent;
@@ -388,6 +389,8 @@ export function clientFrom(url, address, { transports, cookies = false, ca, extr
     ...options,
   });
   socket.address = address;
+  socket.pings = 0; // heartbeats answered
+  socket.io.on("ping", () => socket.pings++);
   socket.transportErrors = [];
   const engine = socket.io.engine;
   const record = (kind) => (err) =>

@@ -181,13 +181,16 @@ export function proxySuite(p) {
       }
     };
 
-    test("polling-only clients stay on their node, land on both, get broadcasts from both; no HTTP 400", wrap(async () => {
+    test("polling-only clients stay on their node across a heartbeat, land on both, get broadcasts from both; no HTTP 400", wrap(async () => {
       const mark = ctx.sticky.mark();
       const clients = await spread(ctx.sticky, 10, { transports: ["polling"] });
+      // the nodes ping every 2 s: a long-poll held by the node, answered with the ping, and
+      // the pong, all through the proxy
+      await eventually(() => assert.ok(clients.every((s) => s.pings > 0), "every client answered a ping"), 6000, 100);
       await broadcastsFromBothNodes(clients);
       checkClients(clients);
-      // handshake, CONNECT, then polls: several requests per session, all on its node
-      assertLog(ctx.sticky, mark, clients, { minRequests: 2, status: 200 });
+      // CONNECT, its answer, the ping's poll, the pong: several requests per session, all on its node
+      assertLog(ctx.sticky, mark, clients, { minRequests: 4, status: 200 });
     }));
 
     test("upgrading clients (polling, then WebSocket) stay on their node, land on both, get broadcasts from both; no HTTP 400", wrap(async () => {
