@@ -12,6 +12,7 @@
 #include "sio/adapters/redis_sharded.hpp"
 #include "sio/adapters/redis_streams.hpp"
 #include "sio/engine/http_server.hpp"
+#include "sio/engine/reload_tls_on_signal.hpp"
 #include "sio/engine/server.hpp"
 #include "sio/engine/shutdown_on_signal.hpp"
 #include "sio/log.hpp"
@@ -39,6 +40,14 @@ engine::ServerOptions engineOptions(const testserver::Flags& flags) {
   if (flags.maxBufferedBytes)
     options.maxBufferedBytes = static_cast<size_t>(*flags.maxBufferedBytes);
   options.maxConnections = static_cast<size_t>(flags.maxConnections);
+  if (flags.cookie) options.cookie = engine::CookieOptions{};
+  return options;
+}
+
+engine::HttpServerOptions httpOptions(const testserver::Flags& flags) {
+  engine::HttpServerOptions options;
+  if (!flags.tlsCert.empty()) options.tls = engine::TlsOptions{flags.tlsCert, flags.tlsKey};
+  options.trustProxy = flags.trustProxy;
   return options;
 }
 
@@ -176,7 +185,7 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context io(1);
-  engine::HttpServer http(io);
+  engine::HttpServer http(io, httpOptions(flags));
   std::optional<engine::Server> echo;
   if (flags.engineEcho) {
     auto options = engineOptions(flags);
@@ -215,6 +224,8 @@ int main(int argc, char** argv) {
       finished();
     });
   });
+
+  engine::ReloadTlsOnSignal reloadTls(io, http);
 
   uint16_t port = 0;
   try {

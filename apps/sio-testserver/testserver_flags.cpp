@@ -97,6 +97,10 @@ const std::map<std::string, FlagSpec>& flagTable() {
           f.maxBufferedBytes = parseNumber(flag, v, 0, 1L << 40);
         }}},
       {"--max-connections", number(&Flags::maxConnections, 0, 100000000)},
+      {"--tls-cert", text(&Flags::tlsCert)},
+      {"--tls-key", text(&Flags::tlsKey)},
+      {"--trust-proxy", boolean(&Flags::trustProxy)},
+      {"--cookie", boolean(&Flags::cookie)},
       {"--stream-name", text(&Flags::streamName)},
       {"--stream-count", number(&Flags::streamCount, 1, 1024)},
       {"--channel-prefix",
@@ -143,6 +147,8 @@ Flags parseFlags(const std::vector<std::string>& args) {
     }
     it->second.apply(flags, name, value);
   }
+  if (flags.tlsCert.empty() != flags.tlsKey.empty())
+    throw UsageError("--tls-cert and --tls-key go together");
   if (flags.redis.size() > 1 && !flags.cluster)
     throw UsageError("--redis given more than once without --cluster");
   return flags;
@@ -177,6 +183,11 @@ const std::map<std::string, std::string>& flagHelp() {
        "outbound bytes queued for one session before it is closed as a slow consumer "
        "(the library's default, 1 MiB)"},
       {"--max-connections", "Engine.IO sessions at once; beyond it HTTP 503 (unlimited)"},
+      {"--tls-cert", "PEM certificate chain: serve HTTPS and WSS (with --tls-key; SIGHUP reloads)"},
+      {"--tls-key", "PEM private key of --tls-cert"},
+      {"--trust-proxy",
+       "client address and scheme from X-Forwarded-For (last entry) / X-Forwarded-Proto"},
+      {"--cookie", "set Engine.IO's io cookie on handshake (socket.io's cookie: true)"},
       {"--stream-name", "streams adapter: stream name (socket.io)"},
       {"--stream-count", "streams adapter: number of streams (1)"},
       {"--channel-prefix", "streams/sharded adapter: pub/sub channel prefix"},

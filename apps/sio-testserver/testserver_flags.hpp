@@ -38,6 +38,10 @@ struct Flags {
   long maxAttachments = 10;
   std::optional<long> maxBufferedBytes;  // unset: the library's default
   long maxConnections = 0;               // 0: unlimited
+  std::string tlsCert;                   // with tlsKey: HTTPS and WSS
+  std::string tlsKey;
+  bool trustProxy = false;
+  bool cookie = false;  // beyond the contract: Engine.IO's `io` cookie (socket.io's cookie: true)
   // Streams adapter
   std::string streamName = "socket.io";
   long streamCount = 1;

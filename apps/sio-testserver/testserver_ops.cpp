@@ -236,6 +236,12 @@ const std::map<std::string, Handler>& handlers() {
                                            {"recovered", r.socket->recovered()},
                                            {"rooms", roomsOf(*r.socket)}}));
        }},
+      {"handshake",
+       [](const Request& r, Done done) {
+         const auto& handshake = r.socket->handshake();
+         done(std::nullopt,
+              Value::object({{"address", handshake.address}, {"secure", handshake.secure}}));
+       }},
   };
   return table;
 }

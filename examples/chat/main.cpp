@@ -7,11 +7,13 @@
 //   sio-chat --port 3000 --public examples/chat/public
 //            --client examples/chat/node_modules/socket.io-client/dist/socket.io.min.js
 //            [--redis redis://127.0.0.1:6379 --peer http://localhost:3001 ...]
+//            [--tls-cert chain.pem --tls-key key.pem]   (HTTPS and WSS; SIGHUP reloads them)
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 
 #include "sio/adapters/redis_streams.hpp"
 #include "sio/codec/json.hpp"
+#include "sio/engine/reload_tls_on_signal.hpp"
 #include "sio/engine/shutdown_on_signal.hpp"
 #include "sio/log.hpp"
 #include "sio/server/server.hpp"
@@ -30,6 +32,8 @@ struct Options {
   std::string redis;               // empty: a single node with the in-memory adapter
   std::vector<std::string> peers;  // other nodes' URLs, for the page to fail over to
   std::string logLevel = "warn";
+  std::string tlsCert;  // with tlsKey: HTTPS and WSS
+  std::string tlsKey;
 };
 
 const char* const kUsage =
@@ -42,6 +46,8 @@ const char* const kUsage =
     "                   (examples/chat/node_modules/socket.io-client/dist/socket.io.min.js)\n"
     "  --redis URL      join the other nodes through the Redis Streams adapter (none: one node)\n"
     "  --peer URL       another node the page may move to (repeatable)\n"
+    "  --tls-cert FILE  PEM certificate chain: serve HTTPS and WSS (SIGHUP reloads it)\n"
+    "  --tls-key FILE   PEM private key of --tls-cert\n"
     "  --log-level L    trace, debug, info, warn, error or off, to standard error (warn)\n"
     "  --help           print this and exit\n"
     "  --version        print the version and exit\n";
@@ -79,11 +85,17 @@ Options parseOptions(int argc, char** argv, bool* exitNow) {
       options.redis = value;
     else if (flag == "--peer")
       options.peers.push_back(value);
+    else if (flag == "--tls-cert")
+      options.tlsCert = value;
+    else if (flag == "--tls-key")
+      options.tlsKey = value;
     else if (flag == "--log-level" && log::parseLevel(value))
       options.logLevel = value;
     else
       throw Usage("unknown flag " + flag);
   }
+  if (options.tlsCert.empty() != options.tlsKey.empty())
+    throw Usage("--tls-cert and --tls-key go together");
   return options;
 }
 
@@ -191,7 +203,11 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context io(1);
-  engine::HttpServer http(io);
+  engine::HttpServerOptions httpOptions;
+  if (!options.tlsCert.empty())
+    httpOptions.tls = engine::TlsOptions{options.tlsCert, options.tlsKey};
+  engine::HttpServer http(io, httpOptions);
+  engine::ReloadTlsOnSignal reloadTls(io, http);
   ServerOptions serverOptions;
   serverOptions.connectionStateRecovery =
       ConnectionStateRecoveryOptions{};               // resume where you left
@@ -232,8 +248,15 @@ int main(int argc, char** argv) {
       finished();
     });
   });
-  uint16_t port = http.listen(options.host, options.port);
-  std::cout << "chat on http://localhost:" << port << "/" << std::endl;
+  uint16_t port = 0;
+  try {
+    port = http.listen(options.host, options.port);
+  } catch (const std::exception& error) {
+    std::cerr << "sio-chat: " << error.what() << "\n";
+    return 1;
+  }
+  std::cout << "chat on " << (http.secure() ? "https" : "http") << "://localhost:" << port << "/"
+            << std::endl;
   io.run();
   return 0;
 }

@@ -8,7 +8,6 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -20,12 +19,13 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#include "connection_stream.hpp"
 
 namespace sio::engine {
 
 class CoalescingStream {
  public:
-  using next_layer_type = boost::asio::ip::tcp::socket;
+  using next_layer_type = ConnectionStream;
   using executor_type = next_layer_type::executor_type;
 
   explicit CoalescingStream(next_layer_type stream) : stream_(std::move(stream)) {}
@@ -134,14 +134,13 @@ void async_teardown(boost::beast::role_type role, CoalescingStream& stream,
                     TeardownHandler&& handler) {
   auto shared =
       std::make_shared<std::decay_t<TeardownHandler>>(std::forward<TeardownHandler>(handler));
-  stream.whenIdle([role, &stream, shared] {
-    boost::beast::websocket::async_teardown(role, stream.next_layer(), std::move(*shared));
-  });
+  stream.whenIdle(
+      [role, &stream, shared] { stream.next_layer().asyncTeardown(role, std::move(*shared)); });
 }
 
 inline void teardown(boost::beast::role_type role, CoalescingStream& stream,
                      boost::system::error_code& ec) {
-  boost::beast::websocket::teardown(role, stream.next_layer(), ec);
+  stream.next_layer().teardown(role, ec);
 }
 
 }  // namespace sio::engine

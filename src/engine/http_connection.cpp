@@ -12,6 +12,8 @@
 #include <cctype>
 #include <optional>
 
+#include "connection_stream.hpp"
+#include "forwarded_headers.hpp"
 #include "websocket_transport.hpp"
 
 namespace sio::engine {
@@ -83,7 +85,8 @@ bool hasUnframedBody(const http::request<http::string_body>& message) {
   return lowerCase(last) != "chunked";
 }
 
-Request toRequest(const http::request<http::string_body>& message, const std::string& remote) {
+Request toRequest(const http::request<http::string_body>& message, const std::string& peer,
+                  bool secure, const HttpServerOptions& options) {
   Request request;
   request.method = std::string(message.method_string());
   request.url = std::string(message.target());
@@ -92,15 +95,18 @@ Request toRequest(const http::request<http::string_body>& message, const std::st
   request.query = codec::parseQuery(query);
   for (const auto& field : message)
     request.headers.emplace_back(lowerCase(field.name_string()), std::string(field.value()));
-  request.remoteAddress = remote;
+  request.peerAddress = peer;
+  request.remoteAddress = peer;
+  request.secure = secure;
+  if (options.trustProxy) applyForwardedHeaders(request, options.trustedProxyHops);
   return request;
 }
 
 class BeastConnection final : public HttpConnection,
                               public std::enable_shared_from_this<BeastConnection> {
  public:
-  BeastConnection(tcp::socket socket, std::shared_ptr<HttpRoutes> routes)
-      : stream_(std::move(socket)), routes_(std::move(routes)), deadline_(stream_.get_executor()) {
+  BeastConnection(ConnectionStream stream, std::shared_ptr<HttpRoutes> routes)
+      : stream_(std::move(stream)), routes_(std::move(routes)), deadline_(stream_.get_executor()) {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) remoteAddress_ = endpoint.address().to_string();
@@ -108,7 +114,12 @@ class BeastConnection final : public HttpConnection,
 
   void start() override {
     armDeadline(routes_->options.headersTimeout);
-    readHeader();
+    if (!stream_.secure()) return readHeader();
+    stream_.async_handshake([self = shared_from_this()](beast::error_code ec) {
+      if (self->closed_) return;
+      if (ec) return self->shutdown();  // not TLS, an untrusted certificate, a scanner
+      self->readHeader();
+    });
   }
 
   void close() override { shutdown(); }
@@ -168,7 +179,7 @@ class BeastConnection final : public HttpConnection,
     if (ec) return onReadError(ec);
     auto message = parser_->release();
     bool tooLarge = endpoint_ && message.body().size() > endpoint_->bodyLimit();
-    auto exchange = std::make_shared<Exchange>(weak_from_this(), toRequest(message, remoteAddress_),
+    auto exchange = std::make_shared<Exchange>(weak_from_this(), makeRequest(message),
                                                tooLarge ? std::string{} : std::move(message.body()),
                                                tooLarge, message.keep_alive(), message.version());
     enqueue(std::move(exchange), std::exchange(endpoint_, nullptr));
@@ -220,7 +231,7 @@ class BeastConnection final : public HttpConnection,
 
   void onTooLarge() {
     auto message = parser_->release();
-    auto exchange = std::make_shared<Exchange>(weak_from_this(), toRequest(message, remoteAddress_),
+    auto exchange = std::make_shared<Exchange>(weak_from_this(), makeRequest(message),
                                                std::string{}, true, false, message.version());
     if (current_) return shutdown();
     current_ = exchange;
@@ -231,7 +242,7 @@ class BeastConnection final : public HttpConnection,
   void onUpgrade() {
     if (current_ || !endpoint_) return shutdown();
     auto message = parser_->release();
-    Request request = toRequest(message, remoteAddress_);
+    Request request = makeRequest(message);
     disarmDeadline();
     closed_ = true;  // the connection now belongs to the WebSocket
     auto endpoint = std::exchange(endpoint_, nullptr);
@@ -287,7 +298,11 @@ class BeastConnection final : public HttpConnection,
   }
   void disarmDeadline() { deadline_.cancel(); }
 
-  beast::tcp_stream stream_;
+  Request makeRequest(const http::request<http::string_body>& message) const {
+    return toRequest(message, remoteAddress_, stream_.secure(), routes_->options);
+  }
+
+  ConnectionStream stream_;
   std::shared_ptr<HttpRoutes> routes_;
   boost::asio::steady_timer deadline_;
   beast::flat_buffer buffer_;
@@ -311,9 +326,12 @@ void Exchange::respond(HttpResponse response) {
 
 }  // namespace
 
-std::shared_ptr<HttpConnection> makeHttpConnection(tcp::socket socket,
-                                                   std::shared_ptr<HttpRoutes> routes) {
-  return std::make_shared<BeastConnection>(std::move(socket), std::move(routes));
+std::shared_ptr<HttpConnection> makeHttpConnection(
+    tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tlsContext,
+    std::shared_ptr<HttpRoutes> routes) {
+  auto stream = tlsContext ? ConnectionStream(std::move(socket), std::move(tlsContext))
+                           : ConnectionStream(std::move(socket));
+  return std::make_shared<BeastConnection>(std::move(stream), std::move(routes));
 }
 
 }  // namespace sio::engine

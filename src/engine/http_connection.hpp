@@ -1,12 +1,16 @@
 // One HTTP/1.1 connection: reads requests, hands each to its endpoint as an HttpExchange
 // and writes the responses in order. A read stays pending while a response is awaited,
-// so a client that goes away during a long poll is noticed at once.
+// so a client that goes away during a long poll is noticed at once. Plain or TLS.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
 
 #include "http_routes.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace sio::engine {
 
@@ -17,7 +21,10 @@ class HttpConnection {
   virtual void close() = 0;
 };
 
-std::shared_ptr<HttpConnection> makeHttpConnection(boost::asio::ip::tcp::socket socket,
-                                                   std::shared_ptr<HttpRoutes> routes);
+// With a TLS context, the connection starts with the TLS handshake (under the headers
+// timeout) and serves HTTPS and WSS.
+std::shared_ptr<HttpConnection> makeHttpConnection(
+    boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tlsContext,
+    std::shared_ptr<HttpRoutes> routes);
 
 }  // namespace sio::engine

@@ -11,6 +11,7 @@
 #include "server_core.hpp"
 #include "sio/engine/server.hpp"
 #include "sio/log.hpp"
+#include "tls_context.hpp"
 
 namespace sio::engine {
 using tcp = boost::asio::ip::tcp;
@@ -28,7 +29,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
           if (!self || !self->acceptor.is_open()) return;
           if (!ec) {
             socket.set_option(tcp::no_delay(true), ec);
-            auto connection = makeHttpConnection(std::move(socket), self->routes);
+            auto connection = makeHttpConnection(std::move(socket), self->tlsContext, self->routes);
             self->prune();
             self->connections.push_back(connection);
             connection->start();
@@ -45,6 +46,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   boost::asio::io_context& io;
   tcp::acceptor acceptor;
   std::shared_ptr<HttpRoutes> routes;
+  std::shared_ptr<boost::asio::ssl::context> tlsContext;  // with HttpServerOptions::tls
   std::list<std::weak_ptr<HttpConnection>> connections;
 };
 
@@ -72,6 +74,8 @@ void HttpServer::handle(std::string path, FallbackHandler handler) {
 }
 
 uint16_t HttpServer::listen(const std::string& host, uint16_t port) {
+  if (const auto& tls = impl_->routes->options.tls; tls && !impl_->tlsContext)
+    impl_->tlsContext = makeServerTlsContext(*tls);
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host, ec);
   if (ec) throw std::system_error(ec, "invalid address " + host);
@@ -86,7 +90,8 @@ uint16_t HttpServer::listen(const std::string& host, uint16_t port) {
     throw std::system_error(ec, "cannot listen on " + host + ":" + std::to_string(port));
   }
   impl_->accept();
-  log::info("http: listening on " + host + ":" + std::to_string(this->port()));
+  log::info(std::string(secure() ? "https" : "http") + ": listening on " + host + ":" +
+            std::to_string(this->port()));
   return this->port();
 }
 
@@ -94,6 +99,17 @@ uint16_t HttpServer::port() const {
   boost::system::error_code ec;
   auto endpoint = impl_->acceptor.local_endpoint(ec);
   return ec ? 0 : endpoint.port();
+}
+
+void HttpServer::reloadTls() {
+  const auto& tls = impl_->routes->options.tls;
+  if (!tls) return;
+  impl_->tlsContext = makeServerTlsContext(*tls);
+  log::info("https: reloaded " + tls->certificateChainFile + " and " + tls->privateKeyFile);
+}
+
+bool HttpServer::secure() const {
+  return impl_->routes->options.tls.has_value();
 }
 
 void HttpServer::close() {

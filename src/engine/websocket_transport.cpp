@@ -32,9 +32,8 @@ namespace {
 class WebSocketTransport final : public Transport,
                                  public std::enable_shared_from_this<WebSocketTransport> {
  public:
-  WebSocketTransport(beast::tcp_stream stream, const WebSocketSettings& settings)
-      : ws_(std::make_unique<BeastStream>(stream.release_socket())),
-        reader_(settings.maxMessageSize) {
+  WebSocketTransport(ConnectionStream stream, const WebSocketSettings& settings)
+      : ws_(std::make_unique<BeastStream>(std::move(stream))), reader_(settings.maxMessageSize) {
     ws_->read_message_max(settings.maxMessageSize);
     ws_->auto_fragment(false);
     websocket::stream_base::timeout timeouts{};
@@ -51,9 +50,9 @@ class WebSocketTransport final : public Transport,
   }
 
   template <class Handler>
-  void accept(const http::request<http::string_body>& request, HeaderList headers,
-              bool deflateOffered, Handler handler) {
-    framesHere_ = !deflateOffered;
+  void accept(const http::request<http::string_body>& request, HeaderList headers, bool beastFrames,
+              Handler handler) {
+    framesHere_ = !beastFrames;
     ws_->next_layer().setOwner(weak_from_this(), [weak = weak_from_this()](beast::error_code ec) {
       if (auto self = weak.lock()) self->onFlushed(ec);
     });
@@ -164,7 +163,7 @@ class WebSocketTransport final : public Transport,
 
   // ---- own framing (no permessage-deflate) ----
 
-  tcp::socket& socket() { return out().next_layer(); }
+  tcp::socket& socket() { return out().next_layer().socket(); }
   CoalescingStream& out() { return own_ ? *own_ : ws_->next_layer(); }
   const CoalescingStream& out() const { return own_ ? *own_ : ws_->next_layer(); }
 
@@ -390,7 +389,7 @@ class WebSocketTransport final : public Transport,
 class BeastPendingUpgrade final : public PendingUpgrade,
                                   public std::enable_shared_from_this<BeastPendingUpgrade> {
  public:
-  BeastPendingUpgrade(beast::tcp_stream stream, http::request<http::string_body> httpRequest,
+  BeastPendingUpgrade(ConnectionStream stream, http::request<http::string_body> httpRequest,
                       Request request)
       : stream_(std::move(stream)),
         httpRequest_(std::move(httpRequest)),
@@ -415,26 +414,30 @@ class BeastPendingUpgrade final : public PendingUpgrade,
 
   void accept(const WebSocketSettings& settings, HeaderList headers,
               std::function<void(std::shared_ptr<Transport>)> onOpen) override {
+    bool secure = stream_.secure();
     auto transport = std::make_shared<WebSocketTransport>(std::move(stream_), settings);
     bool deflateOffered =
         settings.perMessageDeflate && httpRequest_[http::field::sec_websocket_extensions].find(
                                           "permessage-deflate") != beast::string_view::npos;
+    // Our own framing reads the TCP socket directly; over TLS (or with compression) Beast
+    // reads and writes the messages.
+    bool beastFrames = deflateOffered || secure;
     transport->accept(
-        httpRequest_, std::move(headers), deflateOffered,
+        httpRequest_, std::move(headers), beastFrames,
         [self = shared_from_this(), transport, onOpen = std::move(onOpen)](beast::error_code ec) {
           if (!ec) onOpen(transport);
         });
   }
 
  private:
-  beast::tcp_stream stream_;
+  ConnectionStream stream_;
   http::request<http::string_body> httpRequest_;
   Request request_;
 };
 
 }  // namespace
 
-std::shared_ptr<PendingUpgrade> makePendingUpgrade(beast::tcp_stream stream,
+std::shared_ptr<PendingUpgrade> makePendingUpgrade(ConnectionStream stream,
                                                    http::request<http::string_body> httpRequest,
                                                    Request request) {
   return std::make_shared<BeastPendingUpgrade>(std::move(stream), std::move(httpRequest),

@@ -4,18 +4,18 @@
 #pragma once
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
 
+#include "connection_stream.hpp"
 #include "http_endpoint.hpp"
 
 namespace sio::engine {
 
 // Takes over a connection whose request asked for a WebSocket upgrade.
 std::shared_ptr<PendingUpgrade> makePendingUpgrade(
-    boost::beast::tcp_stream stream,
+    ConnectionStream stream,
     boost::beast::http::request<boost::beast::http::string_body> httpRequest, Request request);
 
 }  // namespace sio::engine

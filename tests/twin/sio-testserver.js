@@ -12,12 +12,16 @@
 // (--recovery), the raw Engine.IO echo endpoint at /engine.io/ (--engine-echo), and the
 // classic and sharded Redis adapters (`--adapter redis` / `redis-sharded`:
 // @socket.io/redis-adapter 8.3.0 on node-redis 5). `--max-attachments` is socket.io-parser's
-// `maxAttachments`; `--max-buffered-bytes`, `--max-connections` and `--log-level` are
+// `maxAttachments`; `--tls-cert`/`--tls-key` serve HTTPS and WSS through node:https (SIGHUP
+// reloads them, as the C++ server does); `--cookie` is socket.io's `cookie: true`;
+// `--max-buffered-bytes`, `--max-connections`, `--trust-proxy` and `--log-level` are
 // accepted and ignored with a note on standard error (socket.io has no such features).
 "use strict";
 
 const path = require("node:path");
+const fs = require("node:fs");
 const http = require("node:http");
+const https = require("node:https");
 const { createRequire } = require("node:module");
 
 const peerRequire = createRequire(path.join(__dirname, "..", "node", "package.json"));
@@ -49,6 +53,9 @@ const USAGE = `usage: sio-testserver [options]
   --max-buffered-bytes N        (C++ only: socket.io has no slow-consumer bound; ignored here)
   --max-connections N           (C++ only: socket.io has no connection limit; ignored here)
   --log-level L                 trace|debug|info|warn|error|off (accepted and ignored here)
+  --tls-cert FILE --tls-key FILE  serve HTTPS and WSS (SIGHUP reloads the files)
+  --trust-proxy                 (C++ only: socket.io does not read X-Forwarded-*; ignored here)
+  --cookie                      set the io cookie on handshake (socket.io's cookie: true)
   --help                        print this help and exit
   --version                     print the version (of socket.io, for the twin) and exit
 `;
@@ -101,6 +108,11 @@ const FLAGS = {
   "max-buffered-bytes": "int",
   "max-connections": "int",
   "log-level": "string",
+  "tls-cert": "string",
+  "tls-key": "string",
+  "trust-proxy": "bool",
+  // beyond the contract: Engine.IO's session cookie, for proxies that stick by it
+  cookie: "bool",
 };
 
 function usageError(message) {
@@ -525,6 +537,10 @@ async function main() {
     log("--max-connections ignored: socket.io has no limit on the number of connections");
   }
   if (opts["log-level"] !== undefined) log("--log-level ignored: the twin has no logging levels");
+  if (opts["trust-proxy"]) log("--trust-proxy ignored: socket.io takes the address of the TCP peer");
+  if ((opts["tls-cert"] === undefined) !== (opts["tls-key"] === undefined)) {
+    usageError("--tls-cert and --tls-key go together");
+  }
   // The official Redis adapters leave some commands without a catch (the sharded adapter's
   // SSUBSCRIBE of a new room, a cluster unsubscribe while closing): a lost Redis link rejects
   // them. A server would install such a handler; the twin logs and carries on.
@@ -546,10 +562,21 @@ async function main() {
 
   // Requests that neither socket.io nor engine.io claim end here (both attach()
   // calls chain to the listeners registered before them).
-  const httpServer = http.createServer((req, res) => {
+  const notFound = (req, res) => {
     res.writeHead(404, { "Content-Type": "text/plain" });
     res.end("Not Found");
-  });
+  };
+  const tlsFiles = () => ({ cert: fs.readFileSync(opts["tls-cert"]), key: fs.readFileSync(opts["tls-key"]) });
+  const httpServer = opts["tls-cert"] ? https.createServer(tlsFiles(), notFound) : http.createServer(notFound);
+  if (opts["tls-cert"]) {
+    process.on("SIGHUP", () => {
+      try {
+        httpServer.setSecureContext(tlsFiles());
+      } catch (err) {
+        log(`TLS reload failed, the previous certificate stays: ${err.message}`);
+      }
+    });
+  }
 
   const engineOpts = {
     pingInterval: opts["ping-interval"],
@@ -579,6 +606,7 @@ async function main() {
     connectTimeout: opts["connect-timeout"],
     serveClient: false,
     destroyUpgrade: false,
+    cookie: opts.cookie === true,
     connectionStateRecovery: opts.recovery
       ? { maxDisconnectionDuration: opts["max-disconnection-duration"] }
       : undefined,
@@ -740,6 +768,8 @@ async function main() {
           recovered: socket.recovered === true,
           rooms: sortByCodePoint([...socket.rooms]),
         };
+      case "handshake":
+        return { address: socket.handshake.address, secure: socket.handshake.secure };
       default:
         throw new Error(`unknown op ${JSON.stringify(req.op)}`);
     }

@@ -1,7 +1,8 @@
 // The HTTP/1.1 listener: accepts TCP connections on one port, routes each request (and
 // WebSocket upgrade) to the endpoint whose path prefix matches — an Engine.IO server, a
 // Socket.IO server — and everything else to a fallback handler (404 by default).
-// Idle and slow connections are dropped after the timeouts in HttpServerOptions.
+// Idle and slow connections are dropped after the timeouts in HttpServerOptions. With
+// HttpServerOptions::tls it serves HTTPS and WSS (the files reloadable at run time).
 #pragma once
 
 #include <cstdint>
@@ -39,9 +40,16 @@ class HttpServer {
   void handle(std::string path, FallbackHandler handler);
 
   // Binds and starts accepting; port 0 picks a free port. Returns the bound port.
-  // Throws std::system_error when the address cannot be bound.
+  // Throws std::system_error when the address cannot be bound, std::runtime_error when
+  // the TLS files cannot be used.
   uint16_t listen(const std::string& host, uint16_t port);
   uint16_t port() const;
+
+  // With HttpServerOptions::tls: reads the certificate chain and key files again. New
+  // connections use them; established ones keep theirs. Throws std::runtime_error (and
+  // keeps the files in use) when they cannot be read. Without TLS, does nothing.
+  void reloadTls();
+  bool secure() const;
 
   // Stops accepting and closes every connection.
   void close();

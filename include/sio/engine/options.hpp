@@ -87,6 +87,13 @@ struct ServerOptions {
   size_t maxConnections = 0;
 };
 
+// HTTPS and WSS on the listener: PEM files read when listening starts and again on
+// HttpServer::reloadTls(). TLS 1.2 is the oldest version accepted.
+struct TlsOptions {
+  std::string certificateChainFile;  // the server's certificate first, then intermediates
+  std::string privateKeyFile;        // unencrypted PEM
+};
+
 // Options of the HTTP listener shared by every endpoint on one port.
 struct HttpServerOptions {
   milliseconds headersTimeout{60000};   // from connection (or previous response) to headers
@@ -94,6 +101,14 @@ struct HttpServerOptions {
   milliseconds keepAliveTimeout{5000};  // idle keep-alive connection after a response
   milliseconds responseTimeout{30000};  // to write one response (a client that does not read)
   size_t maxHeaderSize = 16 * 1024;     // Node's default; larger heads get 431
+  std::optional<TlsOptions> tls;        // set: serve HTTPS and WSS only
+  // Behind a reverse proxy: a request's client address comes from X-Forwarded-For and its
+  // scheme from X-Forwarded-Proto; the TCP peer (the proxy) stays in Request::peerAddress.
+  // Only the last `trustedProxyHops` entries of X-Forwarded-For were written by proxies
+  // of yours: the client is the entry just before them (a client can forge what comes
+  // earlier). Off by default: with no proxy in front, anyone could forge these headers.
+  bool trustProxy = false;
+  size_t trustedProxyHops = 1;
 };
 
 }  // namespace sio::engine

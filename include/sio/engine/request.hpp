@@ -1,5 +1,6 @@
 // The HTTP request that opened an Engine.IO session (or any request routed to it):
-// method, URL, parsed query, headers with lower-case names, and the peer's address.
+// method, URL, parsed query, headers with lower-case names, the client's and the TCP
+// peer's addresses, and whether it came over TLS.
 #pragma once
 
 #include <string>
@@ -18,9 +19,10 @@ struct Request {
   std::string url;     // the request target as sent, e.g. "/engine.io/?EIO=4&transport=polling"
   std::string path;    // the target without its query
   codec::QueryParams query;
-  HeaderList headers;  // names in lower case, in the order received
-  std::string remoteAddress;
-  bool secure = false;
+  HeaderList headers;         // names in lower case, in the order received
+  std::string remoteAddress;  // the client (from X-Forwarded-For with trustProxy)
+  std::string peerAddress;    // the TCP peer: the client, or the proxy in front of it
+  bool secure = false;        // HTTPS/WSS (from X-Forwarded-Proto with trustProxy)
 
   // The first value of a header (name in lower case), or nullptr.
   const std::string* header(std::string_view name) const {
