@@ -1,7 +1,7 @@
 // Real reverse proxies for the proxy suite: Debian's nginx and HAProxy, each started on free
 // ports of 127.0.0.1 with exactly the documented configuration (docs/deploy/nginx.conf,
-// docs/deploy/haproxy.cfg, placeholders filled in) and its pid file, logs and TLS
-// certificate (from a private CA made here with openssl) in its own temporary directory.
+// docs/deploy/haproxy.cfg, placeholders filled in), its pid file and logs in its own
+// temporary directory, and a TLS certificate from a private CA (lib/tls.mjs).
 // Also: official socket.io-client clients bound to a chosen local address (127.0.0.x), and
 // the proxies' access logs parsed into requests, for the tests in this folder.
 
@@ -16,10 +16,11 @@ import { promisify } from "node:util";
 import { setTimeout as delay } from "node:timers/promises";
 import { freePorts } from "../lib/redis.mjs";
 import { client } from "../lib/sio.mjs";
+import { PrivateCa } from "../lib/tls.mjs";
 
 export const NGINX = "/usr/sbin/nginx";
 export const HAPROXY = "/usr/sbin/haproxy";
-const OPENSSL = "/usr/bin/openssl";
+const OPENSSL = "/usr/bin/openssl"; // lib/tls.mjs runs it
 const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => fs.existsSync(p));
 const DOCS = path.join(path.dirname(new URL(import.meta.url).pathname), "../../../docs/deploy");
 const START_TIMEOUT_MS = 10_000;
@@ -121,31 +122,17 @@ export function replacing(text, re, by, count) {
 // ---- TLS ----
 
 /**
- * A private CA and a certificate for 127.0.0.1 and localhost signed by it, in a new
- * temporary directory. Resolves {dir, ca (PEM text), cert, key, pem (cert + key, for
- * HAProxy): file paths, cleanup()}.
+ * A certificate for 127.0.0.1 and localhost from a new private CA (lib/tls.mjs: a root and
+ * an intermediate, so the proxy must send the chain). Resolves {ca (the root, PEM text),
+ * cert (the chain file), key, pem (chain then key in one file, for HAProxy), cleanup()}.
  */
 export async function makeCertificates() {
-  const dir = makeDir("sio-proxy-tls-");
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  const f = (name) => path.join(dir, name);
-  await run(OPENSSL, ["req", "-x509", ...ec, "-keyout", f("ca.key"), "-out", f("ca.pem"), "-days", "2", "-subj", "/CN=socketio-cpp proxy test CA"]);
-  await run(OPENSSL, ["req", ...ec, "-keyout", f("key.pem"), "-out", f("server.csr"), "-subj", "/CN=localhost"]);
-  fs.writeFileSync(
-    f("server.ext"),
-    "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-  );
-  await run(OPENSSL, ["x509", "-req", "-in", f("server.csr"), "-CA", f("ca.pem"), "-CAkey", f("ca.key"), "-set_serial", "1",
-    "-days", "2", "-extfile", f("server.ext"), "-out", f("cert.pem")]);
-  fs.writeFileSync(f("proxy.pem"), fs.readFileSync(f("cert.pem"), "utf8") + fs.readFileSync(f("key.pem"), "utf8"));
-  return {
-    dir,
-    ca: fs.readFileSync(f("ca.pem"), "utf8"),
-    cert: f("cert.pem"),
-    key: f("key.pem"),
-    pem: f("proxy.pem"),
-    cleanup: () => removeDir(dir),
-  };
+  const ca = new PrivateCa("proxy suite");
+  liveDirs.add(ca.dir);
+  const { certFile, keyFile } = ca.issueServer("proxy");
+  const pem = path.join(ca.dir, "proxy-haproxy.pem");
+  fs.writeFileSync(pem, Buffer.concat([fs.readFileSync(certFile), fs.readFileSync(keyFile)]));
+  return { ca: ca.rootPem.toString("utf8"), cert: certFile, key: keyFile, pem, cleanup: () => removeDir(ca.dir) };
 }
 
 // ---- the proxies ----
@@ -320,7 +307,9 @@ export async function haproxyStats(proxy) {
 async function proxyObject({ kind, dir, port, tlsPort, certs, proc, config, logs, requests, extra = {} }) {
   const url = `http://127.0.0.1:${port}`;
   const tlsUrl = `https://127.0.0.1:${tlsPort}`;
-  const describe = () => `--- ${kind} (${dir}) configuration ---\n${config}\n${logs()}\n--- ${kind} output ---\n${tail(proc.output())}`;
+  // the configuration without its comments (the documented file has them)
+  const directives = config.split("\n").filter((l) => l.trim() && !/^\s*#/.test(l)).join("\n");
+  const describe = () => `--- ${kind} (${dir}) configuration, comments left out ---\n${directives}\n${logs()}\n--- ${kind} output ---\n${tail(proc.output())}`;
   const proxy = {
     ...extra,
     kind,
