@@ -76,7 +76,7 @@ export function proxySuite(p) {
         ...all.map((n) => n.stop()),
       ]);
       ctx.certs?.cleanup();
-      await ctx.redis?.stop();
+      await ctx.redis?.cleanup();
       const bad = results.find((r) => r.status === "rejected");
       if (bad) throw bad.reason;
     });
