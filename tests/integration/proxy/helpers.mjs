@@ -91,13 +91,12 @@ async function stopChild(proc) {
 /** The text of docs/deploy/`file`. */
 export const documented = (file) => fs.readFileSync(path.join(DOCS, file), "utf8");
 
-/** `text` with every {{NAME}} replaced by values[NAME]; throws on a placeholder left over. */
+/** `text` with every {{NAME}} replaced by values[NAME]; throws on a placeholder without a value. */
 export function fillIn(text, values) {
-  const out = text.replace(/\{\{([A-Z_]+)\}\}/g, (all, name) => {
+  return text.replace(/\{\{([A-Z_]+)\}\}/g, (all, name) => {
     if (!(name in values)) throw new Error(`no value for the placeholder ${all}`);
     return values[name];
   });
-  return out;
 }
 
 /**
@@ -112,11 +111,12 @@ export function withoutLines(text, re, count) {
   return kept.join("\n");
 }
 
-/** `text` with `re` replaced by `by`, which must match exactly `count` times. */
+/** `text` with every match of `re` replaced by `by`; throws unless there are exactly `count`. */
 export function replacing(text, re, by, count) {
-  const found = text.match(new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`)) ?? [];
-  if (found.length !== count) throw new Error(`expected ${count} match(es) of ${re} in the documented file, found ${found.length}`);
-  return text.replace(new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`), by);
+  const every = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
+  const found = text.match(every)?.length ?? 0;
+  if (found !== count) throw new Error(`expected ${count} match(es) of ${re} in the documented file, found ${found}`);
+  return text.replace(every, by);
 }
 
 // ---- TLS ----
@@ -256,7 +256,10 @@ export async function startHaproxy({ nodes, certs, edit = (t) => t }) {
   fs.writeFileSync(f("admin.cfg"), `global\n    stats socket ${f("admin.sock")} mode 600 level admin\n`);
   const files = ["-f", f("haproxy.cfg"), "-f", f("admin.cfg")];
   const check = await run(HAPROXY, ["-c", ...files]).catch((e) => e);
-  if (check instanceof Error) throw new Error(`haproxy -c rejects the configuration:\n${check.stdout}${check.stderr}\n${config}`);
+  if (check instanceof Error) {
+    removeDir(dir);
+    throw new Error(`haproxy -c rejects the configuration:\n${check.stdout}${check.stderr}\n${config}`);
+  }
   // SIGTERM: a hard stop
   const proc = launch(HAPROXY, ["-db", ...files], "SIGTERM");
   const servers = new Map([["s1", nodes[0].serverId], ["s2", nodes[1].serverId]]);
@@ -268,7 +271,7 @@ export async function startHaproxy({ nodes, certs, edit = (t) => t }) {
     certs,
     proc,
     config,
-    logs: () => `--- output (logs) ---\n${tail(proc.output())}`,
+    logs: () => "(HAProxy logs to its output)",
     requests: () => parseHaproxyLog(proc.output(), servers),
     extra: { admin: (command) => adminCommand(f("admin.sock"), command) },
   });
