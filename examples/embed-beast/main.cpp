@@ -124,7 +124,11 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
     if (flag == "--help") {
-      std::cout << "usage: sio-embed-beast [--port N]   (0 picks a free port)\n";
+      std::cout << "usage: sio-embed-beast [options]\n"
+                   "options:\n"
+                   "  --port N     port to listen on; 0 picks a free one (3000)\n"
+                   "  --help       print this and exit\n"
+                   "  --version    print the version and exit\n";
       return 0;
     }
     if (flag == "--version") {
