@@ -76,7 +76,8 @@ adapters::RedisStreamsOptions streamsOptions(const testserver::Flags& flags) {
   options.onlyPlaintext = flags.onlyPlaintext;
   options.heartbeatInterval = milliseconds(flags.heartbeatInterval);
   options.heartbeatTimeout = milliseconds(flags.heartbeatTimeout);
-  options.protocol = flags.protocol;
+  options.protocol = flags.protocol == "0.2" ? adapters::RedisStreamsProtocol::v0_2
+                                              : adapters::RedisStreamsProtocol::v0_3;
   return options;
 }
 
