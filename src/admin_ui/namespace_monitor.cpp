@@ -77,10 +77,10 @@ void NamespaceMonitor::onConnection(const std::shared_ptr<Socket>& socket) {
 void NamespaceMonitor::watchSocket(const std::shared_ptr<Socket>& socket) {
   std::weak_ptr<NamespaceMonitor> weak = weak_from_this();
   std::weak_ptr<Socket> weakSocket = socket;
-  socket->conn().onUpgrade([weak, weakSocket](std::string_view transport) {
+  socket->onTransportUpgrade([weak, weakSocket](std::string_view transport) {
     auto self = weak.lock();
     auto socket = weakSocket.lock();
-    if (!self || !socket || !socket->connected()) return;
+    if (!self || !socket) return;
     Value& data = socket->data();
     if (Value* admin = data.find(kAdminDataKey); admin && admin->isObject())
       admin->set("transport", std::string(transport));

@@ -34,6 +34,9 @@ void Client::start() {
   conn_->onClose([self](std::string_view reason, std::string_view description) {
     self->onClose(std::string(reason), std::string(description));
   });
+  conn_->onUpgrade([weak = weak_from_this()](std::string_view transport) {
+    if (auto self = weak.lock()) self->onUpgrade(transport);
+  });
   connectTimer_.expires_after(server_.options().connectTimeout);
   connectTimer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     auto self = weak.lock();
@@ -114,6 +117,11 @@ void Client::close() {
   if (!open()) return;
   conn_->close();
   onClose("forced server close", {});
+}
+
+void Client::onUpgrade(std::string_view transport) {
+  auto sockets = sockets_;  // a handler may disconnect one
+  for (auto& [name, socket] : sockets) socket->transportUpgraded(transport);
 }
 
 void Client::onClose(const std::string& reason, const std::string& description) {

@@ -40,6 +40,7 @@ class Client : public std::enable_shared_from_this<Client> {
   void connect(const std::string& name, Value auth);
   void doConnect(const std::shared_ptr<Namespace>& nsp, Value auth);
   void onClose(const std::string& reason, const std::string& description);
+  void onUpgrade(std::string_view transport);
 
   Server& server_;
   std::shared_ptr<engine::Socket> conn_;

@@ -333,6 +333,14 @@ void Socket::onDecodeError(const Error& error) {
   emitError(error);
 }
 
+void Socket::transportUpgraded(std::string_view transport) {
+  if (!connected_ || closing_) return;
+  auto self = shared_from_this();
+  auto handlers = onTransportUpgrade_;
+  for (auto& handler : handlers)
+    if (!guarded("upgrade", [&] { handler(transport); })) return;
+}
+
 void Socket::onClose(const std::string& reason, const std::string& description) {
   if (!connected_ || closing_) return;
   closing_ = true;  // from here a handler's throw is contained without a second disconnect
@@ -356,6 +364,7 @@ void Socket::onClose(const std::string& reason, const std::string& description) 
   onDisconnecting_.clear();
   onDisconnect_.clear();
   onError_.clear();
+  onTransportUpgrade_.clear();
   // Acks still awaited can never come now; those with a timeout end when it fires.
   std::erase_if(acks_, [this](const auto& entry) { return !ackTimers_.count(entry.first); });
 }

@@ -60,6 +60,11 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   }
   void onDisconnect(DisconnectHandler handler) { onDisconnect_.push_back(std::move(handler)); }
   void onError(ErrorHandler handler) { onError_.push_back(std::move(handler)); }
+  // Its connection moved to another transport ("websocket"), as Node's
+  // socket.conn.on("upgrade"). Dropped with the other handlers when the socket disconnects.
+  void onTransportUpgrade(std::function<void(std::string_view transport)> handler) {
+    onTransportUpgrade_.push_back(std::move(handler));
+  }
 
   // Outgoing. Flags set by timeout/compress/volatile_ apply to the next emit only.
   // Throws std::invalid_argument for a reserved event name.
@@ -103,6 +108,7 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   void onPacket(protocol::Packet packet);
   void onClose(const std::string& reason, const std::string& description = {});
   void onDecodeError(const Error& error);
+  void transportUpgraded(std::string_view transport);
   void cleanup();
   bool clientOpen() const;  // its Engine.IO connection is still open
   // User code of this socket threw and the exception was contained: leaves the namespace
@@ -146,6 +152,7 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   std::vector<DisconnectHandler> onDisconnecting_;
   std::vector<DisconnectHandler> onDisconnect_;
   std::vector<ErrorHandler> onError_;
+  std::vector<std::function<void(std::string_view)>> onTransportUpgrade_;
   std::unordered_map<uint64_t, std::function<void(Args)>> acks_;
   std::unordered_map<uint64_t, std::shared_ptr<boost::asio::steady_timer>> ackTimers_;
   std::optional<RestoredSession> previous_;
