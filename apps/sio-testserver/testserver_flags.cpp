@@ -97,6 +97,7 @@ const std::map<std::string, FlagSpec>& flagTable() {
           f.maxBufferedBytes = parseNumber(flag, v, 0, 1L << 40);
         }}},
       {"--max-connections", number(&Flags::maxConnections, 0, 100000000)},
+      {"--parser", choice(&Flags::parser, {"default", "msgpack"})},
       {"--stream-name", text(&Flags::streamName)},
       {"--stream-count", number(&Flags::streamCount, 1, 1024)},
       {"--channel-prefix",
@@ -177,6 +178,7 @@ const std::map<std::string, std::string>& flagHelp() {
        "outbound bytes queued for one session before it is closed as a slow consumer "
        "(the library's default, 1 MiB)"},
       {"--max-connections", "Engine.IO sessions at once; beyond it HTTP 503 (unlimited)"},
+      {"--parser", "default | msgpack: socket.io-parser or socket.io-msgpack-parser (default)"},
       {"--stream-name", "streams adapter: stream name (socket.io)"},
       {"--stream-count", "streams adapter: number of streams (1)"},
       {"--channel-prefix", "streams/sharded adapter: pub/sub channel prefix"},

@@ -38,6 +38,7 @@ struct Flags {
   long maxAttachments = 10;
   std::optional<long> maxBufferedBytes;  // unset: the library's default
   long maxConnections = 0;               // 0: unlimited
+  std::string parser = "default";        // or "msgpack" (socket.io-msgpack-parser)
   // Streams adapter
   std::string streamName = "socket.io";
   long streamCount = 1;
