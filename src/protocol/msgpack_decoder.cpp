@@ -43,6 +43,14 @@ bool takeUndefined(std::string_view& in) {
   return true;
 }
 
+// An ext value (fixext 1..16, ext 8/16/32). As a field, socket.io-msgpack-parser reads it as a
+// Date, an ArrayBuffer or [type, Buffer], none of which a packet field may be; the codec would
+// make some of them strings (ISO dates), so they are refused before that.
+bool isExtension(std::string_view in) {
+  const uint8_t head = in.empty() ? 0 : uint8_t(in[0]);
+  return (head >= 0xc7 && head <= 0xc9) || (head >= 0xd4 && head <= 0xd8);
+}
+
 std::optional<Value> takeValue(std::string_view& in, size_t maxDepth) {
   codec::MsgpackParseOptions options;
   options.maxDepth = maxDepth;
@@ -79,6 +87,7 @@ std::optional<DecodeError> readFields(std::string_view in, const DecoderLimits& 
       field->reset();
       continue;
     }
+    if (field && isExtension(in)) return DecodeError{"invalid packet field"};
     auto value = takeValue(in, limits.maxDepth);
     if (!value) return DecodeError{"invalid msgpack"};
     if (field) *field = std::move(*value);

@@ -24,9 +24,11 @@ std::string encodeMsgpackPacket(const Packet& packet);
 // integer, nsp a string, data of the type's shape, id an integer) made as strict as the
 // default decoder's: an EVENT's data is a non-empty array led by a non-reserved event name,
 // an id is an integer from 0 to 2^53 - 1 and only on EVENT / ACK, nesting stops at
-// limits.maxDepth. `data` or `id` holding notepack's undefined (d4 00 xx) count as absent,
-// as the JS checks see them; other keys (socket.io-client's `options`) are ignored; the
-// last of duplicate keys wins. Every claimed length is checked before it is allocated.
+// limits.maxDepth, map keys are strings or numbers, and no field is an ext value (a Date,
+// ArrayBuffer or [type, Buffer] to the JS decoder). `data` or `id` holding notepack's
+// undefined (d4 00 xx) count as absent, as the JS checks see them; other keys
+// (socket.io-client's `options`) are ignored; the last of duplicate keys wins. Every
+// claimed length is checked before it is allocated.
 std::variant<Packet, DecodeError> decodeMsgpackPacket(std::string_view bytes,
                                                       const DecoderLimits& limits = {});
 

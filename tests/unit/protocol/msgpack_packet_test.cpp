@@ -260,6 +260,11 @@ TEST(MsgpackPacketDecode, RefusesBadNamespaces) {
   EXPECT_TRUE(refused(map({{"type", mp(1)}, {"nsp", mp(nullptr)}})));
   EXPECT_TRUE(refused(map({{"type", mp(1)}, {"nsp", kUndefined}})));
   EXPECT_TRUE(refused(map({{"type", mp(1)}, {"nsp", mp(Value::binary("/"))}})));
+  // a notepack 2 Date (d7 00) and a timestamp (d6 ff) are no strings, whatever the codec
+  // would make of them elsewhere
+  EXPECT_TRUE(
+      refused(map({{"type", mp(1)}, {"nsp", std::string("\xd7\x00\0\0\0\0\0\0\0\0", 10)}})));
+  EXPECT_TRUE(refused(map({{"type", mp(1)}, {"nsp", std::string("\xd6\xff\0\0\0\0", 6)}})));
 }
 
 TEST(MsgpackPacketDecode, RefusesDataOfTheWrongShape) {
@@ -279,6 +284,8 @@ TEST(MsgpackPacketDecode, RefusesDataOfTheWrongShape) {
   EXPECT_TRUE(refused(packet(3, mp("x"))));  // ACK: an array
   EXPECT_TRUE(refused(map({{"type", mp(3)}, {"id", mp(1)}, {"nsp", mp("/")}})));
   EXPECT_TRUE(refused(packet(4, mp(1))));  // CONNECT_ERROR: a string or an object
+  EXPECT_TRUE(refused(packet(4, std::string("\xd6\xff\0\0\0\0", 6))));  // not a string
+  EXPECT_TRUE(refused(packet(3, std::string("\xd5\x05\0\0", 4))));      // ext: [5, <Buffer>]
   EXPECT_TRUE(refused(map({{"type", mp(4)}, {"nsp", mp("/")}})));
 }
 
