@@ -111,6 +111,7 @@ ServerOptions socketIoOptions(const testserver::Flags& flags) {
   ServerOptions options;
   options.connectTimeout = milliseconds(flags.connectTimeout);
   options.maxAttachments = static_cast<size_t>(flags.maxAttachments);
+  if (flags.parser == "msgpack") options.parser = protocol::msgpackParser();
   options.engine = engineOptions(flags);
   if (flags.recovery) {
     options.connectionStateRecovery = ConnectionStateRecoveryOptions{};

@@ -53,6 +53,10 @@ boost::asio::any_io_executor Namespace::executor() {
   return server_.context().get_executor();
 }
 
+const protocol::Parser& Namespace::parser() const {
+  return *server_.options().parser;
+}
+
 void Namespace::serverSideEmit(const std::string& event, Args args, AckCallback ack) {
   if (protocol::isReservedEventName(event))
     throw std::invalid_argument("\"" + event + "\" is a reserved event name");
