@@ -1,11 +1,13 @@
 // libFuzzer target: the Engine.IO v3 decoders (allowEIO3): string and binary polling
-// payloads (the first byte picks the form), text packets and binary WebSocket frames.
-// Whatever a payload yields must encode again to a payload that reads back the same.
+// payloads (the first byte picks the form), text packets, binary WebSocket frames, and the
+// JSONP form a POST may carry. Whatever a payload yields must encode again to a payload
+// that reads back the same.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
 
+#include "jsonp.hpp"
 #include "payload_v3.hpp"
 
 namespace {
@@ -33,6 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   sio::engine::v3::decodePacket(input);
   sio::engine::v3::decodeBinaryPacket(input);
+  if (auto form = sio::engine::unwrapJsonpBody(input)) readAll(*form, false);
   auto packets = readAll(input, binary);
   if (packets.empty()) return 0;
   expectSame(readAll(sio::engine::v3::encodeBinaryPayload(packets), true), packets);

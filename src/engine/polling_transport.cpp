@@ -2,10 +2,12 @@
 // client aborts ends the session, a POST is decoded packet by packet and answered `ok`,
 // a close waits for the next GET to carry the close packet (or for closeTimeout). v3
 // clients may POST the binary payload form (Content-Type application/octet-stream) and,
-// when they take binary, get it back for a batch that holds a binary packet.
+// when they take binary, get it back for a batch that holds a binary packet. JSONP
+// clients (`j=`) get their payload inside a script and POST it as a form.
 #include "polling_transport.hpp"
 
 #include "http_compression.hpp"
+#include "jsonp.hpp"
 #include "payload_v3.hpp"
 
 namespace sio::engine {
@@ -65,16 +67,24 @@ void PollingTransport::onDataRequest(const std::shared_ptr<HttpExchange>& exchan
     fail("invalid content");
     return;
   }
-  if (wire_.protocol == 3)
-    deliverPayloadV3(exchange->body(), binary);
-  else
-    deliverPayload(exchange->body());
+  if (!wire_.jsonpIndex) {
+    deliverPayload(exchange->body(), binary);
+  } else if (auto form = unwrapJsonpBody(exchange->body())) {
+    deliverPayload(*form, false);  // JSONP: the form's `d` (engine.io ignores a form without)
+  }
   HttpResponse ok{200, {{"Content-Type", "text/html"}}, "ok"};
   respond(*exchange, std::move(ok));
 }
 
+void PollingTransport::deliverPayload(std::string_view payload, bool binary) {
+  if (wire_.protocol == 3)
+    deliverPayloadV3(payload, binary);
+  else
+    deliverPayloadV4(payload);
+}
+
 // Packets before a bad one are delivered, then the bad one ends the session.
-void PollingTransport::deliverPayload(std::string_view payload) {
+void PollingTransport::deliverPayloadV4(std::string_view payload) {
   while (!closed_) {
     auto sep = payload.find(kRecordSeparator);
     auto packet = decodePacket(payload.substr(0, sep));
@@ -113,6 +123,10 @@ void PollingTransport::deliverPayloadV3(std::string_view payload, bool binary) {
 std::pair<std::string, const char*> PollingTransport::encode(
     const std::vector<Packet>& packets) const {
   constexpr const char* kText = "text/plain; charset=UTF-8";
+  if (wire_.jsonpIndex) {  // a script: binary always in base64
+    auto payload = wire_.protocol == 3 ? v3::encodeStringPayload(packets) : encodePayload(packets);
+    return {wrapJsonp(*wire_.jsonpIndex, payload), kText};
+  }
   if (wire_.protocol != 3) return {encodePayload(packets), kText};
   if (wire_.supportsBinary && v3::hasBinary(packets))
     return {v3::encodeBinaryPayload(packets), "application/octet-stream"};

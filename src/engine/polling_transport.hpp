@@ -1,7 +1,8 @@
 // The HTTP long-polling transport: a GET waits until the session has packets (or a ping)
 // and takes them all as one payload; a POST carries packets from the client. Payloads are
-// in the client's Engine.IO revision (v4: joined by 0x1e; v3: payload_v3.hpp). Knows HTTP
-// only through HttpExchange, so it compiles without Beast.
+// in the client's Engine.IO revision (v4: joined by 0x1e; v3: payload_v3.hpp), inside a
+// script for JSONP clients (jsonp.hpp). Knows HTTP only through HttpExchange, so it
+// compiles without Beast.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -40,7 +41,8 @@ class PollingTransport final : public Transport,
   void onPollRequest(std::shared_ptr<HttpExchange> exchange);
   void onDataRequest(const std::shared_ptr<HttpExchange>& exchange);
   // Delivers the packets of a POST body until a close packet or a malformed one.
-  void deliverPayload(std::string_view payload);
+  void deliverPayload(std::string_view payload, bool binary);
+  void deliverPayloadV4(std::string_view payload);
   void deliverPayloadV3(std::string_view payload, bool binary);
   // The body and Content-Type of a GET's response carrying `packets`.
   std::pair<std::string, const char*> encode(const std::vector<Packet>& packets) const;

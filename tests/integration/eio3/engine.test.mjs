@@ -243,6 +243,67 @@ describe("Engine.IO v3 over WebSocket", () => {
   );
 });
 
+describe("JSONP polling (`j=`), as engine.io still serves it", () => {
+  const shared = sharedServer({ before, after }, FLAGS);
+  const form = { "Content-Type": "application/x-www-form-urlencoded" };
+  // what engine.io-client 3.x's JSONP transport does to a payload before it POSTs it
+  const escapeLikeTheClient = (data) => data.replace(/\\n/g, "\\\n").replace(/\n/g, "\\n");
+  const body = (payload) => `d=${encodeURIComponent(escapeLikeTheClient(payload))}`;
+
+  async function jsonpHandshake(port, eio) {
+    const res = await httpRequest(port, "GET", `EIO=${eio}&transport=polling&j=7&b64=1`);
+    assert.equal(res.status, 200, `handshake answered ${res.status} ${res.text}`);
+    const m = /^___eio\[7\]\((".*")\);$/.exec(res.text);
+    assert.ok(m, `expected a JSONP script, got ${JSON.stringify(res.text)}`);
+    return { sid: /"sid":"([^"]+)"/.exec(JSON.parse(m[1]))[1], payload: JSON.parse(m[1]), res };
+  }
+  const q = (eio, sid) => `EIO=${eio}&transport=polling&j=7&sid=${sid}`;
+
+  test(
+    "v3: the handshake, a POSTed form and the answer, inside `___eio[7](…);`",
+    shared.wrap(async ({ port }) => {
+      const { sid, payload, res } = await jsonpHandshake(port, 3);
+      assert.match(payload, /^\d+:0\{"sid":/);
+      assert.match(String(res.headers["content-type"]), /^text\/plain; charset=UTF-8$/i);
+      // a newline, a literal backslash-n, U+2028 and binary (b64): all round trip
+      const messages = ["4a\nb", "4c\\nd", "4e\u2028f"];
+      const payloadOut = messages.map((m) => `${m.length}:${m}`).join("") + "10:b4AQIDBA==";
+      const post = await httpRequest(port, "POST", q(3, sid), body(payloadOut), { headers: form });
+      assert.equal(post.status, 200);
+      assert.equal(post.text, "ok");
+      const got = await httpRequest(port, "GET", q(3, sid));
+      assert.equal(got.status, 200);
+      assert.equal(got.text, `___eio[7](${JSON.stringify(payloadOut).replace("\u2028", "\\u2028")});`);
+      assert.ok(got.text.includes("\\u2028"), "U+2028 is escaped in the script");
+    }),
+  );
+
+  test(
+    "v4: the same framing around the v4 payload",
+    shared.wrap(async ({ port }) => {
+      const { sid, payload } = await jsonpHandshake(port, 4);
+      assert.match(payload, /^0\{"sid":/);
+      const post = await httpRequest(port, "POST", q(4, sid), body("4hello\x1ebAQID"), { headers: form });
+      assert.equal(post.text, "ok");
+      const got = await httpRequest(port, "GET", q(4, sid));
+      assert.equal(got.text, `___eio[7](${JSON.stringify("4hello\x1ebAQID")});`);
+    }),
+  );
+
+  test(
+    "a form without a `d` field is ignored; a malformed payload in it closes the session",
+    shared.wrap(async ({ port }) => {
+      const { sid } = await jsonpHandshake(port, 3);
+      const ignored = await httpRequest(port, "POST", q(3, sid), "x=1", { headers: form });
+      assert.equal(ignored.text, "ok");
+      await httpRequest(port, "POST", q(3, sid), body("2:4z"), { headers: form });
+      assert.equal((await httpRequest(port, "GET", q(3, sid))).text, `___eio[7]("2:4z");`);
+      await httpRequest(port, "POST", q(3, sid), body("9:4z"), { headers: form });
+      await assertSessionGone(port, sid);
+    }),
+  );
+});
+
 test("with --allow-eio3, a session without client pings ends after pingInterval + pingTimeout", () =>
   withServer(["--allow-eio3", "--ping-interval", "200", "--ping-timeout", "100"], async ({ port }) => {
     const { sid } = await v3Handshake(port, { path });
