@@ -22,7 +22,7 @@ export const MODES = [
 ];
 
 /** The events of the test server that the recorder keeps. */
-const RECORDED = ["auth", "message-back", "news", "error", "reconnect"];
+const RECORDED = ["auth", "message-back", "news", "nsp", "error", "reconnect"];
 
 /**
  * A socket.io-client 2.x socket on `url + nsp` (the namespace may carry a query), with its
