@@ -41,6 +41,7 @@ engine::ServerOptions engineOptions(const testserver::Flags& flags) {
     options.maxBufferedBytes = static_cast<size_t>(*flags.maxBufferedBytes);
   options.maxConnections = static_cast<size_t>(flags.maxConnections);
   if (flags.cookie) options.cookie = engine::CookieOptions{};
+  options.allowEIO3 = flags.allowEio3;
   return options;
 }
 

@@ -41,6 +41,7 @@ struct Flags {
   std::string tlsCert;                   // with tlsKey: HTTPS and WSS
   std::string tlsKey;
   bool trustProxy = false;
+  bool allowEio3 = false;  // also serve Engine.IO v3 clients (socket.io's allowEIO3)
   bool cookie = false;  // beyond the contract: Engine.IO's `io` cookie (socket.io's cookie: true)
   std::string parser = "default";        // or "msgpack" (socket.io-msgpack-parser)
   // Streams adapter

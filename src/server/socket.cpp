@@ -36,6 +36,11 @@ Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, V
     pid_ = previous_->pid;
     data_ = previous_->data;
     recovered_ = true;
+  } else if (client_->protocol() == 3) {
+    // as socket.io names the sockets of v3 clients: the Engine.IO id, prefixed off `/`
+    const std::string& connId = client_->conn().id();
+    id_ = nsp_->name() == "/" ? connId : nsp_->name() + "#" + connId;
+    if (nsp_->recoveryEnabled()) pid_ = engine::generateSessionId();
   } else {
     id_ = engine::generateSessionId();
     if (nsp_->recoveryEnabled()) pid_ = engine::generateSessionId();
@@ -228,8 +233,11 @@ void Socket::onConnect() {
     previous_.reset();
   }
   join(id_);
-  Value reply = Value::object({{"sid", id_}});
-  if (!pid_.empty()) reply.set("pid", pid_);
+  std::optional<Value> reply;  // v3 clients get a CONNECT without payload
+  if (client_->protocol() != 3) {
+    reply = Value::object({{"sid", id_}});
+    if (!pid_.empty()) reply->set("pid", pid_);
+  }
   sendPacket(
       protocol::Packet{protocol::PacketType::Connect, nsp_->name(), std::nullopt, std::move(reply)},
       {});

@@ -25,6 +25,7 @@ const USAGE = `usage: sio-features-server [options]
   --recovery                       enable connection state recovery
   --max-disconnection-duration MS  (default 120000)
   --rethrow-handler-errors         a handler's exception ends the process (socket.io always does)
+  --allow-eio3                     also serve Engine.IO v3 clients (socket.io's allowEIO3)
 `;
 
 const FLAGS = {
@@ -36,6 +37,7 @@ const FLAGS = {
   recovery: "bool",
   "max-disconnection-duration": "int",
   "rethrow-handler-errors": "bool",
+  "allow-eio3": "bool",
 };
 
 function usageError(message) {
@@ -103,6 +105,7 @@ function main() {
     pingTimeout: opts["ping-timeout"],
     maxHttpBufferSize: opts["max-payload"],
     connectTimeout: opts["connect-timeout"],
+    allowEIO3: opts["allow-eio3"] === true,
     serveClient: false,
     connectionStateRecovery: opts.recovery
       ? { maxDisconnectionDuration: opts["max-disconnection-duration"] }

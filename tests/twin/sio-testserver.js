@@ -15,6 +15,7 @@
 // `maxAttachments`; `--parser msgpack` gives socket.io the official socket.io-msgpack-parser
 // (3.0.2) as its `parser`; `--tls-cert`/`--tls-key` serve HTTPS and WSS through node:https
 // (SIGHUP reloads them, as the C++ server does); `--cookie` is socket.io's `cookie: true`;
+// `--allow-eio3` is `allowEIO3: true` (on the echo endpoint too);
 // `--max-buffered-bytes`, `--max-connections`, `--trust-proxy` and `--log-level` are
 // accepted and ignored with a note on standard error (socket.io has no such features).
 "use strict";
@@ -58,6 +59,7 @@ const USAGE = `usage: sio-testserver [options]
   --tls-cert FILE --tls-key FILE  serve HTTPS and WSS (SIGHUP reloads the files)
   --trust-proxy                 (C++ only: socket.io does not read X-Forwarded-*; ignored here)
   --cookie                      set the io cookie on handshake (socket.io's cookie: true)
+  --allow-eio3                  also serve Engine.IO v3 clients (socket.io's allowEIO3)
   --help                        print this help and exit
   --version                     print the version (of socket.io, for the twin) and exit
 `;
@@ -114,6 +116,7 @@ const FLAGS = {
   "tls-cert": "string",
   "tls-key": "string",
   "trust-proxy": "bool",
+  "allow-eio3": "bool",
   // beyond the contract: Engine.IO's session cookie, for proxies that stick by it
   cookie: "bool",
 };
@@ -589,6 +592,7 @@ async function main() {
     pingInterval: opts["ping-interval"],
     pingTimeout: opts["ping-timeout"],
     maxHttpBufferSize: opts["max-payload"],
+    allowEIO3: opts["allow-eio3"] === true,
   };
 
   // Two engine.io servers share the HTTP server: neither may destroy upgrade
