@@ -5,7 +5,8 @@
 // middleware (/slow), /kick, dynamic namespaces, server-to-client acks, packet middleware,
 // server-side disconnects, the disconnect reasons the server observed, handlers that
 // throw, and every asynchronous call made with await (`await`), alone or in a cluster
-// through @socket.io/redis-adapter 8.3 (--adapter redis). socket.io has no handler-error
+// through @socket.io/redis-adapter 8.3 (--adapter redis) or @socket.io/redis-streams-adapter
+// 0.3 (--adapter redis-streams). socket.io has no handler-error
 // containment: a throw in a handler, middleware or
 // ack callback is an uncaught exception and the process ends (exit code 1), which is what
 // --rethrow-handler-errors asks of the C++ fixture; here the flag changes nothing, and
@@ -27,7 +28,8 @@ const USAGE = `usage: sio-features-server [options]
   --recovery                       enable connection state recovery
   --max-disconnection-duration MS  (default 120000)
   --rethrow-handler-errors         a handler's exception ends the process (socket.io always does)
-  --adapter A                      memory | redis (@socket.io/redis-adapter 8.3) (default memory)
+  --adapter A                      memory | redis (@socket.io/redis-adapter 8.3) |
+                                   redis-streams (@socket.io/redis-streams-adapter 0.3) (default memory)
   --redis URL                      (default redis://127.0.0.1:6379)
   --server-id S                    this node's name in server-side acks (default 127.0.0.1:<port>)
   --requests-timeout MS            the Redis adapter's requestsTimeout (default 5000)
@@ -104,39 +106,62 @@ function parseArgs(argv) {
     opts[name] = Number(value);
   }
   if (opts.port > 65535) usageError(`--port out of range: ${opts.port}`);
-  if (!["memory", "redis"].includes(opts.adapter)) usageError(`--adapter is memory or redis, got '${opts.adapter}'`);
+  if (!["memory", "redis", "redis-streams"].includes(opts.adapter)) {
+    usageError(`--adapter is memory, redis or redis-streams, got '${opts.adapter}'`);
+  }
   return opts;
 }
 
 /**
- * --adapter redis: the official @socket.io/redis-adapter 8.3.0 on node-redis 5 (a
- * publishing client and a subscribing duplicate, named so that CLIENT LIST shows them).
- * Resolves {factory, waitReady(count), close()}: waitReady() resolves once `count`
- * namespaces have their PSUBSCRIBE and their 3 SUBSCRIBEs live.
+ * --adapter redis (the official @socket.io/redis-adapter 8.3.0) or redis-streams
+ * (@socket.io/redis-streams-adapter 0.3.1), on node-redis 5 clients named so that CLIENT
+ * LIST shows them. Resolves {factory, waitReady(count), close()}: waitReady() resolves once
+ * `count` namespaces have their subscriptions live (classic: a PSUBSCRIBE and 3 SUBSCRIBEs
+ * each; streams: 2 SUBSCRIBEs each, and the stream reader blocked in XREAD).
  */
-async function classicAdapter(opts) {
+async function connectAdapter(opts) {
   const redis = peerRequire("redis");
-  const { createAdapter } = peerRequire("@socket.io/redis-adapter");
   const name = `sio-features-twin-${process.pid}`;
-  const pubClient = redis.createClient({ url: opts.redis, name });
-  const subClient = pubClient.duplicate();
-  for (const client of [pubClient, subClient]) {
-    client.on("error", (err) => process.stderr.write(`sio-features-server (twin): redis: ${err.message}\n`));
-    await client.connect();
+  const client = redis.createClient({ url: opts.redis, name });
+  const duplicates = [];
+  const onError = (err) => process.stderr.write(`sio-features-server (twin): redis: ${err.message}\n`);
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = (...args) => {
+    const d = duplicate(...args);
+    d.on("error", onError);
+    duplicates.push(d);
+    return d;
+  };
+  client.on("error", onError);
+  await client.connect();
+  let factory;
+  let ready;
+  if (opts.adapter === "redis") {
+    const { createAdapter } = peerRequire("@socket.io/redis-adapter");
+    const subClient = client.duplicate();
+    await subClient.connect();
+    factory = createAdapter(client, subClient, { requestsTimeout: opts["requests-timeout"] });
+    ready = (sum, count) => sum("psub") >= count && sum("sub") >= 3 * count;
+  } else {
+    const { createAdapter } = peerRequire("@socket.io/redis-streams-adapter");
+    factory = createAdapter(client);
+    ready = (sum, count, lines) =>
+      sum("sub") >= 2 * count && lines.some((l) => / cmd=xread /.test(l) && / flags=\S*b/.test(l));
   }
-  const factory = createAdapter(pubClient, subClient, { requestsTimeout: opts["requests-timeout"] });
   const waitReady = async (count) => {
     for (;;) {
-      const lines = String(await pubClient.sendCommand(["CLIENT", "LIST"]))
+      const lines = String(await client.sendCommand(["CLIENT", "LIST"]))
         .split("\n")
         .filter((line) => line.includes(` name=${name} `));
       const sum = (field) => lines.reduce((n, l) => n + (Number((new RegExp(` ${field}=(\\d+)`).exec(l) || [])[1]) || 0), 0);
-      if (sum("psub") >= count && sum("sub") >= 3 * count) return;
+      if (ready(sum, count, lines)) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
+  // the streams reader is blocked in XREAD: its connection is dropped, not closed
   const close = async () => {
-    for (const client of [subClient, pubClient]) await client.close().catch(() => {});
+    for (const d of duplicates) await Promise.resolve().then(() => d.destroy()).catch(() => {});
+    await client.close().catch(() => {});
   };
   return { factory, waitReady, close };
 }
@@ -194,7 +219,7 @@ function awaitedOperations(io) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const { Server } = peerRequire("socket.io");
-  const redisAdapter = opts.adapter === "redis" ? await classicAdapter(opts) : null;
+  const redisAdapter = opts.adapter === "memory" ? null : await connectAdapter(opts);
 
   const httpServer = http.createServer((req, res) => {
     res.writeHead(404, { "Content-Type": "text/plain" });

@@ -1,9 +1,10 @@
-// The awaited calls across a cluster: three sio-features-server nodes on one redis-server
-// with the classic Redis adapter, laid out A, B, A where A is SIO_FEATURES_SERVER and B is
-// SIO_FEATURES_SERVER_B (default: the Node.js twin, socket.io 4.8 with
-// @socket.io/redis-adapter 8.3). Run with the C++ fixture as A, the cluster is mixed: each
-// call is made from every node (co_await on the C++ ones, await on the twin) and must reach
-// the sockets and servers of the other implementation.
+// The awaited calls across a cluster: three sio-features-server nodes on one redis-server,
+// laid out A, B, A where A is SIO_FEATURES_SERVER and B is SIO_FEATURES_SERVER_B (default:
+// the Node.js twin, socket.io 4.8), once with the classic Redis adapter
+// (@socket.io/redis-adapter 8.3 in the twin) and once with the Streams adapter
+// (@socket.io/redis-streams-adapter 0.3). Run with the C++ fixture as A, the cluster is
+// mixed: each call is made from every node (co_await on the C++ ones, await on the twin)
+// and must reach the sockets and servers of the other implementation.
 
 import { describe, test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
@@ -22,7 +23,16 @@ if (!process.env[ENV_B]) {
 }
 const REQUESTS_TIMEOUT = 1500;
 
-describe("awaited calls across a cluster (classic Redis adapter)", () => {
+// What each adapter answers beyond the calls every adapter carries to every node.
+const ADAPTERS = {
+  // the classic adapter's own requests: ALL_ROOMS, SOCKETS, REMOTE_JOIN/LEAVE/DISCONNECT
+  redis: { name: "classic Redis adapter", allRooms: true, remoteElsewhere: true },
+  // through the cluster model: allRooms and sockets from FETCH_SOCKETS (C++; the twin's
+  // adapter has no allRooms), remote* for a socket of the calling node only
+  "redis-streams": { name: "Streams adapter", allRooms: false, remoteElsewhere: false },
+};
+
+for (const [adapter, expect] of Object.entries(ADAPTERS)) describe(`awaited calls across a cluster (${expect.name})`, () => {
   let redis = null;
   const nodes = [];
   const c = clients();
@@ -32,7 +42,7 @@ describe("awaited calls across a cluster (classic Redis adapter)", () => {
     redis = await startRedis();
     for (const [i, env] of [ENV_A, ENV_B, ENV_A].entries()) {
       const serverId = `node${i}`;
-      const args = ["--adapter", "redis", "--redis", redis.url, "--server-id", serverId];
+      const args = ["--adapter", adapter, "--redis", redis.url, "--server-id", serverId];
       args.push("--requests-timeout", String(REQUESTS_TIMEOUT));
       const node = await startCommand(env, args, { twinScript: "sio-features-server.js" });
       node.serverId = serverId;
@@ -128,7 +138,7 @@ describe("awaited calls across a cluster (classic Redis adapter)", () => {
   );
 
   test(
-    "allSockets and adapter.sockets: every node's sockets from a C++ node (SOCKETS request); its own from the twin (reference)",
+    "allSockets and adapter.sockets: every node's sockets from a C++ node; its own from the twin (reference)",
     wrap(async () => {
       const room = uniqueRoom();
       const sockets = await onEveryNode(room);
@@ -144,12 +154,16 @@ describe("awaited calls across a cluster (classic Redis adapter)", () => {
   );
 
   test(
-    "adapter.allRooms from every node: the rooms of every node",
+    "adapter.allRooms from every node: the rooms of every node (the twin's Streams adapter has none)",
     wrap(async () => {
       const room = uniqueRoom();
       const sockets = await onEveryNode(room);
       const wanted = [room, ...sockets.map((s) => s.id)];
       for (const [i, socket] of sockets.entries()) {
+        if (nodes[i].reference && !expect.allRooms) {
+          assert.match((await awaitedError(socket, { op: "allRooms" })).error, /^not supported/);
+          continue;
+        }
         const all = await awaitedOk(socket, { op: "allRooms" });
         for (const name of wanted) assert.ok(all.includes(name), `${name} in allRooms from ${nodes[i].serverId}: ${all}`);
       }
@@ -157,7 +171,7 @@ describe("awaited calls across a cluster (classic Redis adapter)", () => {
   );
 
   test(
-    "adapter.remoteJoin / remoteLeave / remoteDisconnect from a C++ node reach a socket of every node; the twin's adapter no longer offers them",
+    "adapter.remoteJoin / remoteLeave / remoteDisconnect from a C++ node (another node's socket: classic adapter only); the twin's adapters do not offer them",
     wrap(async (t) => {
       const sockets = await onEveryNode(uniqueRoom());
       for (const [i, caller] of sockets.entries()) {
@@ -169,22 +183,29 @@ describe("awaited calls across a cluster (classic Redis adapter)", () => {
         for (const [j, target] of sockets.entries()) {
           const room = uniqueRoom();
           const from = `from ${nodes[i].serverId} to a socket of ${nodes[j].serverId}`;
+          if (j !== i && !expect.remoteElsewhere) {
+            const failed = await awaitedError(caller, { op: "remoteJoin", target: target.id, room });
+            assert.match(failed.error, /^not supported/, from);
+            continue;
+          }
           await awaitedOk(caller, { op: "remoteJoin", target: target.id, room });
           assert.deepEqual(await awaitedOk(caller, { op: "fetchSockets", rooms: [room] }), [target.id], from);
           await awaitedOk(caller, { op: "remoteLeave", target: target.id, room });
           assert.deepEqual(await awaitedOk(caller, { op: "fetchSockets", rooms: [room] }), [], from);
         }
-        // no node has it: the request times out
+        // no node has it: the classic request times out
         const failed = await awaitedError(caller, { op: "remoteJoin", target: "no-such-socket", room: "r" });
-        assert.match(failed.error, /^timeout reached/);
+        assert.match(failed.error, expect.remoteElsewhere ? /^timeout reached/ : /^not supported/);
       }
       const cpp = nodes.findIndex((n) => !n.reference);
       if (cpp === -1) return t.diagnostic("no C++ node: remoteDisconnect not exercised");
-      for (const [j, target] of sockets.entries()) {
-        if (j === cpp) continue;
-        const gone = disconnected(target);
-        await awaitedOk(sockets[cpp], { op: "remoteDisconnect", target: target.id, close: false });
-        assert.equal(await gone, "io server disconnect", `a socket of ${nodes[j].serverId}`);
+      if (expect.remoteElsewhere) {
+        for (const [j, target] of sockets.entries()) {
+          if (j === cpp) continue;
+          const gone = disconnected(target);
+          await awaitedOk(sockets[cpp], { op: "remoteDisconnect", target: target.id, close: false });
+          assert.equal(await gone, "io server disconnect", `a socket of ${nodes[j].serverId}`);
+        }
       }
       // a socket of the caller's own node, with its whole connection (close)
       const local = await c.open(nodes[cpp].url, "/");
