@@ -75,7 +75,8 @@ adapters::RedisStreamsOptions streamsOptions(const testserver::Flags& flags) {
   options.onlyPlaintext = flags.onlyPlaintext;
   options.heartbeatInterval = milliseconds(flags.heartbeatInterval);
   options.heartbeatTimeout = milliseconds(flags.heartbeatTimeout);
-  options.protocol = flags.protocol;
+  options.protocol = flags.protocol == "0.2" ? adapters::RedisStreamsProtocol::v0_2
+                                              : adapters::RedisStreamsProtocol::v0_3;
   return options;
 }
 
@@ -110,6 +111,7 @@ ServerOptions socketIoOptions(const testserver::Flags& flags) {
   ServerOptions options;
   options.connectTimeout = milliseconds(flags.connectTimeout);
   options.maxAttachments = static_cast<size_t>(flags.maxAttachments);
+  if (flags.parser == "msgpack") options.parser = protocol::msgpackParser();
   options.engine = engineOptions(flags);
   if (flags.recovery) {
     options.connectionStateRecovery = ConnectionStateRecoveryOptions{};

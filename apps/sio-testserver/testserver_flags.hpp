@@ -42,6 +42,7 @@ struct Flags {
   std::string tlsKey;
   bool trustProxy = false;
   bool cookie = false;  // beyond the contract: Engine.IO's `io` cookie (socket.io's cookie: true)
+  std::string parser = "default";        // or "msgpack" (socket.io-msgpack-parser)
   // Streams adapter
   std::string streamName = "socket.io";
   long streamCount = 1;

@@ -50,7 +50,7 @@ void Adapter::delAll(const SocketId& id) {
 
 void Adapter::broadcast(protocol::Packet packet, const BroadcastOptions& opts) {
   packet.nsp = nsp_.name();
-  auto encoded = protocol::encodePacket(packet);
+  auto encoded = nsp_.parser().encode(packet);
   apply(opts, [&](LocalSocket& socket) {
     socket.notifyOutgoing(packet);
     socket.writeEncoded(encoded, opts.flags);
@@ -62,7 +62,7 @@ void Adapter::broadcastWithAck(protocol::Packet packet, const BroadcastOptions& 
                                std::function<void(Value)> onResponse) {
   packet.nsp = nsp_.name();
   packet.id = nsp_.nextAckId();  // one id for all: the namespace counter never repeats
-  auto encoded = protocol::encodePacket(packet);
+  auto encoded = nsp_.parser().encode(packet);
   size_t clientCount = 0;
   apply(opts, [&](LocalSocket& socket) {
     ++clientCount;

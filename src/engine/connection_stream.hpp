@@ -2,17 +2,23 @@
 // listener serves HTTPS/WSS. Reads and writes go to whichever layer is on top; socket()
 // is always the TCP socket (options, close, reset). The TLS context is shared with the
 // listener and kept alive here, so a reload of the certificate affects only new
-// connections. Included only by the Beast translation units of the engine.
+// connections. Bytes already read from the socket by someone else (an application's own
+// HTTP server handing over an upgrade) are served first. Included only by the Beast
+// translation units of the engine.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 #include <memory>
+#include <string>
 #include <utility>
 
 namespace sio::engine {
@@ -41,10 +47,23 @@ class ConnectionStream {
     tls_->async_handshake(boost::asio::ssl::stream_base::server, std::forward<Handler>(handler));
   }
 
+  // Bytes that were read from the socket before it came here; reads return them first.
+  void setPreread(std::string bytes) { preread_ = std::move(bytes); }
+  // Takes those bytes (for a reader that reads the socket directly).
+  std::string takePreread() { return std::exchange(preread_, std::string()); }
+
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
         [this](auto handler, const MutableBuffers& data) {
+          if (!preread_.empty()) {
+            std::size_t size = boost::asio::buffer_copy(data, boost::asio::buffer(preread_));
+            preread_.erase(0, size);
+            auto executor = boost::asio::get_associated_executor(handler, get_executor());
+            return boost::asio::post(executor, [handler = std::move(handler), size]() mutable {
+              handler(boost::system::error_code{}, size);
+            });
+          }
           if (tls_) return tls_->async_read_some(data, std::move(handler));
           plain_.async_read_some(data, std::move(handler));
         },
@@ -76,6 +95,7 @@ class ConnectionStream {
   tcp::socket plain_;  // the connection when plain; unused (never opened) under TLS
   std::shared_ptr<boost::asio::ssl::context> context_;
   std::unique_ptr<TlsStream> tls_;
+  std::string preread_;
 };
 
 // Beast closes the lowest layer of a stream when an operation fails or times out.

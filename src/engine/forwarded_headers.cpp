@@ -1,6 +1,7 @@
 // X-Forwarded-For / X-Forwarded-Proto as a proxy chain writes them: each proxy appends the
 // address it saw, so with N trusted proxies the client is the N-th entry from the right
-// (earlier ones came from the client and may be forged). Repeated headers form one list.
+// (earlier ones came from the client and may be forged); the scheme is read at the same
+// position. Repeated headers form one list.
 #include "forwarded_headers.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -66,19 +67,21 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b) {
 
 void applyForwardedHeaders(Request& request, std::size_t trustedProxyHops) {
   if (trustedProxyHops == 0) return;
+  // The entry the outermost trusted proxy wrote, or the first one when the chain is
+  // shorter than the trusted hops.
+  auto trusted = [trustedProxyHops](const std::vector<std::string_view>& entries) {
+    return entries[entries.size() >= trustedProxyHops ? entries.size() - trustedProxyHops : 0];
+  };
   auto forwardedFor = listEntries(request, "x-forwarded-for");
   if (!forwardedFor.empty()) {
-    // The client is the entry the outermost trusted proxy wrote, or the first one when the
-    // chain is shorter than the trusted hops.
-    std::size_t index =
-        forwardedFor.size() >= trustedProxyHops ? forwardedFor.size() - trustedProxyHops : 0;
-    if (auto address = normalizedAddress(forwardedFor[index]); !address.empty())
+    if (auto address = normalizedAddress(trusted(forwardedFor)); !address.empty())
       request.remoteAddress = std::move(address);
   }
-  // The outermost proxy's scheme: the one the client used.
+  // The scheme the client used with the outermost trusted proxy (a forged entry before it
+  // is not taken, as for the address).
   auto forwardedProto = listEntries(request, "x-forwarded-proto");
   if (!forwardedProto.empty()) {
-    auto scheme = forwardedProto.front();
+    auto scheme = trusted(forwardedProto);
     if (equalsIgnoringCase(scheme, "https") || equalsIgnoringCase(scheme, "wss")) {
       request.secure = true;
     } else if (equalsIgnoringCase(scheme, "http") || equalsIgnoringCase(scheme, "ws")) {

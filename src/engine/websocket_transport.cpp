@@ -172,6 +172,16 @@ class WebSocketTransport final : public Transport,
     reading_ = true;
     beast::error_code ignored;
     socket().non_blocking(true, ignored);
+    if (auto head = out().next_layer().takePreread(); !head.empty()) {
+      // Handled on the next turn, as a read would be: whoever started the transport is
+      // done setting up its handlers by then.
+      return boost::asio::post(socket().get_executor(),
+                               [self = shared_from_this(), head = std::move(head)] {
+                                 if (self->closed_ || self->peerClosed_) return;
+                                 self->consume(head);
+                                 if (!self->closed_ && !self->peerClosed_) self->waitReadable();
+                               });
+    }
     waitReadable();
   }
 
@@ -194,7 +204,13 @@ class WebSocketTransport final : public Transport,
     }
     if (ec) return onReadFailed();
     if (peerClosed_) return;  // the end is near: what follows a close frame is not read
-    std::string_view input(scratch.data(), size);
+    consume(std::string_view(scratch.data(), size));
+    if (closed_) return;
+    waitReadable();
+  }
+
+  // Handles the frames in what was read (after what a previous read left unparsed).
+  void consume(std::string_view input) {
     if (!partial_.empty()) {
       partial_.append(input);
       input = partial_;
@@ -206,7 +222,6 @@ class WebSocketTransport final : public Transport,
     } else if (input.data() != partial_.data() || input.size() != partial_.size()) {
       partial_ = std::string(input);
     }
-    waitReadable();
   }
 
   // The connection ended without a close frame (or reading failed): as Node, a close.
@@ -442,6 +457,19 @@ std::shared_ptr<PendingUpgrade> makePendingUpgrade(ConnectionStream stream,
                                                    Request request) {
   return std::make_shared<BeastPendingUpgrade>(std::move(stream), std::move(httpRequest),
                                                std::move(request));
+}
+
+std::shared_ptr<PendingUpgrade> makeEmbeddedUpgrade(tcp::socket socket, Request request,
+                                                    std::string head) {
+  // Beast answers the handshake from a request of its own: rebuilt from the parsed one.
+  http::request<http::string_body> httpRequest;
+  httpRequest.version(11);
+  httpRequest.method_string(request.method);
+  httpRequest.target(request.url);
+  for (const auto& [name, value] : request.headers) httpRequest.insert(name, value);
+  ConnectionStream stream(std::move(socket));
+  stream.setPreread(std::move(head));
+  return makePendingUpgrade(std::move(stream), std::move(httpRequest), std::move(request));
 }
 
 }  // namespace sio::engine

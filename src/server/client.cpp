@@ -1,7 +1,7 @@
 // Socket.IO client connection: Engine.IO messages in, decoded packets routed to the socket
-// of their namespace (CONNECT creates it), encoded packets out as one text message plus
-// one binary message per attachment. A malformed packet ends the connection ("parse
-// error").
+// of their namespace (CONNECT creates it), encoded packets out as the server's parser
+// frames them (default: one text message plus one binary message per attachment; msgpack:
+// one binary message). A malformed packet ends the connection ("parse error").
 #include "client.hpp"
 
 #include "sio/engine/close_reason.hpp"
@@ -25,7 +25,7 @@ protocol::DecoderLimits decoderLimits(const ServerOptions& options) {
 Client::Client(Server& server, std::shared_ptr<engine::Socket> conn)
     : server_(server),
       conn_(std::move(conn)),
-      decoder_(decoderLimits(server.options())),
+      decoder_(server.options().parser->decoder(decoderLimits(server.options()))),
       connectTimer_(server.context()) {}
 
 void Client::start() {
@@ -46,18 +46,19 @@ void Client::write(const protocol::EncodedPacket& packet, const BroadcastFlags& 
   if (!open()) return;
   if (flags.isVolatile && !conn_->writable()) return;
   bool compress = flags.compress.value_or(true);
-  conn_->send(engine::Packet{engine::PacketType::Message, packet.text, false}, compress);
+  if (packet.text)
+    conn_->send(engine::Packet{engine::PacketType::Message, packet.text, false}, compress);
   for (const auto& attachment : packet.attachments)
     conn_->send(engine::Packet{engine::PacketType::Message, attachment.shared(), true}, compress);
 }
 
 void Client::sendPacket(const protocol::Packet& packet, const BroadcastFlags& flags) {
-  write(protocol::encodePacket(packet), flags);
+  write(server_.options().parser->encode(packet), flags);
 }
 
 void Client::onMessage(const engine::Packet& message) {
-  auto result =
-      message.binary ? decoder_.addBinary(Binary(message.data)) : decoder_.addText(message.view());
+  auto result = message.binary ? decoder_->addBinary(Binary(message.data))
+                               : decoder_->addText(message.view());
   if (auto* packet = std::get_if<protocol::Packet>(&result)) return onDecoded(std::move(*packet));
   if (std::holds_alternative<protocol::DecodeError>(result))
     conn_->closeNow(engine::close_reason::kParseError);
@@ -123,7 +124,7 @@ void Client::onClose(const std::string& reason, const std::string& description) 
   auto sockets = std::move(sockets_);
   sockets_.clear();
   for (auto& [name, socket] : sockets) socket->onClose(reason, description);
-  decoder_.reset();
+  decoder_->reset();
 }
 
 }  // namespace sio

@@ -10,8 +10,7 @@
 
 #include "sio/adapter/broadcast_options.hpp"
 #include "sio/engine/socket.hpp"
-#include "sio/protocol/decoder.hpp"
-#include "sio/protocol/encoder.hpp"
+#include "sio/protocol/parser.hpp"
 
 namespace sio {
 
@@ -43,7 +42,7 @@ class Client : public std::enable_shared_from_this<Client> {
 
   Server& server_;
   std::shared_ptr<engine::Socket> conn_;
-  protocol::Decoder decoder_;
+  std::unique_ptr<protocol::PacketDecoder> decoder_;        // of the server's parser
   std::map<std::string, std::shared_ptr<Socket>> sockets_;  // by namespace name
   boost::asio::steady_timer connectTimer_;
   bool closed_ = false;

@@ -61,6 +61,10 @@ void Namespace::on(const std::string& event, EventHandler handler) {
   serverListeners_[event].push_back(std::move(handler));
 }
 
+const protocol::Parser& Namespace::parser() const {
+  return *server_.options().parser;
+}
+
 void Namespace::checkServerSideEvent(const std::string& event) {
   if (protocol::isReservedEventName(event))
     throw std::invalid_argument("\"" + event + "\" is a reserved event name");

@@ -18,6 +18,10 @@
 
 namespace sio::adapters {
 
+// The wire protocol of @socket.io/redis-streams-adapter: 0.3 (requests and responses over
+// pub/sub, stream entries for broadcasts) or 0.2 (everything in the stream, with heartbeats).
+enum class RedisStreamsProtocol { v0_2, v0_3 };
+
 struct RedisStreamsOptions {
   std::string streamName = "socket.io";
   int streamCount = 1;
@@ -30,7 +34,7 @@ struct RedisStreamsOptions {
   bool onlyPlaintext = false;  // never msgpack in the stream (binary becomes Buffer JSON)
   std::chrono::milliseconds heartbeatInterval{5000};  // protocol 0.2 only
   std::chrono::milliseconds heartbeatTimeout{10000};  // protocol 0.2 only
-  std::string protocol = "0.3";
+  RedisStreamsProtocol protocol = RedisStreamsProtocol::v0_3;
   // Better than the reference: restores read the stream in pages of this many entries.
   size_t restorePageSize = 1000;
   size_t restoreMaxPages = 100;

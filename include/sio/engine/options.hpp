@@ -104,9 +104,12 @@ struct HttpServerOptions {
   std::optional<TlsOptions> tls;        // set: serve HTTPS and WSS only
   // Behind a reverse proxy: a request's client address comes from X-Forwarded-For and its
   // scheme from X-Forwarded-Proto; the TCP peer (the proxy) stays in Request::peerAddress.
-  // Only the last `trustedProxyHops` entries of X-Forwarded-For were written by proxies
-  // of yours: the client is the entry just before them (a client can forge what comes
-  // earlier). Off by default: with no proxy in front, anyone could forge these headers.
+  // Each proxy appends the address it saw to X-Forwarded-For: with `trustedProxyHops`
+  // proxies of yours, the client is that many entries from the end (the last one for a
+  // single proxy); what comes earlier may be forged by the client. X-Forwarded-Proto is
+  // read at the same position (a proxy should overwrite it, as nginx's proxy_set_header
+  // and HAProxy's set-header do). Off by default: with no proxy in front, anyone could
+  // forge these headers.
   bool trustProxy = false;
   size_t trustedProxyHops = 1;
 };

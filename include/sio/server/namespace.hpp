@@ -110,6 +110,7 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   bool recoveryEnabled() const override;
   std::chrono::milliseconds maxDisconnectionDuration() const override;
   boost::asio::any_io_executor executor() override;
+  const protocol::Parser& parser() const override;
 
   // Used by the server and its clients.
   void initAdapter();

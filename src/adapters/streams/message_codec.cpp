@@ -8,6 +8,7 @@
 #include "sio/codec/base64.hpp"
 #include "sio/codec/json.hpp"
 #include "sio/codec/msgpack.hpp"
+#include "stream_entry.hpp"
 
 namespace sio::adapters::streams {
 namespace {
@@ -49,18 +50,10 @@ std::vector<std::string> encodeStreamEntry(const ClusterMessage& message, bool o
 
 std::optional<ClusterMessage> decodeStreamEntry(const std::vector<std::string>& fields,
                                                 std::string* problem) {
-  const std::string *uid = nullptr, *nsp = nullptr, *type = nullptr, *data = nullptr;
-  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-    const std::string& name = fields[i];
-    if (name == "uid")
-      uid = &fields[i + 1];
-    else if (name == "nsp")
-      nsp = &fields[i + 1];
-    else if (name == "type")
-      type = &fields[i + 1];
-    else if (name == "data")
-      data = &fields[i + 1];
-  }
+  const std::string* uid = entryField(fields, "uid");
+  const std::string* nsp = entryField(fields, "nsp");
+  const std::string* type = entryField(fields, "type");
+  const std::string* data = entryField(fields, "data");
   if (!nsp) return fail(problem, "no nsp field"), std::nullopt;
   if (!uid || !type) return fail(problem, "no uid or type field"), std::nullopt;
   auto kind = parseType(*type);

@@ -29,17 +29,11 @@ bool sharesRoom(const std::vector<Room>& rooms, const RoomSet& set) {
   return false;
 }
 
-const std::string* rawField(const std::vector<std::string>& fields, std::string_view name) {
-  for (size_t i = 0; i + 1 < fields.size(); i += 2)
-    if (fields[i] == name) return &fields[i + 1];
-  return nullptr;
-}
-
 }  // namespace
 
 namespace {
 HeartbeatOptions heartbeatOf(const RedisStreamsOptions& options) {
-  return HeartbeatOptions{options.protocol == "0.2", options.heartbeatInterval,
+  return HeartbeatOptions{options.protocol == RedisStreamsProtocol::v0_2, options.heartbeatInterval,
                           options.heartbeatTimeout};
 }
 }  // namespace
@@ -234,8 +228,8 @@ void RedisStreamsAdapter::readMissedPackets(std::shared_ptr<RestoredSession> ses
         if (entries.empty()) return done(std::move(*session));
         for (const auto& entry : entries) {
           after = entry.id;
-          const std::string* nsp = rawField(entry.fields, "nsp");
-          const std::string* type = rawField(entry.fields, "type");
+          const std::string* nsp = entry.field("nsp");
+          const std::string* type = entry.field("type");
           if (!nsp || *nsp != self->nsp_.name() || !type || *type != "3") continue;
           auto message = decodeStreamEntry(entry.fields);
           if (!message || !message->data) continue;
@@ -259,8 +253,6 @@ namespace sio::adapters {
 
 AdapterFactory createRedisStreamsAdapter(std::shared_ptr<redis::Client> client,
                                          RedisStreamsOptions options) {
-  if (options.protocol != "0.3" && options.protocol != "0.2")
-    throw std::invalid_argument("unknown protocol " + options.protocol + " (0.2 or 0.3)");
   auto hub = std::make_shared<streams::StreamsHub>(std::move(client), std::move(options));
   return [hub](AdapterHost& nsp) -> std::shared_ptr<Adapter> {
     return std::make_shared<streams::RedisStreamsAdapter>(nsp, hub);

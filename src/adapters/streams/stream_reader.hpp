@@ -9,16 +9,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sio/redis/client.hpp"
+#include "stream_entry.hpp"
 
 namespace sio::adapters::streams {
-
-struct StreamEntry {
-  std::string id;
-  std::vector<std::string> fields;
-};
 
 // Parses the entry list of an XRANGE reply (or of one stream in an XREAD reply).
 std::vector<StreamEntry> parseEntries(const redis::Reply& list);

@@ -15,7 +15,7 @@ void StreamsHub::attach(const std::shared_ptr<RedisStreamsAdapter>& adapter,
                         boost::asio::any_io_executor executor) {
   adapters_[adapter->nsp().name()] = adapter;
   std::weak_ptr<StreamsHub> weak = shared_from_this();
-  if (!subscriber_ && options_.protocol != "0.2") {  // protocol 0.2 uses no pub/sub
+  if (!subscriber_ && options_.protocol != RedisStreamsProtocol::v0_2) {  // protocol 0.2 uses no pub/sub
     subscriber_ = client_->subscriber();
     subscriber_->onMessage([weak](const redis::PubSubMessage& message) {
       if (auto self = weak.lock()) self->onPubSubMessage(message);
@@ -62,17 +62,10 @@ std::shared_ptr<RedisStreamsAdapter> StreamsHub::adapterFor(const std::string& n
   return it == adapters_.end() ? nullptr : it->second.lock();
 }
 
-// The field `name` of an entry (field names and values alternate), or null.
-static const std::string* fieldOf(const std::vector<std::string>& fields, std::string_view name) {
-  for (size_t i = 0; i + 1 < fields.size(); i += 2)
-    if (fields[i] == name) return &fields[i + 1];
-  return nullptr;
-}
-
 void StreamsHub::onEntry(const StreamEntry& entry) {
   // This node's own entries come back too: recognised by uid, skipped before decoding.
-  const std::string* uid = fieldOf(entry.fields, "uid");
-  const std::string* nsp = fieldOf(entry.fields, "nsp");
+  const std::string* uid = entry.field("uid");
+  const std::string* nsp = entry.field("nsp");
   if (uid && nsp) {
     if (auto adapter = adapterFor(*nsp); adapter && adapter->uid() == *uid)
       return adapter->countOwnMessage();

@@ -70,12 +70,17 @@ TEST(ForwardedHeaders, WhatIsNotAnAddressLeavesThePeer) {
   }
 }
 
-TEST(ForwardedHeaders, ProtoSetsSecureFromTheFirstEntry) {
+TEST(ForwardedHeaders, ProtoSetsSecureFromTheTrustedEntry) {
   auto https = fromProxy({{"x-forwarded-proto", "HTTPS"}});
   applyForwardedHeaders(https, 1);
   EXPECT_TRUE(https.secure);
+  // a client's forged "https" before what an appending proxy wrote is not taken
+  auto forged = fromProxy({{"x-forwarded-proto", "https, http"}});
+  applyForwardedHeaders(forged, 1);
+  EXPECT_FALSE(forged.secure);
+  // two proxies of yours: the outer one terminated TLS
   auto chain = fromProxy({{"x-forwarded-proto", "https, http"}});
-  applyForwardedHeaders(chain, 1);
+  applyForwardedHeaders(chain, 2);
   EXPECT_TRUE(chain.secure);
   auto plain = fromProxy({{"x-forwarded-proto", "http"}});
   plain.secure = true;
