@@ -85,13 +85,13 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   // asio::use_future, asio::use_awaitable, …; a failure is an sio::Errc (errors.hpp).
   //   auto rooms = co_await io.of("/")->adapter().allRooms(asio::use_awaitable);
   // How far each reaches depends on the adapter:
-  //            in memory          classic Redis adapter     other cluster adapters
-  // allRooms   this node's rooms  ALL_ROOMS request         union of FETCH_SOCKETS' rooms
-  // sockets    this node's        SOCKETS request           ids of FETCH_SOCKETS
-  // remote*    a local socket,    a local socket at once,   a local socket, else
-  //            else SocketNotFound else REMOTE_* request    NotSupported (use
-  //                                (RequestTimeout when      in(id).socketsJoin(room))
-  //                                no node has the socket)
+  //            in memory            classic Redis adapter      other cluster adapters
+  // allRooms   this node's rooms    ALL_ROOMS request          rooms of FETCH_SOCKETS
+  // sockets    this node's ids      SOCKETS request            ids of FETCH_SOCKETS
+  // remote*    a socket here, else  a socket here at once,     a socket here, else
+  //            SocketNotFound       else REMOTE_* request      NotSupported (use
+  //                                 (RequestTimeout: no node   in(id).socketsJoin(room))
+  //                                 has the socket)
   // allRooms completes with void(error_code, std::set<Room>).
   template <class Token>
   auto allRooms(Token&& token) {
