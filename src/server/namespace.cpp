@@ -10,6 +10,7 @@
 
 #include "client.hpp"
 #include "handler_guard.hpp"
+#include "sio/adapter/errors.hpp"
 #include "sio/adapter/session_aware_adapter.hpp"
 #include "sio/server/server.hpp"
 #include "sio/server/socket.hpp"
@@ -84,13 +85,32 @@ boost::asio::any_io_executor Namespace::executor() {
   return server_.context().get_executor();
 }
 
+void Namespace::on(const std::string& event, EventHandler handler) {
+  if (event == "connect" || event == "connection" || event == "new_namespace")
+    throw std::invalid_argument("\"" + event + "\" is not a server-side event" +
+                                (event == "new_namespace" ? "" : ": use onConnection()"));
+  serverListeners_[event].push_back(std::move(handler));
+}
+
 const protocol::Parser& Namespace::parser() const {
   return *server_.options().parser;
 }
 
-void Namespace::serverSideEmit(const std::string& event, Args args, AckCallback ack) {
+void Namespace::checkServerSideEvent(const std::string& event) {
   if (protocol::isReservedEventName(event))
     throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+}
+
+void Namespace::startServerSideEmitWithAck(const std::string& event, Args args,
+                                           Completion<Args> done) {
+  serverSideEmit(event, std::move(args),
+                 [done = std::move(done)](const std::optional<Error>& error, Args responses) {
+                   done(toErrorCode(error), std::move(responses));
+                 });
+}
+
+void Namespace::serverSideEmit(const std::string& event, Args args, AckCallback ack) {
+  checkServerSideEvent(event);
   args.insert(args.begin(), Value(event));
   if (ack) {
     ack = [guard = server_.handlerGuard(), nsp = name_, ack = std::move(ack)](

@@ -10,6 +10,7 @@
 #include "client.hpp"
 #include "handler_guard.hpp"
 #include "handshake_builder.hpp"
+#include "sio/adapter/errors.hpp"
 #include "sio/engine/session_id.hpp"
 #include "sio/server/namespace.hpp"
 #include "sio/server/server.hpp"
@@ -147,6 +148,26 @@ bool Socket::emit(const std::string& event, Args args, AckCallback ack) {
     sendPacket(std::move(packet), flags);
   }
   return true;
+}
+
+void Socket::checkEvent(const std::string& event) {
+  if (protocol::isReservedEventName(event))
+    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+}
+
+boost::asio::any_io_executor Socket::executor() const {
+  return nsp_->executor();
+}
+
+void Socket::startEmitWithAck(const std::string& event, Args args, BroadcastFlags flags,
+                              Completion<Args> done) {
+  // emit() takes the flags this emit was called with; flags set since wait for the next.
+  BroadcastFlags pending = std::exchange(flags_, flags);
+  emit(event, std::move(args),
+       [done = std::move(done)](const std::optional<Error>& error, Args response) {
+         done(toErrorCode(error), std::move(response));
+       });
+  flags_ = pending;
 }
 
 BroadcastOperator Socket::to(const Room& room) {
