@@ -77,7 +77,7 @@ adapters::RedisStreamsOptions streamsOptions(const testserver::Flags& flags) {
   options.heartbeatInterval = milliseconds(flags.heartbeatInterval);
   options.heartbeatTimeout = milliseconds(flags.heartbeatTimeout);
   options.protocol = flags.protocol == "0.2" ? adapters::RedisStreamsProtocol::v0_2
-                                              : adapters::RedisStreamsProtocol::v0_3;
+                                             : adapters::RedisStreamsProtocol::v0_3;
   return options;
 }
 

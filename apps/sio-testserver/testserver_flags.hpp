@@ -43,7 +43,7 @@ struct Flags {
   bool trustProxy = false;
   bool allowEio3 = false;  // also serve Engine.IO v3 clients (socket.io's allowEIO3)
   bool cookie = false;  // beyond the contract: Engine.IO's `io` cookie (socket.io's cookie: true)
-  std::string parser = "default";        // or "msgpack" (socket.io-msgpack-parser)
+  std::string parser = "default";  // or "msgpack" (socket.io-msgpack-parser)
   // Streams adapter
   std::string streamName = "socket.io";
   long streamCount = 1;
