@@ -42,6 +42,7 @@ engine::ServerOptions engineOptions(const testserver::Flags& flags) {
     options.maxBufferedBytes = static_cast<size_t>(*flags.maxBufferedBytes);
   options.maxConnections = static_cast<size_t>(flags.maxConnections);
   if (flags.cookie) options.cookie = engine::CookieOptions{};
+  options.allowEIO3 = flags.allowEio3;
   return options;
 }
 
@@ -77,7 +78,7 @@ adapters::RedisStreamsOptions streamsOptions(const testserver::Flags& flags) {
   options.heartbeatInterval = milliseconds(flags.heartbeatInterval);
   options.heartbeatTimeout = milliseconds(flags.heartbeatTimeout);
   options.protocol = flags.protocol == "0.2" ? adapters::RedisStreamsProtocol::v0_2
-                                              : adapters::RedisStreamsProtocol::v0_3;
+                                             : adapters::RedisStreamsProtocol::v0_3;
   return options;
 }
 
@@ -112,6 +113,7 @@ ServerOptions socketIoOptions(const testserver::Flags& flags) {
   ServerOptions options;
   options.connectTimeout = milliseconds(flags.connectTimeout);
   options.maxAttachments = static_cast<size_t>(flags.maxAttachments);
+  if (flags.parser == "msgpack") options.parser = protocol::msgpackParser();
   options.engine = engineOptions(flags);
   if (flags.recovery) {
     options.connectionStateRecovery = ConnectionStateRecoveryOptions{};

@@ -41,7 +41,9 @@ struct Flags {
   std::string tlsCert;                   // with tlsKey: HTTPS and WSS
   std::string tlsKey;
   bool trustProxy = false;
+  bool allowEio3 = false;  // also serve Engine.IO v3 clients (socket.io's allowEIO3)
   bool cookie = false;  // beyond the contract: Engine.IO's `io` cookie (socket.io's cookie: true)
+  std::string parser = "default";  // or "msgpack" (socket.io-msgpack-parser)
   // Admin UI: serve its namespace; --admin-auth user:password (no auth when unset)
   bool adminUi = false;
   std::string adminUser, adminPassword;

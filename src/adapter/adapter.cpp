@@ -1,7 +1,10 @@
 // In-memory adapter: room bookkeeping in two maps (room -> sockets, socket -> rooms) and
 // local delivery. A broadcast is encoded once and the same shared frames are written to
-// every selected socket.
+// every selected socket. The classic adapter's requests answer from this node, the whole
+// cluster of one.
 #include "sio/adapter/adapter.hpp"
+
+#include "sio/adapter/errors.hpp"
 
 namespace sio {
 namespace {
@@ -55,7 +58,7 @@ void Adapter::delAll(const SocketId& id) {
 
 void Adapter::broadcast(protocol::Packet packet, const BroadcastOptions& opts) {
   packet.nsp = nsp_.name();
-  auto encoded = protocol::encodePacket(packet);
+  auto encoded = nsp_.parser().encode(packet);
   apply(opts, [&](LocalSocket& socket) {
     socket.notifyOutgoing(packet);
     socket.writeEncoded(encoded, opts.flags);
@@ -67,7 +70,7 @@ void Adapter::broadcastWithAck(protocol::Packet packet, const BroadcastOptions& 
                                std::function<void(Value)> onResponse) {
   packet.nsp = nsp_.name();
   packet.id = nsp_.nextAckId();  // one id for all: the namespace counter never repeats
-  auto encoded = protocol::encodePacket(packet);
+  auto encoded = nsp_.parser().encode(packet);
   size_t clientCount = 0;
   apply(opts, [&](LocalSocket& socket) {
     ++clientCount;
@@ -106,6 +109,39 @@ void Adapter::disconnectSockets(const BroadcastOptions& opts, bool close) {
 
 void Adapter::serverSideEmit(Args, AckCallback ack) {
   if (ack) ack(std::nullopt, {});  // no other server to answer
+}
+
+// The requests, on one node: this node is the whole cluster.
+void Adapter::requestAllRooms(Completion<std::set<Room>> done) {
+  std::set<Room> rooms;
+  for (const auto& [room, members] : rooms_) rooms.insert(room);
+  done({}, std::move(rooms));
+}
+
+void Adapter::requestSockets(std::set<Room> rooms, Completion<std::set<SocketId>> done) {
+  auto ids = sockets(RoomSet(std::vector<Room>(rooms.begin(), rooms.end())));
+  done({}, std::set<SocketId>(ids.begin(), ids.end()));
+}
+
+void Adapter::requestRemoteJoin(SocketId id, Room room, Completion<> done) {
+  LocalSocket* socket = nsp_.localSocket(id);
+  if (!socket) return done(Errc::SocketNotFound);
+  socket->join({room});
+  done({});
+}
+
+void Adapter::requestRemoteLeave(SocketId id, Room room, Completion<> done) {
+  LocalSocket* socket = nsp_.localSocket(id);
+  if (!socket) return done(Errc::SocketNotFound);
+  socket->leave(room);
+  done({});
+}
+
+void Adapter::requestRemoteDisconnect(SocketId id, bool close, Completion<> done) {
+  LocalSocket* socket = nsp_.localSocket(id);
+  if (!socket) return done(Errc::SocketNotFound);
+  socket->disconnectByAdapter(close);
+  done({});
 }
 
 std::vector<SocketId> Adapter::sockets(const RoomSet& rooms) const {

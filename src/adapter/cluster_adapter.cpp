@@ -3,6 +3,8 @@
 // the offset, and so that local and remote order agree); a failed publish still delivers
 // locally, without an offset (2.5.7's fix). Requests end at their timeout with what came.
 #include "sio/adapter/cluster_adapter.hpp"
+
+#include "sio/adapter/errors.hpp"
 #include "sio/log.hpp"
 
 namespace sio {
@@ -236,6 +238,42 @@ void ClusterAdapter::serverSideEmit(Args args, AckCallback ack) {
   serverCount([begin, packet = std::move(packet), ack = std::move(ack)](size_t count) mutable {
     begin(std::move(packet), std::move(ack), count > 1 ? count - 1 : 0, std::nullopt);
   });
+}
+
+void ClusterAdapter::requestSockets(std::set<Room> rooms, Completion<std::set<SocketId>> done) {
+  BroadcastOptions opts;
+  opts.rooms = RoomSet(std::vector<Room>(rooms.begin(), rooms.end()));
+  fetchSockets(opts, [done = std::move(done)](std::vector<SocketDetails> sockets,
+                                              std::optional<Error> error) {
+    std::set<SocketId> ids;
+    for (auto& socket : sockets) ids.insert(std::move(socket.id));
+    done(toErrorCode(error), std::move(ids));
+  });
+}
+
+void ClusterAdapter::requestAllRooms(Completion<std::set<Room>> done) {
+  // Every room has a member (an empty room is deleted): the rooms of every socket are all.
+  fetchSockets(
+      {}, [done = std::move(done)](std::vector<SocketDetails> sockets, std::optional<Error> error) {
+        std::set<Room> rooms;
+        for (const auto& socket : sockets) rooms.insert(socket.rooms.begin(), socket.rooms.end());
+        done(toErrorCode(error), std::move(rooms));
+      });
+}
+
+void ClusterAdapter::requestRemoteJoin(SocketId id, Room room, Completion<> done) {
+  if (!nsp_.localSocket(id)) return done(Errc::NotSupported);
+  Adapter::requestRemoteJoin(std::move(id), std::move(room), std::move(done));
+}
+
+void ClusterAdapter::requestRemoteLeave(SocketId id, Room room, Completion<> done) {
+  if (!nsp_.localSocket(id)) return done(Errc::NotSupported);
+  Adapter::requestRemoteLeave(std::move(id), std::move(room), std::move(done));
+}
+
+void ClusterAdapter::requestRemoteDisconnect(SocketId id, bool close, Completion<> done) {
+  if (!nsp_.localSocket(id)) return done(Errc::NotSupported);
+  Adapter::requestRemoteDisconnect(std::move(id), close, std::move(done));
 }
 
 void ClusterAdapter::finishRequest(const std::string& requestId, std::optional<Error> error) {

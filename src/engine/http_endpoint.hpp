@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "sio/engine/response.hpp"
+#include "wire_format.hpp"
 
 namespace sio::engine {
 
@@ -18,6 +19,7 @@ struct WebSocketSettings {
   size_t maxMessageSize = 1'000'000;
   bool perMessageDeflate = false;
   size_t deflateThreshold = 1024;
+  WireFormat wire;  // the Engine.IO revision and binary support of the client
 };
 
 // A request waiting for its response. The connection keeps reading meanwhile, so it can

@@ -1,15 +1,21 @@
 // Long-polling as Node's engine.io 6.6 does it: overlapping GETs are an error, a GET the
 // client aborts ends the session, a POST is decoded packet by packet and answered `ok`,
-// a close waits for the next GET to carry the close packet (or for closeTimeout).
+// a close waits for the next GET to carry the close packet (or for closeTimeout). v3
+// clients may POST the binary payload form (Content-Type application/octet-stream) and,
+// when they take binary, get it back for a batch that holds a binary packet. JSONP
+// clients (`j=`) get their payload inside a script and POST it as a form.
 #include "polling_transport.hpp"
 
 #include "http_compression.hpp"
+#include "jsonp.hpp"
+#include "payload_v3.hpp"
 
 namespace sio::engine {
 
 PollingTransport::PollingTransport(boost::asio::io_context& io,
-                                   std::shared_ptr<const ServerOptions> options, Decorator decorate)
-    : options_(std::move(options)), decorate_(std::move(decorate)), closeTimer_(io) {}
+                                   std::shared_ptr<const ServerOptions> options, Decorator decorate,
+                                   WireFormat wire)
+    : options_(std::move(options)), decorate_(std::move(decorate)), wire_(wire), closeTimer_(io) {}
 
 void PollingTransport::onRequest(std::shared_ptr<HttpExchange> exchange, HeaderList extraHeaders) {
   const auto& method = exchange->request().method;
@@ -55,13 +61,30 @@ void PollingTransport::onPollRequest(std::shared_ptr<HttpExchange> exchange) {
 void PollingTransport::onDataRequest(const std::shared_ptr<HttpExchange>& exchange) {
   const auto* contentType = exchange->request().header("content-type");
   auto self = shared_from_this();
-  if (contentType && *contentType == "application/octet-stream") {
+  bool binary = contentType && *contentType == "application/octet-stream";
+  if (binary && wire_.protocol != 3) {
     respond(*exchange, HttpResponse{400, {}, {}});
     fail("invalid content");
     return;
   }
-  // Packets before a bad one are delivered, then the bad one ends the session.
-  std::string_view payload = exchange->body();
+  if (!wire_.jsonpIndex) {
+    deliverPayload(exchange->body(), binary);
+  } else if (auto form = unwrapJsonpBody(exchange->body())) {
+    deliverPayload(*form, false);  // JSONP: the form's `d` (engine.io ignores a form without)
+  }
+  HttpResponse ok{200, {{"Content-Type", "text/html"}}, "ok"};
+  respond(*exchange, std::move(ok));
+}
+
+void PollingTransport::deliverPayload(std::string_view payload, bool binary) {
+  if (wire_.protocol == 3)
+    deliverPayloadV3(payload, binary);
+  else
+    deliverPayloadV4(payload);
+}
+
+// Packets before a bad one are delivered, then the bad one ends the session.
+void PollingTransport::deliverPayloadV4(std::string_view payload) {
   while (!closed_) {
     auto sep = payload.find(kRecordSeparator);
     auto packet = decodePacket(payload.substr(0, sep));
@@ -78,8 +101,36 @@ void PollingTransport::onDataRequest(const std::shared_ptr<HttpExchange>& exchan
     if (sep == std::string_view::npos) break;
     payload.remove_prefix(sep + 1);
   }
-  HttpResponse ok{200, {{"Content-Type", "text/html"}}, "ok"};
-  respond(*exchange, std::move(ok));
+}
+
+void PollingTransport::deliverPayloadV3(std::string_view payload, bool binary) {
+  v3::PayloadReader reader(payload, binary);
+  while (!closed_) {
+    auto packet = reader.next();
+    auto listener = this->listener();
+    if (!packet) {
+      if (reader.failed() && listener) listener->onTransportParseError(*this);
+      break;
+    }
+    if (packet->type == PacketType::Close) {
+      onPeerClose();
+      break;
+    }
+    if (listener) listener->onTransportPacket(*this, std::move(*packet));
+  }
+}
+
+std::pair<std::string, const char*> PollingTransport::encode(
+    const std::vector<Packet>& packets) const {
+  constexpr const char* kText = "text/plain; charset=UTF-8";
+  if (wire_.jsonpIndex) {  // a script: binary always in base64
+    auto payload = wire_.protocol == 3 ? v3::encodeStringPayload(packets) : encodePayload(packets);
+    return {wrapJsonp(*wire_.jsonpIndex, payload), kText};
+  }
+  if (wire_.protocol != 3) return {encodePayload(packets), kText};
+  if (wire_.supportsBinary && v3::hasBinary(packets))
+    return {v3::encodeBinaryPayload(packets), "application/octet-stream"};
+  return {v3::encodeStringPayload(packets), kText};
 }
 
 void PollingTransport::send(std::vector<Packet> packets, bool compress) {
@@ -91,8 +142,8 @@ void PollingTransport::send(std::vector<Packet> packets, bool compress) {
   }
   auto exchange = std::move(poll_);
   poll_.reset();
-  std::string payload = encodePayload(packets);
-  HttpResponse response{200, {{"Content-Type", "text/plain; charset=UTF-8"}}, {}};
+  auto [payload, contentType] = encode(packets);
+  HttpResponse response{200, {{"Content-Type", contentType}}, {}};
   for (auto& header : pollHeaders_) response.headers.push_back(std::move(header));
   pollHeaders_.clear();
   const auto& compression = options_->httpCompression;

@@ -1,6 +1,8 @@
 // The HTTP long-polling transport: a GET waits until the session has packets (or a ping)
-// and takes them all as one payload; a POST carries packets from the client. Knows HTTP
-// only through HttpExchange, so it compiles without Beast.
+// and takes them all as one payload; a POST carries packets from the client. Payloads are
+// in the client's Engine.IO revision (v4: joined by 0x1e; v3: payload_v3.hpp), inside a
+// script for JSONP clients (jsonp.hpp). Knows HTTP only through HttpExchange, so it
+// compiles without Beast.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -11,6 +13,7 @@
 #include "http_endpoint.hpp"
 #include "sio/engine/options.hpp"
 #include "transport.hpp"
+#include "wire_format.hpp"
 
 namespace sio::engine {
 
@@ -21,7 +24,7 @@ class PollingTransport final : public Transport,
   using Decorator = std::function<void(const Request&, HttpResponse&)>;
 
   PollingTransport(boost::asio::io_context& io, std::shared_ptr<const ServerOptions> options,
-                   Decorator decorate);
+                   Decorator decorate, WireFormat wire = {});
 
   // A GET or POST for this session. `extraHeaders` go on this request's response only
   // (the handshake's Set-Cookie).
@@ -37,6 +40,12 @@ class PollingTransport final : public Transport,
  private:
   void onPollRequest(std::shared_ptr<HttpExchange> exchange);
   void onDataRequest(const std::shared_ptr<HttpExchange>& exchange);
+  // Delivers the packets of a POST body until a close packet or a malformed one.
+  void deliverPayload(std::string_view payload, bool binary);
+  void deliverPayloadV4(std::string_view payload);
+  void deliverPayloadV3(std::string_view payload, bool binary);
+  // The body and Content-Type of a GET's response carrying `packets`.
+  std::pair<std::string, const char*> encode(const std::vector<Packet>& packets) const;
   void onPeerClose();
   void fail(std::string_view message);
   void finishClose();
@@ -44,6 +53,7 @@ class PollingTransport final : public Transport,
 
   std::shared_ptr<const ServerOptions> options_;
   Decorator decorate_;
+  WireFormat wire_;
   std::shared_ptr<HttpExchange> poll_;  // the pending GET, while writable
   HeaderList pollHeaders_;
   boost::asio::steady_timer closeTimer_;

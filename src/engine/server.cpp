@@ -1,6 +1,7 @@
-// The Engine.IO server: request checks in Node's order (transport, origin, sid, handshake
-// method, allowRequest, protocol version), session creation for polling and WebSocket
-// handshakes, routing of polls and upgrades to existing sessions.
+// The Engine.IO server: request checks in Node's order (transport, origin, sid and its
+// protocol revision, handshake method, allowRequest, protocol version: v3 only with
+// allowEIO3), session creation for polling and WebSocket handshakes, routing of polls and
+// upgrades to existing sessions.
 #include "sio/engine/server.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "sio/codec/json_string.hpp"
 #include "sio/engine/close_reason.hpp"
 #include "sio/engine/session_id.hpp"
+#include "wire_format.hpp"
 
 namespace sio::engine {
 namespace {
@@ -82,8 +84,9 @@ HeaderList ServerCore::cookieHeaders(const std::string& id) const {
   return {{"Set-Cookie", serializeCookie(*options_->cookie, id)}};
 }
 
-WebSocketSettings ServerCore::webSocketSettings() const {
+WebSocketSettings ServerCore::webSocketSettings(const Request& request) const {
   WebSocketSettings settings;
+  settings.wire = wireFormatOf(request);
   settings.maxMessageSize = options_->maxHttpBufferSize;
   if (options_->perMessageDeflate) {
     settings.perMessageDeflate = true;
@@ -113,6 +116,8 @@ void ServerCore::verify(const Request& request, bool upgrade, Verdict verdict) {
     auto existing = session(*sid);
     if (!existing) return verdict(Rejection{HandshakeError::UnknownSid, {}});
     if (!upgrade && existing->transportName() != *transport)
+      return verdict(Rejection{HandshakeError::BadRequest, {}});
+    if (existing->protocol() != protocolOf(request))
       return verdict(Rejection{HandshakeError::BadRequest, {}});
     return verdict(std::nullopt);
   }
@@ -197,6 +202,11 @@ void ServerCore::recordLimit(std::string_view limit) {
   limitLog_.record(limit);
 }
 
+// v4 always; v3 (any EIO but "4", as engine.io decides) with allowEIO3.
+bool ServerCore::protocolServed(const Request& request) const {
+  return protocolOf(request) == 4 || options_->allowEIO3;
+}
+
 bool ServerCore::atCapacity() const {
   return options_->maxConnections &&
          sessions_.size() + *handshakesInProgress_ >= options_->maxConnections;
@@ -230,15 +240,16 @@ void ServerCore::refuseHandshake(PendingUpgrade& upgrade, const char* reason) {
 
 void ServerCore::handshakePolling(std::shared_ptr<HttpExchange> exchange) {
   const Request& request = exchange->request();
-  const std::string* eio = request.param("EIO");
-  if (!eio || *eio != "4")
+  if (!protocolServed(request))
     return rejectRequest(*exchange, Rejection{HandshakeError::UnsupportedProtocolVersion, {}});
   if (const char* reason = refusal()) return refuseHandshake(*exchange, reason);
   auto id = generateSessionId();
   auto transport = std::make_shared<PollingTransport>(
-      io_, options_, [weak = weak_from_this()](const Request& req, HttpResponse& response) {
+      io_, options_,
+      [weak = weak_from_this()](const Request& req, HttpResponse& response) {
         if (auto self = weak.lock()) self->decorate(req, response);
-      });
+      },
+      wireFormatOf(request));
   auto created = addSession(id, request, transport);
   transport->onRequest(exchange, cookieHeaders(id));
   if (onConnection_ && created->readyState() == ReadyState::Open) onConnection_(created);
@@ -259,8 +270,7 @@ void ServerCore::handleUpgrade(std::shared_ptr<PendingUpgrade> upgrade) {
 
 void ServerCore::handshakeWebSocket(std::shared_ptr<PendingUpgrade> upgrade) {
   const Request& request = upgrade->request();
-  const std::string* eio = request.param("EIO");
-  if (!eio || *eio != "4")
+  if (!protocolServed(request))
     return upgrade->reject(400,
                            std::string(defaultMessage(HandshakeError::UnsupportedProtocolVersion)));
   if (const char* reason = refusal()) return refuseHandshake(*upgrade, reason);
@@ -269,7 +279,7 @@ void ServerCore::handshakeWebSocket(std::shared_ptr<PendingUpgrade> upgrade) {
   ++*handshakesInProgress_;
   std::shared_ptr<void> slot(nullptr, [count = handshakesInProgress_](void*) { --*count; });
   upgrade->accept(
-      webSocketSettings(), cookieHeaders(id),
+      webSocketSettings(request), cookieHeaders(id),
       [weak = weak_from_this(), id, upgrade, slot](std::shared_ptr<Transport> transport) {
         auto self = weak.lock();
         if (!self) return transport->close();
@@ -287,7 +297,7 @@ void ServerCore::upgradeSession(std::shared_ptr<PendingUpgrade> upgrade,
   bool refuse = !existing || existing->upgrading() || existing->upgraded() ||
                 existing->transportName() != "polling" || !options_->allowUpgrades;
   upgrade->accept(
-      webSocketSettings(), {},
+      webSocketSettings(upgrade->request()), {},
       [weak = std::weak_ptr<Session>(existing), refuse](std::shared_ptr<Transport> transport) {
         auto target = weak.lock();
         if (refuse || !target || target->upgrading() || target->readyState() != ReadyState::Open)

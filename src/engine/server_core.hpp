@@ -64,7 +64,8 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   void recordLimit(std::string_view limit);
   void decorate(const Request& request, HttpResponse& response) const;
   HeaderList cookieHeaders(const std::string& id) const;
-  WebSocketSettings webSocketSettings() const;
+  WebSocketSettings webSocketSettings(const Request& request) const;
+  bool protocolServed(const Request& request) const;
 
   boost::asio::io_context& io_;
   std::shared_ptr<const ServerOptions> options_;

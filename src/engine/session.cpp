@@ -1,7 +1,9 @@
 // Engine.IO session logic, following Node's engine.io 6.6 `Socket`: packets are buffered
 // and flushed whenever the transport is writable; the server pings every pingInterval and
-// closes the session when no pong comes within pingTimeout; an upgrade answers the probe,
-// nudges the polling side with noops and switches transports on `5`.
+// closes the session when no pong comes within pingTimeout (v3: the client pings, the
+// server answers pong and closes the session when no ping comes within pingInterval +
+// pingTimeout); an upgrade answers the probe, nudges the polling side with noops and
+// switches transports on `5`.
 #include "session.hpp"
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <boost/asio/post.hpp>
 
 #include "sio/engine/close_reason.hpp"
+#include "wire_format.hpp"
 
 namespace sio::engine {
 namespace {
@@ -32,6 +35,7 @@ Session::Session(boost::asio::io_context& io, std::string id, Request request,
                  ClosedHook onClosed, std::shared_ptr<ServerStats> stats)
     : id_(std::move(id)),
       request_(std::move(request)),
+      protocol_(protocolOf(request_)),
       options_(std::move(options)),
       transport_(std::move(transport)),
       onClosed_(std::move(onClosed)),
@@ -60,8 +64,12 @@ void Session::open() {
   bool offerWebSocket =
       options_->allowUpgrades && transport_->name() == "polling" &&
       std::find(transports.begin(), transports.end(), "websocket") != transports.end();
+  // the same open packet for v3 (engine.io sends maxPayload to v3 clients too)
   sendPacket(makePacket(PacketType::Open, openPacketJson(id_, offerWebSocket, *options_)), false);
-  schedulePing();
+  if (protocol_ == 3)
+    resetPingTimeout();
+  else
+    schedulePing();
 }
 
 bool Session::writable() const {
@@ -132,7 +140,9 @@ void Session::schedulePing() {
 }
 
 void Session::resetPingTimeout() {
-  pingTimeoutTimer_.expires_after(options_->pingTimeout);
+  // v3: the client's pings are awaited for a whole interval plus the timeout
+  pingTimeoutTimer_.expires_after(protocol_ == 3 ? options_->pingInterval + options_->pingTimeout
+                                                 : options_->pingTimeout);
   pingTimeoutTimer_.async_wait(weakHandler([](Session& self) {
     // A write still stuck in the transport would hold a graceful close: tear it down.
     if (self.transport_->bufferedBytes() > 0) self.abortTransport_ = true;
@@ -145,9 +155,13 @@ void Session::onTransportPacket(Transport& transport, Packet packet) {
   if (&transport != transport_.get() || state_ != ReadyState::Open) return;
   switch (packet.type) {
     case PacketType::Ping:  // v4 clients never ping: the heartbeat goes the other way
-      finish(close_reason::kTransportError, "invalid heartbeat direction");
+      if (protocol_ != 3)
+        return finish(close_reason::kTransportError, "invalid heartbeat direction");
+      onClientPing();
       break;
     case PacketType::Pong:
+      if (protocol_ == 3)
+        return finish(close_reason::kTransportError, "invalid heartbeat direction");
       pingTimeoutTimer_.cancel();
       schedulePing();
       break;
@@ -162,6 +176,12 @@ void Session::onTransportPacket(Transport& transport, Packet packet) {
     default:
       break;
   }
+}
+
+// v3 heartbeat: each client ping restarts the timeout and is answered with a pong.
+void Session::onClientPing() {
+  resetPingTimeout();
+  sendPacket(makePacket(PacketType::Pong), false);
 }
 
 void Session::onTransportParseError(Transport& transport) {

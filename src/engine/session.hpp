@@ -1,7 +1,7 @@
 // One Engine.IO session (Node's engine.io `Socket`): the write buffer and its flushes, the
-// heartbeat (server pings, client pongs), the upgrade from polling to WebSocket, and the
-// close with Node's reasons. Runs on the io_context thread; transports report to it as
-// their TransportListener.
+// heartbeat (v4: the server pings, the client pongs; v3: the other way round), the upgrade
+// from polling to WebSocket, and the close with Node's reasons. Runs on the io_context thread;
+// transports report to it as their TransportListener.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -43,6 +43,7 @@ class Session final : public Socket,
   const std::string& id() const override { return id_; }
   const Request& request() const override { return request_; }
   std::string_view transportName() const override { return transport_->name(); }
+  int protocol() const override { return protocol_; }
   ReadyState readyState() const override { return state_; }
   bool upgraded() const override { return upgraded_; }
   bool writable() const override;
@@ -68,6 +69,7 @@ class Session final : public Socket,
   void flush();
   void schedulePing();
   void resetPingTimeout();
+  void onClientPing();
   void onProbePacket(Packet packet);
   void completeUpgrade();
   void endUpgrade();
@@ -79,6 +81,7 @@ class Session final : public Socket,
 
   std::string id_;
   Request request_;
+  int protocol_;  // Engine.IO revision: 4, or 3 (the client pings)
   std::shared_ptr<const ServerOptions> options_;
   std::shared_ptr<Transport> transport_;
   std::shared_ptr<Transport> probe_;  // the WebSocket being probed for an upgrade

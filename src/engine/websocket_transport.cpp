@@ -4,8 +4,9 @@
 // complete frame it got (ClientFrameReader) and handles them in one turn, and appends its
 // frames to the CoalescingStream, so a session's queued packets leave in one system call.
 // With permessage-deflate offered, Beast reads and writes one message at a time.
-// Text packets are `<type><data>` text frames, binary ones binary frames. Orderly close
-// after the writes drain; a message over maxHttpBufferSize fails with close code 1009.
+// Text packets are `<type><data>` text frames, binary ones binary frames (v3: led by the
+// type byte, or `b4<base64>` text for a client without binary). Orderly close after the
+// writes drain; a message over maxHttpBufferSize fails with close code 1009.
 #include "websocket_transport.hpp"
 
 #include <array>
@@ -18,6 +19,7 @@
 #include <optional>
 
 #include "coalescing_stream.hpp"
+#include "payload_v3.hpp"
 #include "transport.hpp"
 #include "websocket_frames.hpp"
 
@@ -33,7 +35,9 @@ class WebSocketTransport final : public Transport,
                                  public std::enable_shared_from_this<WebSocketTransport> {
  public:
   WebSocketTransport(ConnectionStream stream, const WebSocketSettings& settings)
-      : ws_(std::make_unique<BeastStream>(std::move(stream))), reader_(settings.maxMessageSize) {
+      : ws_(std::make_unique<BeastStream>(std::move(stream))),
+        reader_(settings.maxMessageSize),
+        wire_(settings.wire) {
     ws_->read_message_max(settings.maxMessageSize);
     ws_->auto_fragment(false);
     websocket::stream_base::timeout timeouts{};
@@ -89,7 +93,9 @@ class WebSocketTransport final : public Transport,
       if (closeSent_) return;
       auto& frames = out().pendingBuffer();
       for (const auto& packet : packets) {
-        if (packet.binary) {
+        if (packet.binary && wire_.protocol == 3) {
+          appendV3BinaryFrame(packet, frames);
+        } else if (packet.binary) {
           appendServerFrame(WebSocketOpcode::Binary, {}, packet.view(), frames);
         } else {
           char type = typeChar(packet.type);
@@ -148,17 +154,36 @@ class WebSocketTransport final : public Transport,
     auto listener = this->listener();
     std::string data = beast::buffers_to_string(readBuffer_.data());
     readBuffer_.consume(readBuffer_.size());
-    if (listener) {
-      if (ws_->got_binary()) {
-        listener->onTransportPacket(*this,
-                                    Packet{PacketType::Message, makeBytes(std::move(data)), true});
-      } else if (auto packet = decodePacket(data)) {
-        listener->onTransportPacket(*this, std::move(*packet));
-      } else {
-        listener->onTransportParseError(*this);
-      }
-    }
+    if (listener) receive(*listener, std::move(data), ws_->got_binary());
     if (!closing_ && !closed_) readNext();
+  }
+
+  // One message from the client, as a packet of its Engine.IO revision.
+  void receive(TransportListener& listener, std::string data, bool binary) {
+    std::optional<Packet> packet;
+    if (wire_.protocol == 3)
+      packet = binary ? v3::decodeBinaryPacket(data) : v3::decodePacket(data);
+    else if (binary)
+      packet = Packet{PacketType::Message, makeBytes(std::move(data)), true};
+    else
+      packet = decodePacket(data);
+    if (packet)
+      listener.onTransportPacket(*this, std::move(*packet));
+    else
+      listener.onTransportParseError(*this);
+  }
+
+  // v3: a binary frame led by the packet's type byte, or `b4<base64>` text for a client
+  // that asked for base64 (b64=1).
+  void appendV3BinaryFrame(const Packet& packet, std::string& frames) const {
+    if (wire_.supportsBinary) {
+      char type = char(packet.type);
+      appendServerFrame(WebSocketOpcode::Binary, std::string_view(&type, 1), packet.view(), frames);
+    } else {
+      std::string text;
+      v3::appendTextPacket(packet, text);
+      appendServerFrame(WebSocketOpcode::Text, {}, text, frames);
+    }
   }
 
   // ---- own framing (no permessage-deflate) ----
@@ -269,14 +294,8 @@ class WebSocketTransport final : public Transport,
   void deliver(ClientFrameReader::Event event) {
     auto listener = this->listener();
     if (!listener) return;
-    if (event.kind == ClientFrameReader::Event::Kind::Binary) {
-      listener->onTransportPacket(
-          *this, Packet{PacketType::Message, makeBytes(std::move(event.payload)), true});
-    } else if (auto packet = decodePacket(event.payload)) {
-      listener->onTransportPacket(*this, std::move(*packet));
-    } else {
-      listener->onTransportParseError(*this);
-    }
+    receive(*listener, std::move(event.payload),
+            event.kind == ClientFrameReader::Event::Kind::Binary);
   }
 
   // Sends a close frame once; the connection ends when it is written and the peer's close
@@ -326,7 +345,18 @@ class WebSocketTransport final : public Transport,
     writing_ = true;
     const Packet& packet = queue_.front();
     auto done = [self = shared_from_this()](beast::error_code ec, size_t) { self->onWrite(ec); };
-    if (packet.binary) {
+    if (packet.binary && wire_.protocol == 3 && !wire_.supportsBinary) {
+      ws_->text(true);
+      v3Text_.clear();
+      v3::appendTextPacket(packet, v3Text_);
+      ws_->async_write(boost::asio::buffer(v3Text_), std::move(done));
+    } else if (packet.binary && wire_.protocol == 3) {
+      ws_->binary(true);
+      typeChar_ = char(packet.type);
+      std::array<boost::asio::const_buffer, 2> frame{boost::asio::buffer(&typeChar_, 1),
+                                                     boost::asio::buffer(packet.view())};
+      ws_->async_write(frame, std::move(done));
+    } else if (packet.binary) {
       ws_->binary(true);
       ws_->async_write(boost::asio::buffer(packet.view()), std::move(done));
     } else {
@@ -384,6 +414,7 @@ class WebSocketTransport final : public Transport,
   std::optional<CoalescingStream> own_;
   // own framing
   ClientFrameReader reader_;
+  WireFormat wire_;      // v3 frames binary packets differently
   std::string partial_;  // bytes of a frame not yet complete
   std::optional<boost::asio::steady_timer> closeTimer_;
   bool reading_ = false;
@@ -393,8 +424,9 @@ class WebSocketTransport final : public Transport,
   beast::flat_buffer readBuffer_;
   std::list<Packet> queue_;  // a list: an empty one allocates nothing (a deque does)
   size_t queuedBytes_ = 0;   // of queue_
-  char typeChar_ = '4';
-  bool framesHere_ = true;  // false when permessage-deflate may be on: Beast frames
+  char typeChar_ = '4';      // the type prefix of the message being written
+  std::string v3Text_;       // v3 without binary: the `b4<base64>` message being written
+  bool framesHere_ = true;   // false when permessage-deflate may be on: Beast frames
   bool writing_ = false;
   bool closeStarted_ = false;
   bool closing_ = false;

@@ -1,5 +1,6 @@
-// The cluster subscriber (see cluster_subscriber.hpp). Every wanted name is an Entry that
-// knows the node it is placed on; reconcile() moves names whose node is no longer right.
+// The cluster subscriber (see cluster_subscriber.hpp). Every wanted name has a Placement
+// that knows the node it is placed on; reconcile() carries out what planPlacements()
+// decides for names whose node is no longer right (subscription_placement.hpp).
 // One Subscriber per node does the pub/sub work (its own reconnection and resubscription
 // included); a node's Subscriber is closed once nothing is placed on it.
 #include "cluster_subscriber.hpp"
@@ -9,10 +10,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <set>
-#include <tuple>
 
 #include "cluster_topology.hpp"
-#include "key_slot.hpp"
+#include "subscription_placement.hpp"
 
 namespace sio::redis {
 namespace {
@@ -142,21 +142,9 @@ class ClusterSubscriber final : public Subscriber,
   ConnectionState state() const override { return state_; }
 
  private:
-  struct Waiter {
-    size_t remaining = 0;
-    std::error_code ec;
-    DoneHandler done;
-  };
+  using Waiter = PlacementWaiter;
   using WaiterPtr = std::shared_ptr<Waiter>;
-
-  struct Entry {
-    std::string node;         // key of the node it is placed on; empty: nowhere yet
-    bool active = false;      // confirmed there
-    bool everActive = false;  // placing it again is a gap
-    uint64_t token = 0;       // of the latest placement (older confirmations are ignored)
-    int failures = 0;
-    std::vector<WaiterPtr> waiters;
-  };
+  using Entry = Placement;
 
   struct NodeSub {
     NodeAddress address;
@@ -173,9 +161,7 @@ class ClusterSubscriber final : public Subscriber,
   };
 
   static size_t index(Kind kind) { return static_cast<size_t>(kind); }
-  static int slotOf(Kind kind, const std::string& name) {
-    return kind == Kind::Shard ? keySlot(name) : -1;
-  }
+  static int slotOf(Kind kind, const std::string& name) { return placementSlot(kind, name); }
 
   void post(DoneHandler done, std::error_code ec) {
     if (done) boost::asio::post(executor_, [done = std::move(done), ec] { done(ec); });
@@ -262,30 +248,14 @@ class ClusterSubscriber final : public Subscriber,
   }
 
   void chooseMainNode(const SlotMap& map) {
-    auto now = Clock::now();
-    auto usable = [&](const NodeAddress& node) {
-      if (!map.knows(node)) return false;
-      auto found = subs_.find(node.key());
-      return found == subs_.end() || !found->second->down ||
-             now - found->second->downSince < kMoveAfter;
-    };
-    if (main_ && usable(*main_)) return;
-    std::vector<NodeAddress> candidates = map.masters();
-    candidates.insert(candidates.end(), map.replicas().begin(), map.replicas().end());
-    const NodeAddress* pick = nullptr;
-    for (const auto& node : candidates) {
-      auto found = subs_.find(node.key());
-      if (node != main_ && found != subs_.end() && !found->second->down) {
-        pick = &node;
-        break;
-      }
-    }
-    for (const auto& node : candidates) {
-      if (pick) break;
-      if (node != main_ && usable(node)) pick = &node;
-    }
-    if (!pick && !main_ && !candidates.empty()) pick = &candidates.front();
-    if (pick) main_ = *pick;
+    main_ = redis::chooseMainNode(
+        map, main_,
+        [this](const std::string& key) -> std::optional<NodeHealth> {
+          auto found = subs_.find(key);
+          if (found == subs_.end()) return std::nullopt;
+          return NodeHealth{found->second->down, found->second->downSince};
+        },
+        Clock::now(), kMoveAfter);
   }
 
   // Compares placements with the slot map (and the node chosen for plain channels): a name
@@ -301,51 +271,26 @@ class ClusterSubscriber final : public Subscriber,
     if (!entries_[index(Kind::Channel)].empty() || !entries_[index(Kind::Pattern)].empty())
       chooseMainNode(*map);
 
-    using GroupKey = std::tuple<std::string, size_t, int>;  // node, kind, slot
-    struct Batch {
-      NodeAddress node;
-      std::vector<std::string> names;
-      std::vector<uint64_t> tokens;
-    };
-    std::map<GroupKey, std::vector<std::string>> leave;
-    std::map<GroupKey, Batch> join;
-    for (size_t k = 0; k < entries_.size(); ++k) {
-      Kind kind = static_cast<Kind>(k);
-      for (auto& [name, entry] : entries_[k]) {
-        int slot = slotOf(kind, name);
-        const NodeAddress* target =
-            kind == Kind::Shard ? map->master(slot) : (main_ ? &*main_ : nullptr);
-        if (!target) continue;
-        std::string key = target->key();
-        if (entry.node == key) continue;
-        if (!entry.node.empty()) {
-          auto old = subs_.find(entry.node);
-          if (old != subs_.end() && old->second->sub->subscriptions(kind).count(name))
-            leave[{entry.node, k, slot}].push_back(name);
-        }
-        entry.node = key;
-        entry.active = false;
-        entry.token = ++tokens_;
-        Batch& batch = join[{key, k, slot}];
-        batch.node = *target;
-        batch.names.push_back(name);
-        batch.tokens.push_back(entry.token);
-      }
-    }
+    PlacementPlan plan = planPlacements(
+        entries_, *map, main_,
+        [this](const std::string& key, Kind kind, const std::string& name) {
+          auto node = subs_.find(key);
+          return node != subs_.end() && node->second->sub->subscriptions(kind).count(name) > 0;
+        },
+        tokens_);
     std::weak_ptr<ClusterSubscriber> weak = weak_from_this();
-    for (auto& [group, names] : leave) {
-      NodeSubPtr node = subs_[std::get<0>(group)];
+    for (auto& batch : plan.leave) {
+      NodeSubPtr node = subs_[batch.nodeKey];
       ++node->busy;
-      node->sub->unsubscribe(static_cast<Kind>(std::get<1>(group)), std::move(names),
-                             [weak, node](std::error_code) {
-                               --node->busy;
-                               if (auto self = weak.lock()) self->cleanupSoon();
-                             });
+      node->sub->unsubscribe(batch.kind, std::move(batch.names), [weak, node](std::error_code) {
+        --node->busy;
+        if (auto self = weak.lock()) self->cleanupSoon();
+      });
     }
-    if (join.empty()) return cleanupSoon();
-    auto pass = std::make_shared<Pass>(Pass{join.size(), false});
-    for (auto& [group, batch] : join) {
-      Kind kind = static_cast<Kind>(std::get<1>(group));
+    if (plan.join.empty()) return cleanupSoon();
+    auto pass = std::make_shared<Pass>(Pass{plan.join.size(), false});
+    for (auto& batch : plan.join) {
+      Kind kind = batch.kind;
       NodeSubPtr node = subFor(batch.node);
       ++node->busy;
       node->sub->subscribe(

@@ -1,13 +1,15 @@
 // Broadcast operator: chaining builds new selections; emit hands the packet to the
 // adapter. A broadcast with acks completes when every server has reported its client
 // count and every counted client has answered, or fails at the timeout with what came.
-// The user's callbacks run through the server's handler guard when there is one.
+// The user's callbacks run through the server's handler guard when there is one; the
+// token forms' cores report error codes to a Completion instead.
 #include "sio/server/broadcast_operator.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
 
 #include "handler_guard.hpp"
+#include "sio/adapter/errors.hpp"
 
 namespace sio {
 namespace {
@@ -148,6 +150,37 @@ void BroadcastOperator::fetchSockets(FetchCallback done) const {
         guard->call({"", adapter->nsp().name(), "fetchSockets"},
                     [&] { done(std::move(remote), error); });
       });
+}
+
+void BroadcastOperator::checkEvent(const std::string& event) {
+  if (protocol::isReservedEventName(event))
+    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+}
+
+boost::asio::any_io_executor BroadcastOperator::executor() const {
+  return adapter_->nsp().executor();
+}
+
+void BroadcastOperator::startEmitWithAck(const std::string& event, Args args,
+                                         Completion<Args> done) const {
+  emit(event, std::move(args),
+       [done = std::move(done)](const std::optional<Error>& error, Args responses) {
+         done(toErrorCode(error), std::move(responses));
+       });
+}
+
+void BroadcastOperator::startFetchSockets(Completion<std::vector<RemoteSocket>> done) const {
+  fetchSockets([done = std::move(done)](std::vector<RemoteSocket> sockets,
+                                        const std::optional<Error>& error) {
+    done(toErrorCode(error), std::move(sockets));
+  });
+}
+
+void BroadcastOperator::startAllSockets(Completion<std::set<SocketId>> done) const {
+  std::set<Room> rooms(opts_.rooms.begin(), opts_.rooms.end());
+  if (!opts_.flags.local) return adapter_->requestSockets(std::move(rooms), std::move(done));
+  auto ids = adapter_->sockets(opts_.rooms);
+  done({}, std::set<SocketId>(ids.begin(), ids.end()));
 }
 
 void BroadcastOperator::socketsJoin(const std::vector<Room>& rooms) const {

@@ -1,9 +1,15 @@
 // Socket.IO client connection: Engine.IO messages in, decoded packets routed to the socket
-// of their namespace (CONNECT creates it), encoded packets out as one text message plus
-// one binary message per attachment. A malformed packet ends the connection ("parse
-// error").
+// of their namespace (CONNECT creates it), encoded packets out as the server's parser
+// frames them (default: one text message plus one binary message per attachment; msgpack:
+// one binary message). A malformed packet ends the connection ("parse error"). For
+// Engine.IO v3 clients, as socket.io 4.8 serves them, the connection joins `/` by itself
+// and a namespace may carry a query (`/custom?token=1`): its path names the namespace and
+// its parameters are the auth.
 #include "client.hpp"
 
+#include <unordered_map>
+
+#include "sio/codec/query_string.hpp"
 #include "sio/engine/close_reason.hpp"
 #include "sio/server/server.hpp"
 
@@ -20,12 +26,28 @@ protocol::DecoderLimits decoderLimits(const ServerOptions& options) {
   return limits;
 }
 
+// A v3 namespace `/path?query`: the path, and the query's parameters as an object of
+// strings (a repeated name keeps its place and its last value, as Object.fromEntries does).
+std::pair<std::string, Value> splitV3Namespace(std::string_view nsp) {
+  auto [path, query] = codec::splitTarget(nsp);
+  Value::Object members;
+  std::unordered_map<std::string, size_t> index;  // a long query stays linear
+  for (auto& [key, value] : codec::parseQuery(query)) {
+    auto [at, added] = index.try_emplace(key, members.size());
+    if (added)
+      members.emplace_back(std::move(key), Value(std::move(value)));
+    else
+      members[at->second].second = Value(std::move(value));
+  }
+  return {std::string(path), Value(std::move(members))};
+}
+
 }  // namespace
 
 Client::Client(Server& server, std::shared_ptr<engine::Socket> conn)
     : server_(server),
       conn_(std::move(conn)),
-      decoder_(decoderLimits(server.options())),
+      decoder_(server.options().parser->decoder(decoderLimits(server.options()))),
       connectTimer_(server.context()) {}
 
 void Client::start() {
@@ -43,32 +65,43 @@ void Client::start() {
     if (ec || !self || !self->sockets_.empty()) return;
     self->close();
   });
+  if (protocol() == 3) connect("/", Value::object());  // v2 clients never CONNECT to `/`
 }
 
+// A broadcast's encoded bytes are shared by every recipient, v3 and v4 clients alike (the
+// Socket.IO packet is the same for both); only the Engine.IO framing of each session differs.
 void Client::write(const protocol::EncodedPacket& packet, const BroadcastFlags& flags) {
   if (!open()) return;
   if (flags.isVolatile && !conn_->writable()) return;
   bool compress = flags.compress.value_or(true);
-  conn_->send(engine::Packet{engine::PacketType::Message, packet.text, false}, compress);
+  if (packet.text)
+    conn_->send(engine::Packet{engine::PacketType::Message, packet.text, false}, compress);
   for (const auto& attachment : packet.attachments)
     conn_->send(engine::Packet{engine::PacketType::Message, attachment.shared(), true}, compress);
 }
 
 void Client::sendPacket(const protocol::Packet& packet, const BroadcastFlags& flags) {
-  write(protocol::encodePacket(packet), flags);
+  write(server_.options().parser->encode(packet), flags);
 }
 
 void Client::onMessage(const engine::Packet& message) {
-  auto result =
-      message.binary ? decoder_.addBinary(Binary(message.data)) : decoder_.addText(message.view());
+  auto result = message.binary ? decoder_->addBinary(Binary(message.data))
+                               : decoder_->addText(message.view());
   if (auto* packet = std::get_if<protocol::Packet>(&result)) return onDecoded(std::move(*packet));
   if (std::holds_alternative<protocol::DecodeError>(result))
     conn_->closeNow(engine::close_reason::kParseError);
 }
 
 void Client::onDecoded(protocol::Packet packet) {
+  std::optional<Value> v3Auth;
+  if (protocol() == 3) {
+    auto [name, auth] = splitV3Namespace(packet.nsp);
+    packet.nsp = std::move(name);
+    v3Auth = std::move(auth);
+  }
   auto it = sockets_.find(packet.nsp);
   if (it == sockets_.end() && packet.type == protocol::PacketType::Connect) {
+    if (v3Auth) return connect(packet.nsp, std::move(*v3Auth));
     return connect(packet.nsp, packet.data ? std::move(*packet.data) : Value::object());
   }
   if (it != sockets_.end() && packet.type != protocol::PacketType::Connect &&
@@ -131,7 +164,7 @@ void Client::onClose(const std::string& reason, const std::string& description) 
   auto sockets = std::move(sockets_);
   sockets_.clear();
   for (auto& [name, socket] : sockets) socket->onClose(reason, description);
-  decoder_.reset();
+  decoder_->reset();
 }
 
 }  // namespace sio

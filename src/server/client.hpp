@@ -1,7 +1,8 @@
 // One Engine.IO connection seen from Socket.IO (Node's `Client`): decodes its messages
 // into packets, connects it to namespaces (one socket each), writes encoded packets to it,
 // and closes its sockets with the connection's reason when it ends. A connection that
-// joins no namespace within connectTimeout is closed.
+// joins no namespace within connectTimeout is closed. An Engine.IO v3 connection
+// (socket.io-client 2.x) joins `/` at once, and names a namespace's query in its CONNECT.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -10,8 +11,7 @@
 
 #include "sio/adapter/broadcast_options.hpp"
 #include "sio/engine/socket.hpp"
-#include "sio/protocol/decoder.hpp"
-#include "sio/protocol/encoder.hpp"
+#include "sio/protocol/parser.hpp"
 
 namespace sio {
 
@@ -26,6 +26,8 @@ class Client : public std::enable_shared_from_this<Client> {
   void start();
   engine::Socket& conn() { return *conn_; }
   bool open() const { return conn_->readyState() == engine::ReadyState::Open; }
+  // The client's Engine.IO revision: 3 for socket.io-client 2.x (allowEIO3), else 4.
+  int protocol() const { return conn_->protocol(); }
 
   void write(const protocol::EncodedPacket& packet, const BroadcastFlags& flags);
   void sendPacket(const protocol::Packet& packet, const BroadcastFlags& flags = {});
@@ -44,7 +46,7 @@ class Client : public std::enable_shared_from_this<Client> {
 
   Server& server_;
   std::shared_ptr<engine::Socket> conn_;
-  protocol::Decoder decoder_;
+  std::unique_ptr<protocol::PacketDecoder> decoder_;        // of the server's parser
   std::map<std::string, std::shared_ptr<Socket>> sockets_;  // by namespace name
   boost::asio::steady_timer connectTimer_;
   bool closed_ = false;

@@ -3,18 +3,50 @@
 // Parent namespaces create children on demand and pass on their middlewares and handlers.
 // User code runs through the server's handler guard: a connection middleware that throws
 // refuses the connection with its message, a `connection` handler that throws disconnects
-// its socket ("server handler error").
+// its socket ("server handler error"). A refusal takes the form its client's revision reads.
 #include "sio/server/namespace.hpp"
 
 #include <stdexcept>
 
 #include "client.hpp"
 #include "handler_guard.hpp"
+#include "sio/adapter/errors.hpp"
 #include "sio/adapter/session_aware_adapter.hpp"
 #include "sio/server/server.hpp"
 #include "sio/server/socket.hpp"
 
 namespace sio {
+
+namespace {
+
+// JavaScript's truthiness of a value (what `err.data || err.message` tests).
+bool truthy(const Value& value) {
+  switch (value.type()) {
+    case Value::Type::Null:
+      return false;
+    case Value::Type::Bool:
+      return value.asBool();
+    case Value::Type::Int:
+      return value.asInt() != 0;
+    case Value::Type::Double:
+      return value.asDouble() != 0 && value.asDouble() == value.asDouble();
+    case Value::Type::String:
+      return !value.asString().empty();
+    default:
+      return true;
+  }
+}
+
+// A middleware's refusal as the client expects it: `{"message","data"}`; for Engine.IO v3
+// clients (socket.io-client 2.x), as socket.io sends it to them, `err.data || err.message`.
+Value connectErrorData(const Error& error, int protocol) {
+  if (protocol == 3) return error.data && truthy(*error.data) ? *error.data : Value(error.message);
+  Value data = Value::object({{"message", error.message}});
+  if (error.data) data.set("data", *error.data);
+  return data;
+}
+
+}  // namespace
 
 Namespace::Namespace(Server& server, std::string name) : server_(server), name_(std::move(name)) {}
 
@@ -53,9 +85,32 @@ boost::asio::any_io_executor Namespace::executor() {
   return server_.context().get_executor();
 }
 
-void Namespace::serverSideEmit(const std::string& event, Args args, AckCallback ack) {
+void Namespace::on(const std::string& event, EventHandler handler) {
+  if (event == "connect" || event == "connection" || event == "new_namespace")
+    throw std::invalid_argument("\"" + event + "\" is not a server-side event" +
+                                (event == "new_namespace" ? "" : ": use onConnection()"));
+  serverListeners_[event].push_back(std::move(handler));
+}
+
+const protocol::Parser& Namespace::parser() const {
+  return *server_.options().parser;
+}
+
+void Namespace::checkServerSideEvent(const std::string& event) {
   if (protocol::isReservedEventName(event))
     throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+}
+
+void Namespace::startServerSideEmitWithAck(const std::string& event, Args args,
+                                           Completion<Args> done) {
+  serverSideEmit(event, std::move(args),
+                 [done = std::move(done)](const std::optional<Error>& error, Args responses) {
+                   done(toErrorCode(error), std::move(responses));
+                 });
+}
+
+void Namespace::serverSideEmit(const std::string& event, Args args, AckCallback ack) {
+  checkServerSideEvent(event);
   args.insert(args.begin(), Value(event));
   if (ack) {
     ack = [guard = server_.handlerGuard(), nsp = name_, ack = std::move(ack)](
@@ -92,8 +147,7 @@ void Namespace::add(std::shared_ptr<Client> client, Value auth,
           if (!client->open()) return socket->cleanup();
           if (!error) return self->connectSocket(socket, onConnected);
           socket->cleanup();
-          Value data = Value::object({{"message", error->message}});
-          if (error->data) data.set("data", *error->data);
+          Value data = connectErrorData(*error, client->protocol());
           client->sendPacket(protocol::Packet{protocol::PacketType::ConnectError, self->name_,
                                               std::nullopt, std::move(data)});
         });

@@ -26,6 +26,7 @@ Server::Server(boost::asio::io_context& io, ServerOptions options)
       options_(std::move(options)),
       guard_(std::make_shared<HandlerGuard>(options_.onHandlerError)),
       engine_(io, engineOptions(options_)) {
+  if (!options_.parser) options_.parser = protocol::defaultParser();
   engine_.onConnection(
       [this](std::shared_ptr<engine::Socket> conn) { onEngineConnection(std::move(conn)); });
   mainNamespace_ = of("/");

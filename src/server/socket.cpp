@@ -10,6 +10,7 @@
 #include "client.hpp"
 #include "handler_guard.hpp"
 #include "handshake_builder.hpp"
+#include "sio/adapter/errors.hpp"
 #include "sio/engine/session_id.hpp"
 #include "sio/server/namespace.hpp"
 #include "sio/server/server.hpp"
@@ -36,6 +37,11 @@ Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, V
     pid_ = previous_->pid;
     data_ = previous_->data;
     recovered_ = true;
+  } else if (client_->protocol() == 3) {
+    // as socket.io names the sockets of v3 clients: the Engine.IO id, prefixed off `/`
+    const std::string& connId = client_->conn().id();
+    id_ = nsp_->name() == "/" ? connId : nsp_->name() + "#" + connId;
+    if (nsp_->recoveryEnabled()) pid_ = engine::generateSessionId();
   } else {
     id_ = engine::generateSessionId();
     if (nsp_->recoveryEnabled()) pid_ = engine::generateSessionId();
@@ -144,6 +150,26 @@ bool Socket::emit(const std::string& event, Args args, AckCallback ack) {
   return true;
 }
 
+void Socket::checkEvent(const std::string& event) {
+  if (protocol::isReservedEventName(event))
+    throw std::invalid_argument("\"" + event + "\" is a reserved event name");
+}
+
+boost::asio::any_io_executor Socket::executor() const {
+  return nsp_->executor();
+}
+
+void Socket::startEmitWithAck(const std::string& event, Args args, BroadcastFlags flags,
+                              Completion<Args> done) {
+  // emit() takes the flags this emit was called with; flags set since wait for the next.
+  BroadcastFlags pending = std::exchange(flags_, flags);
+  emit(event, std::move(args),
+       [done = std::move(done)](const std::optional<Error>& error, Args response) {
+         done(toErrorCode(error), std::move(response));
+       });
+  flags_ = pending;
+}
+
 BroadcastOperator Socket::to(const Room& room) {
   return broadcast().to(room);
 }
@@ -228,8 +254,11 @@ void Socket::onConnect() {
     previous_.reset();
   }
   join(id_);
-  Value reply = Value::object({{"sid", id_}});
-  if (!pid_.empty()) reply.set("pid", pid_);
+  std::optional<Value> reply;  // v3 clients get a CONNECT without payload
+  if (client_->protocol() != 3) {
+    reply = Value::object({{"sid", id_}});
+    if (!pid_.empty()) reply->set("pid", pid_);
+  }
   sendPacket(
       protocol::Packet{protocol::PacketType::Connect, nsp_->name(), std::nullopt, std::move(reply)},
       {});

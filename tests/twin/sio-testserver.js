@@ -12,8 +12,10 @@
 // (--recovery), the raw Engine.IO echo endpoint at /engine.io/ (--engine-echo), and the
 // classic and sharded Redis adapters (`--adapter redis` / `redis-sharded`:
 // @socket.io/redis-adapter 8.3.0 on node-redis 5). `--max-attachments` is socket.io-parser's
-// `maxAttachments`; `--tls-cert`/`--tls-key` serve HTTPS and WSS through node:https (SIGHUP
-// reloads them, as the C++ server does); `--cookie` is socket.io's `cookie: true`;
+// `maxAttachments`; `--parser msgpack` gives socket.io the official socket.io-msgpack-parser
+// (3.0.2) as its `parser`; `--tls-cert`/`--tls-key` serve HTTPS and WSS through node:https
+// (SIGHUP reloads them, as the C++ server does); `--cookie` is socket.io's `cookie: true`;
+// `--allow-eio3` is `allowEIO3: true` (on the echo endpoint too);
 // `--max-buffered-bytes`, `--max-connections`, `--trust-proxy` and `--log-level` are
 // accepted and ignored with a note on standard error (socket.io has no such features).
 // `--admin-ui` runs the official instrument() of @socket.io/admin-ui 0.5.1 (`--admin-auth
@@ -53,12 +55,14 @@ const USAGE = `usage: sio-testserver [options]
                    --subscribe-to-local-rooms-only (C++ only; accepted and ignored here)
   sharded adapter: --channel-prefix --subscription-mode static|dynamic|dynamic-private
   --max-attachments N           binary attachments one packet may announce (default 10)
+  --parser P                    default | msgpack: socket.io-parser or socket.io-msgpack-parser (default: default)
   --max-buffered-bytes N        (C++ only: socket.io has no slow-consumer bound; ignored here)
   --max-connections N           (C++ only: socket.io has no connection limit; ignored here)
   --log-level L                 trace|debug|info|warn|error|off (accepted and ignored here)
   --tls-cert FILE --tls-key FILE  serve HTTPS and WSS (SIGHUP reloads the files)
   --trust-proxy                 (C++ only: socket.io does not read X-Forwarded-*; ignored here)
   --cookie                      set the io cookie on handshake (socket.io's cookie: true)
+  --allow-eio3                  also serve Engine.IO v3 clients (socket.io's allowEIO3)
   --admin-ui                    serve the /admin namespace of @socket.io/admin-ui
   --admin-auth user:password    basic auth for the admin UI (none when absent)
   --admin-readonly              the admin UI may look but not act
@@ -112,12 +116,14 @@ const FLAGS = {
   "subscription-mode": "string",
   // operations and limits
   "max-attachments": "int",
+  parser: "string",
   "max-buffered-bytes": "int",
   "max-connections": "int",
   "log-level": "string",
   "tls-cert": "string",
   "tls-key": "string",
   "trust-proxy": "bool",
+  "allow-eio3": "bool",
   // beyond the contract: Engine.IO's session cookie, for proxies that stick by it
   cookie: "bool",
   // the admin UI (@socket.io/admin-ui); --admin-readonly and --admin-mode are beyond the contract
@@ -149,6 +155,7 @@ function parseArgs(argv) {
     namespaces: "",
     "engine-echo": false,
     "max-attachments": 10,
+    parser: "default",
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -203,6 +210,9 @@ function parseArgs(argv) {
     !["static", "dynamic", "dynamic-private"].includes(opts["subscription-mode"])
   ) {
     usageError(`unknown subscription mode '${opts["subscription-mode"]}'`);
+  }
+  if (!["default", "msgpack"].includes(opts.parser)) {
+    usageError(`--parser must be default or msgpack, got '${opts.parser}'`);
   }
   if (opts["log-level"] !== undefined && !["trace", "debug", "info", "warn", "error", "off"].includes(opts["log-level"])) {
     usageError(`--log-level must be trace, debug, info, warn, error or off, got '${opts["log-level"]}'`);
@@ -627,23 +637,28 @@ async function main() {
     pingInterval: opts["ping-interval"],
     pingTimeout: opts["ping-timeout"],
     maxHttpBufferSize: opts["max-payload"],
+    allowEIO3: opts["allow-eio3"] === true,
   };
 
   // Two engine.io servers share the HTTP server: neither may destroy upgrade
   // requests meant for the other one (destroyUpgrade: false); the listener at
   // the bottom refuses upgrades that no one claims.
   // --max-attachments: socket.io-parser's Decoder option `maxAttachments` (socket.io
-  // constructs its Decoder without arguments, so a subclass supplies it)
+  // constructs its Decoder without arguments, so a subclass supplies it). --parser msgpack:
+  // the official socket.io-msgpack-parser, as is (it has no attachments to bound).
   const sioParser = peerRequire("socket.io-parser");
   const maxAttachments = opts["max-attachments"];
-  const parser = {
-    Encoder: sioParser.Encoder,
-    Decoder: class extends sioParser.Decoder {
-      constructor(reviver) {
-        super({ reviver: typeof reviver === "function" ? reviver : undefined, maxAttachments });
-      }
-    },
-  };
+  const parser =
+    opts.parser === "msgpack"
+      ? peerRequire("socket.io-msgpack-parser")
+      : {
+          Encoder: sioParser.Encoder,
+          Decoder: class extends sioParser.Decoder {
+            constructor(reviver) {
+              super({ reviver: typeof reviver === "function" ? reviver : undefined, maxAttachments });
+            }
+          },
+        };
 
   const io = new Server(httpServer, {
     ...engineOpts,

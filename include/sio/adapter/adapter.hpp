@@ -8,10 +8,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "sio/adapter/adapter_host.hpp"
+#include "sio/adapter/completion.hpp"
 #include "sio/adapter/session.hpp"
 
 namespace sio {
@@ -76,6 +78,70 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   virtual void disconnectSockets(const BroadcastOptions& opts, bool close);
   // `args` is [event, ...]; `ack` (may be empty) gets the other servers' responses.
   virtual void serverSideEmit(Args args, AckCallback ack);
+
+  // The classic adapter's requests (@socket.io/redis-adapter's allRooms, and socket.io-redis's
+  // sockets, remoteJoin, remoteLeave, remoteDisconnect), on every adapter, no cast needed.
+  // Each takes a completion token: a callback `(boost::system::error_code, result)`,
+  // asio::use_future, asio::use_awaitable, …; a failure is an sio::Errc (errors.hpp).
+  //   auto rooms = co_await io.of("/")->adapter().allRooms(asio::use_awaitable);
+  // How far each reaches depends on the adapter:
+  //            in memory            classic Redis adapter      other cluster adapters
+  // allRooms   this node's rooms    ALL_ROOMS request          rooms of FETCH_SOCKETS
+  // sockets    this node's ids      SOCKETS request            ids of FETCH_SOCKETS
+  // remote*    a socket here, else  a socket here at once,     a socket here, else
+  //            SocketNotFound       else REMOTE_* request      NotSupported (use
+  //                                 (RequestTimeout: no node   in(id).socketsJoin(room))
+  //                                 has the socket)
+  // allRooms completes with void(error_code, std::set<Room>).
+  template <class Token>
+  auto allRooms(Token&& token) {
+    return startAsync<std::set<Room>>(nsp_.executor(), std::forward<Token>(token),
+                                      [self = shared_from_this()](Completion<std::set<Room>> done) {
+                                        self->requestAllRooms(std::move(done));
+                                      });
+  }
+  // The ids of the sockets in any of `rooms` (every socket when empty), as Node's
+  // adapter.sockets(rooms): void(error_code, std::set<SocketId>).
+  template <class Token>
+  auto sockets(std::set<Room> rooms, Token&& token) {
+    return startAsync<std::set<SocketId>>(nsp_.executor(), std::forward<Token>(token),
+                                          [self = shared_from_this(), rooms = std::move(rooms)](
+                                              Completion<std::set<SocketId>> done) mutable {
+                                            self->requestSockets(std::move(rooms), std::move(done));
+                                          });
+  }
+  // The socket `id`, on whichever node, joins / leaves `room`, or is disconnected:
+  // void(error_code) once done.
+  template <class Token>
+  auto remoteJoin(SocketId id, Room room, Token&& token) {
+    return startAsync<>(nsp_.executor(), std::forward<Token>(token),
+                        [self = shared_from_this(), id = std::move(id),
+                         room = std::move(room)](Completion<> done) mutable {
+                          self->requestRemoteJoin(std::move(id), std::move(room), std::move(done));
+                        });
+  }
+  template <class Token>
+  auto remoteLeave(SocketId id, Room room, Token&& token) {
+    return startAsync<>(nsp_.executor(), std::forward<Token>(token),
+                        [self = shared_from_this(), id = std::move(id),
+                         room = std::move(room)](Completion<> done) mutable {
+                          self->requestRemoteLeave(std::move(id), std::move(room), std::move(done));
+                        });
+  }
+  template <class Token>
+  auto remoteDisconnect(SocketId id, bool close, Token&& token) {
+    return startAsync<>(
+        nsp_.executor(), std::forward<Token>(token),
+        [self = shared_from_this(), id = std::move(id), close](Completion<> done) mutable {
+          self->requestRemoteDisconnect(std::move(id), close, std::move(done));
+        });
+  }
+  // Their cores, which adapters override: `done` is called once, maybe before they return.
+  virtual void requestAllRooms(Completion<std::set<Room>> done);
+  virtual void requestSockets(std::set<Room> rooms, Completion<std::set<SocketId>> done);
+  virtual void requestRemoteJoin(SocketId id, Room room, Completion<> done);
+  virtual void requestRemoteLeave(SocketId id, Room room, Completion<> done);
+  virtual void requestRemoteDisconnect(SocketId id, bool close, Completion<> done);
 
   // Runs `done` once every write this adapter started (publishes, persisted sessions) has
   // been acknowledged or has failed: what a drain waits for before closing Redis.

@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "sio/adapter/broadcast_options.hpp"
-#include "sio/protocol/encoder.hpp"
+#include "sio/protocol/parser.hpp"
 
 namespace sio {
 
@@ -53,6 +53,9 @@ class AdapterHost {
   virtual bool recoveryEnabled() const = 0;
   virtual std::chrono::milliseconds maxDisconnectionDuration() const = 0;
   virtual boost::asio::any_io_executor executor() = 0;
+  // The server's parser (Node's `nsp.server.encoder`): a broadcast is encoded once with it.
+  // A host that names none speaks the default parser.
+  virtual const protocol::Parser& parser() const { return *protocol::defaultParser(); }
 };
 
 }  // namespace sio

@@ -46,6 +46,14 @@ class ClusterAdapter : public Adapter {
   void delSockets(const BroadcastOptions& opts, const std::vector<Room>& rooms) override;
   void disconnectSockets(const BroadcastOptions& opts, bool close) override;
   void serverSideEmit(Args args, AckCallback ack) override;
+  // The classic adapter's requests through the cluster model: sockets and allRooms from a
+  // FETCH_SOCKETS of every node; remote* only for a socket of this node (NotSupported
+  // otherwise: there is no message that answers whether a socket exists elsewhere).
+  void requestAllRooms(Completion<std::set<Room>> done) override;
+  void requestSockets(std::set<Room> rooms, Completion<std::set<SocketId>> done) override;
+  void requestRemoteJoin(SocketId id, Room room, Completion<> done) override;
+  void requestRemoteLeave(SocketId id, Room room, Completion<> done) override;
+  void requestRemoteDisconnect(SocketId id, bool close, Completion<> done) override;
 
   // Counters for health reporting.
   using Stats = AdapterStats;

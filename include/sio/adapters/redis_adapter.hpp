@@ -60,7 +60,10 @@ struct RedisAdapterOptions {
 };
 
 // What the classic adapter offers beyond the Adapter interface (Node's RedisAdapter
-// methods and properties). Reach it with dynamic_cast from a namespace's adapter().
+// methods and properties), with callbacks. Its requests (allRooms, sockets, remoteJoin,
+// remoteLeave, remoteDisconnect) are also on every Adapter with completion tokens, no cast
+// needed (`co_await nsp->adapter().allRooms(asio::use_awaitable)`); the properties are
+// reached with dynamic_cast from a namespace's adapter().
 class RedisAdapterApi {
  public:
   using RoomsCallback = std::function<void(std::set<Room>, std::optional<Error>)>;

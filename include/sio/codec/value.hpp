@@ -49,8 +49,21 @@ class Value {
   Value() = default;
   Value(std::nullptr_t) {}
   Value(bool b) : data_(b) {}
+  // Integers are kept exactly as Int (int64_t). An unsigned value above INT64_MAX does not
+  // fit: it becomes the nearest Double, as JSON.parse would read its digits, so it loses
+  // precision (2^64 - 1 reads back as 18446744073709551616). JS numbers are doubles: a JS
+  // peer reads any integer above 2^53 (Number.MAX_SAFE_INTEGER) with the same loss, Ints
+  // included; send larger ids as strings.
   template <class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
-  Value(T n) : data_(static_cast<int64_t>(n)) {}
+  Value(T n) {
+    if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(int64_t)) {
+      if (n > static_cast<uint64_t>(INT64_MAX)) {
+        data_ = static_cast<double>(n);
+        return;
+      }
+    }
+    data_ = static_cast<int64_t>(n);
+  }
   Value(double d) : data_(d) {}
   Value(float f) : data_(static_cast<double>(f)) {}
   Value(const char* s) : data_(std::string(s)) {}

@@ -68,6 +68,10 @@ struct ServerOptions {
   std::optional<CookieOptions> cookie;
   std::optional<PerMessageDeflateOptions> perMessageDeflate;
   std::optional<HttpCompressionOptions> httpCompression = HttpCompressionOptions{};
+  // Also serve Engine.IO v3 clients (socket.io-client 2.x, the Swift and Java clients on
+  // EIO3): a request whose EIO is not "4" speaks v3, as engine.io decides. Off: such a
+  // handshake gets 400 {"code":5,"message":"Unsupported protocol version"}.
+  bool allowEIO3 = false;
 
   // A polling transport asked to close while no GET is pending waits this long for one.
   milliseconds closeTimeout{30000};

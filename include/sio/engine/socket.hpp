@@ -26,6 +26,8 @@ class Socket {
   virtual const std::string& id() const = 0;
   virtual const Request& request() const = 0;
   virtual std::string_view transportName() const = 0;  // "polling" or "websocket"
+  // The Engine.IO protocol revision of the client: 4, or 3 (allowEIO3).
+  virtual int protocol() const { return 4; }
   virtual ReadyState readyState() const = 0;
   virtual bool upgraded() const = 0;
   // True when a write would go out at once (no backlog): used to drop volatile packets.

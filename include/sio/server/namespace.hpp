@@ -42,10 +42,10 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
     onConnection_.insert(onConnection_.begin(), std::move(handler));
   }
   void use(Middleware middleware) { middlewares_.push_back(std::move(middleware)); }
-  // Server-side listeners, reached by serverSideEmit from other nodes.
-  void on(const std::string& event, EventHandler handler) {
-    serverListeners_[event].push_back(std::move(handler));
-  }
+  // Server-side listeners, reached by serverSideEmit from other nodes (Node's
+  // nsp.on(event)). Throws std::invalid_argument for "connect", "connection" and
+  // "new_namespace", which are not server-side events (see onConnection).
+  void on(const std::string& event, EventHandler handler);
 
   BroadcastOperator to(const Room& room) const { return op().to(room); }
   BroadcastOperator to(const std::vector<Room>& rooms) const { return op().to(rooms); }
@@ -69,6 +69,19 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   void fetchSockets(BroadcastOperator::FetchCallback done) const {
     op().fetchSockets(std::move(done));
   }
+  // Completion-token forms (BroadcastOperator's): fetchSockets gives
+  // void(error_code, std::vector<RemoteSocket>), allSockets void(error_code,
+  // std::set<SocketId>) of the whole namespace.
+  template <class Token,
+            std::enable_if_t<
+                kAsioToken<Token, std::vector<RemoteSocket>, const std::optional<Error>&>, int> = 0>
+  auto fetchSockets(Token&& token) const {
+    return op().fetchSockets(std::forward<Token>(token));
+  }
+  template <class Token>
+  auto allSockets(Token&& token) const {
+    return op().allSockets(std::forward<Token>(token));
+  }
   void socketsJoin(const std::vector<Room>& rooms) const { op().socketsJoin(rooms); }
   void socketsLeave(const std::vector<Room>& rooms) const { op().socketsLeave(rooms); }
   void disconnectSockets(bool close = false) const { op().disconnectSockets(close); }
@@ -79,6 +92,21 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   void serverSideEmitWithAck(const std::string& event, Args args, AckCallback ack) {
     serverSideEmit(event, std::move(args), std::move(ack));
   }
+  // The same with a completion token, as Node's promise: void(error_code, Args) with one
+  // response per other server. A server that does not answer in time is
+  // Errc::RequestTimeout, with the responses that came (Node's err.responses: keep them with
+  // asio::as_tuple or asio::redirect_error; use_awaitable and use_future throw
+  // boost::system::system_error without them).
+  template <class Token,
+            std::enable_if_t<kAsioToken<Token, const std::optional<Error>&, Args>, int> = 0>
+  auto serverSideEmitWithAck(const std::string& event, Args args, Token&& token) {
+    checkServerSideEvent(event);
+    return startAsync<Args>(
+        executor(), std::forward<Token>(token),
+        [self = shared_from_this(), event, args = std::move(args)](Completion<Args> done) mutable {
+          self->startServerSideEmitWithAck(event, std::move(args), std::move(done));
+        });
+  }
 
   // AdapterHost
   LocalSocket* localSocket(const SocketId& id) override;
@@ -87,6 +115,7 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   bool recoveryEnabled() const override;
   std::chrono::milliseconds maxDisconnectionDuration() const override;
   boost::asio::any_io_executor executor() override;
+  const protocol::Parser& parser() const override;
 
   // Used by the server and its clients.
   void initAdapter();
@@ -97,6 +126,8 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
 
  protected:
   BroadcastOperator op() const;
+  static void checkServerSideEvent(const std::string& event);  // throws for a reserved name
+  void startServerSideEmitWithAck(const std::string& event, Args args, Completion<Args> done);
   void runMiddlewares(Socket& socket, size_t index, std::function<void(std::optional<Error>)> done);
   void connectSocket(const std::shared_ptr<Socket>& socket,
                      const std::function<void(std::shared_ptr<Socket>)>& onConnected);

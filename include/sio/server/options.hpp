@@ -4,11 +4,13 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "sio/adapter/adapter.hpp"
 #include "sio/engine/options.hpp"
+#include "sio/protocol/parser.hpp"
 #include "sio/server/handler_error.hpp"
 
 namespace sio {
@@ -28,6 +30,10 @@ struct ServerOptions {
   // maxAttachments x engine.maxHttpBufferSize. Past it the connection closes ("parse error")
   // and what it held is freed.
   size_t maxAttachmentBytes = 0;
+  // How packets are written and read (socket.io's `parser`): protocol::defaultParser()
+  // (socket.io-parser) or protocol::msgpackParser() (socket.io-msgpack-parser 3.x); every
+  // client must use the same. Null means the default parser.
+  std::shared_ptr<const protocol::Parser> parser = protocol::defaultParser();
   std::optional<ConnectionStateRecoveryOptions> connectionStateRecovery;
   bool cleanupEmptyChildNamespaces = false;
   // Makes each namespace's adapter. Default: in memory (SessionAwareAdapter when

@@ -10,6 +10,11 @@
 //   });
 //   server.listen("0.0.0.0", 3000);
 //   io.run();
+//
+// The asynchronous calls take Asio completion tokens too (sio/adapter/completion.hpp):
+//   boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
+//     auto sockets = co_await server.fetchSockets(boost::asio::use_awaitable);
+//   }, boost::asio::detached);
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -67,11 +72,38 @@ class Server {
   void fetchSockets(BroadcastOperator::FetchCallback done) const {
     mainNamespace_->fetchSockets(std::move(done));
   }
+  // Completion-token forms (see BroadcastOperator and Namespace), e.g.
+  //   auto sockets = co_await server.fetchSockets(asio::use_awaitable);
+  template <class Token,
+            std::enable_if_t<
+                kAsioToken<Token, std::vector<RemoteSocket>, const std::optional<Error>&>, int> = 0>
+  auto fetchSockets(Token&& token) const {
+    return mainNamespace_->fetchSockets(std::forward<Token>(token));
+  }
+  template <class Token>
+  auto allSockets(Token&& token) const {
+    return mainNamespace_->allSockets(std::forward<Token>(token));
+  }
   void socketsJoin(const std::vector<Room>& rooms) const { mainNamespace_->socketsJoin(rooms); }
   void socketsLeave(const std::vector<Room>& rooms) const { mainNamespace_->socketsLeave(rooms); }
   void disconnectSockets(bool close = false) const { mainNamespace_->disconnectSockets(close); }
   void serverSideEmit(const std::string& event, Args args = {}, AckCallback ack = {}) {
     mainNamespace_->serverSideEmit(event, std::move(args), std::move(ack));
+  }
+  void serverSideEmitWithAck(const std::string& event, Args args, AckCallback ack) {
+    mainNamespace_->serverSideEmit(event, std::move(args), std::move(ack));
+  }
+  template <class Token,
+            std::enable_if_t<kAsioToken<Token, const std::optional<Error>&, Args>, int> = 0>
+  auto serverSideEmitWithAck(const std::string& event, Args args, Token&& token) {
+    return mainNamespace_->serverSideEmitWithAck(event, std::move(args),
+                                                 std::forward<Token>(token));
+  }
+  // Listeners of the events other servers send with serverSideEmit (Node's io.on(event)),
+  // on the main namespace. Throws std::invalid_argument for "connect", "connection" and
+  // "new_namespace" (see onConnection).
+  void on(const std::string& event, EventHandler handler) {
+    mainNamespace_->on(event, std::move(handler));
   }
 
   // Called with every namespace created from now on: static ones made by of(name), and the

@@ -73,6 +73,24 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   void emitWithAck(const std::string& event, Args args, AckCallback ack) {
     emit(event, std::move(args), std::move(ack));
   }
+  // The same with a completion token, as Node's promise: void(error_code, Args) with the
+  // client's ack arguments (Node resolves with the first one). With timeout(), no answer
+  // in time is Errc::AckTimeout ("operation has timed out"); without, an ack that never
+  // comes never completes (the pending handler is destroyed with the socket).
+  //   Args reply = co_await socket->timeout(5s).emitWithAck("question", {1},
+  //                                                          asio::use_awaitable);
+  template <class Token,
+            std::enable_if_t<kAsioToken<Token, const std::optional<Error>&, Args>, int> = 0>
+  auto emitWithAck(const std::string& event, Args args, Token&& token) {
+    checkEvent(event);
+    // The flags (timeout, …) are this emit's, even when a deferring token starts it later.
+    return startAsync<Args>(executor(), std::forward<Token>(token),
+                            [self = shared_from_this(), event, args = std::move(args),
+                             flags = takeFlags()](Completion<Args> done) mutable {
+                              self->startEmitWithAck(event, std::move(args), flags,
+                                                     std::move(done));
+                            });
+  }
   // Sends the `message` event (Node's socket.send).
   bool send(Args args) { return emit("message", std::move(args)); }
   Socket& timeout(std::chrono::milliseconds timeout);
@@ -126,6 +144,10 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   void runMiddlewares(Args& args, size_t index, std::function<void(std::optional<Error>)> done);
   void sendPacket(protocol::Packet packet, const BroadcastFlags& flags);
   BroadcastFlags takeFlags();
+  static void checkEvent(const std::string& event);  // throws for a reserved name
+  boost::asio::any_io_executor executor() const;
+  void startEmitWithAck(const std::string& event, Args args, BroadcastFlags flags,
+                        Completion<Args> done);
   void emitError(const Error& error);
   // Sends DISCONNECT and closes with `reason` (a server-side namespace disconnect).
   void leaveWith(const std::string& reason);

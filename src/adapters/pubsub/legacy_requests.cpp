@@ -2,9 +2,11 @@
 // `sockets(rooms)`, `remoteJoin`, `remoteLeave`, `remoteDisconnect`; spec §4.3 types 0, 2,
 // 3 and 4 in their sid form), still answered by @socket.io/redis-adapter 8.3 and by
 // redis_adapter.cpp. SOCKETS waits for every node counted by NUMSUB (this one counts as
-// one answer); a sid request waits for the one node that has the socket.
+// one answer); a sid request waits for the one node that has the socket. The Adapter
+// interface reaches them too (requestSockets, requestRemote*), with error codes.
 #include "redis_adapter.hpp"
 
+#include "sio/adapter/errors.hpp"
 #include "sio/codec/json.hpp"
 
 namespace sio::adapters::pubsub {
@@ -78,6 +80,31 @@ void RedisAdapter::remoteDisconnect(SocketId id, bool close, DoneCallback done) 
   }
   remoteSocketRequest(ClassicType::RemoteDisconnect, std::move(id), {"close", Value(close)},
                       std::move(done));
+}
+
+void RedisAdapter::requestSockets(std::set<Room> rooms, Completion<std::set<SocketId>> done) {
+  // A SocketIdsCallback, so that the callback form is called, not the token form
+  SocketIdsCallback answer = [done = std::move(done)](std::set<SocketId> ids,
+                                                      std::optional<Error> error) {
+    done(toErrorCode(error), std::move(ids));
+  };
+  sockets(std::move(rooms), std::move(answer));
+}
+
+void RedisAdapter::requestRemoteJoin(SocketId id, Room room, Completion<> done) {
+  remoteJoin(std::move(id), std::move(room),
+             [done = std::move(done)](std::optional<Error> error) { done(toErrorCode(error)); });
+}
+
+void RedisAdapter::requestRemoteLeave(SocketId id, Room room, Completion<> done) {
+  remoteLeave(std::move(id), std::move(room),
+              [done = std::move(done)](std::optional<Error> error) { done(toErrorCode(error)); });
+}
+
+void RedisAdapter::requestRemoteDisconnect(SocketId id, bool close, Completion<> done) {
+  remoteDisconnect(std::move(id), close, [done = std::move(done)](std::optional<Error> error) {
+    done(toErrorCode(error));
+  });
 }
 
 void RedisAdapter::remoteSocketRequest(ClassicType type, SocketId id, Value::Member argument,

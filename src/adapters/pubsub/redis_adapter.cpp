@@ -8,6 +8,7 @@
 
 #include "../subscriber_count.hpp"
 
+#include "sio/adapter/errors.hpp"
 #include "sio/codec/json.hpp"
 
 namespace sio::adapters::pubsub {
@@ -373,6 +374,12 @@ void RedisAdapter::allRooms(RoomsCallback done) {
                   codec::toJson(Value::object({{"uid", self->uid()},
                                                {"requestId", requestId},
                                                {"type", int64_t(ClassicType::AllRooms)}})));
+  });
+}
+
+void RedisAdapter::requestAllRooms(Completion<std::set<Room>> done) {
+  allRooms([done = std::move(done)](std::set<Room> rooms, std::optional<Error> error) {
+    done(toErrorCode(error), std::move(rooms));
   });
 }
 

@@ -35,6 +35,12 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   void remoteJoin(SocketId id, Room room, DoneCallback done) override;
   void remoteLeave(SocketId id, Room room, DoneCallback done) override;
   void remoteDisconnect(SocketId id, bool close, DoneCallback done) override;
+  // The same requests through the Adapter interface (completion tokens, no cast).
+  void requestAllRooms(Completion<std::set<Room>> done) override;
+  void requestSockets(std::set<Room> rooms, Completion<std::set<SocketId>> done) override;
+  void requestRemoteJoin(SocketId id, Room room, Completion<> done) override;
+  void requestRemoteLeave(SocketId id, Room room, Completion<> done) override;
+  void requestRemoteDisconnect(SocketId id, bool close, Completion<> done) override;
   const std::string& adapterUid() const override { return uid(); }
   const std::string& prefix() const override { return options_->key; }
   std::chrono::milliseconds requestsTimeout() const override { return options_->requestsTimeout; }

@@ -19,7 +19,9 @@ PublishLedger::PublishLedger(std::string stream, std::string uid)
 
 PublishLedger::Actions PublishLedger::publish(std::vector<std::string> fields, Done done) {
   Actions actions;
-  auto item = std::make_shared<Item>(Item{std::move(fields), std::move(done)});
+  auto item = std::make_shared<Item>();
+  item->fields = std::move(fields);
+  item->done = std::move(done);
   if (reconciling_) {
     held_.push_back(std::move(item));
   } else {

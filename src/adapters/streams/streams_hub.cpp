@@ -15,7 +15,8 @@ void StreamsHub::attach(const std::shared_ptr<RedisStreamsAdapter>& adapter,
                         boost::asio::any_io_executor executor) {
   adapters_[adapter->nsp().name()] = adapter;
   std::weak_ptr<StreamsHub> weak = shared_from_this();
-  if (!subscriber_ && options_.protocol != RedisStreamsProtocol::v0_2) {  // protocol 0.2 uses no pub/sub
+  if (!subscriber_ &&
+      options_.protocol != RedisStreamsProtocol::v0_2) {  // protocol 0.2 uses no pub/sub
     subscriber_ = client_->subscriber();
     subscriber_->onMessage([weak](const redis::PubSubMessage& message) {
       if (auto self = weak.lock()) self->onPubSubMessage(message);

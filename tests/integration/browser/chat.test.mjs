@@ -14,26 +14,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { peerRequire } from "../lib/testserver.mjs";
 import { startRedis, freePorts } from "../lib/redis.mjs";
+import { chromiumMissing, launchChromium } from "../lib/chromium.mjs";
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  // --user-data-dir: Playwright's launch() always passes a fresh temporary one itself
-  // (and refuses one in args); it is removed when the browser closes.
-];
 const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => fs.existsSync(p));
 const STEP_MS = 10_000; // each wait below
-const skip = fs.existsSync(CHROMIUM)
-  ? false
-  : `no Chromium binary at ${CHROMIUM} (install Debian's "chromium" or set CHROMIUM=/path)`;
+const skip = chromiumMissing();
 
 /** One sio-chat process; resolves once it prints "chat on http://localhost:<port>/". */
 class ChatNode {
@@ -117,7 +103,6 @@ describe("chat page in Chromium on two nodes (Redis Streams adapter)", { skip },
 
   before(async () => {
     assert.ok(Array.isArray(command), "SIO_CHAT must hold the chat server's command as a JSON array");
-    const { chromium } = peerRequire("playwright-core");
     redis = await startRedis();
     ports = await freePorts(2);
     await Promise.all(
@@ -130,7 +115,7 @@ describe("chat page in Chromium on two nodes (Redis Streams adapter)", { skip },
         ]),
       ),
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await launchChromium();
     for (let i = 0; i < 2; i++) {
       const context = await browser.newContext({ viewport: { width: 640, height: 560 } });
       const page = await context.newPage();

@@ -10,19 +10,9 @@ import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { peerRequire } from "../lib/testserver.mjs";
+import { chromiumMissing, launchChromium } from "../lib/chromium.mjs";
 import { PrivateCa } from "../lib/tls.mjs";
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const STEP_MS = 10_000;
 const hasCertutil = (() => {
   try {
@@ -32,8 +22,8 @@ const hasCertutil = (() => {
     return err.code !== "ENOENT"; // it prints its help and exits non-zero
   }
 })();
-const skip = !fs.existsSync(CHROMIUM)
-  ? `no Chromium binary at ${CHROMIUM} (install Debian's "chromium" or set CHROMIUM=/path)`
+const skip = chromiumMissing()
+  ? chromiumMissing()
   : !hasCertutil
     ? 'no certutil (install Debian\'s "libnss3-tools")'
     : false;
@@ -54,14 +44,7 @@ describe("chat page over HTTPS/WSS in Chromium (private CA)", { skip }, () => {
   const browsers = [];
 
   async function launch(home) {
-    const { chromium } = peerRequire("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      env: { ...process.env, HOME: home },
-      timeout: 30_000,
-    });
+    const browser = await launchChromium({ env: { ...process.env, HOME: home } });
     browsers.push(browser);
     return browser;
   }
