@@ -8,6 +8,8 @@
 //            --client examples/chat/node_modules/socket.io-client/dist/socket.io.min.js
 //            [--redis redis://127.0.0.1:6379 --peer http://localhost:3001 ...]
 //            [--tls-cert chain.pem --tls-key key.pem]   (HTTPS and WSS; SIGHUP reloads them)
+//            [--trust-proxy] [--cookie]                 (behind nginx or HAProxy)
+// GET /healthz, /readyz and /metrics are served on the same port (docs/deployment.md).
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 
@@ -16,6 +18,7 @@
 #include "sio/engine/reload_tls_on_signal.hpp"
 #include "sio/engine/shutdown_on_signal.hpp"
 #include "sio/log.hpp"
+#include "sio/server/metrics.hpp"
 #include "sio/server/server.hpp"
 #include "sio/version.hpp"
 #include "static_files.hpp"
@@ -34,6 +37,8 @@ struct Options {
   std::string logLevel = "warn";
   std::string tlsCert;  // with tlsKey: HTTPS and WSS
   std::string tlsKey;
+  bool trustProxy = false;  // client address and scheme from X-Forwarded-For / -Proto
+  bool cookie = false;      // Engine.IO's io cookie, for HAProxy's stickiness
 };
 
 const char* const kUsage =
@@ -48,6 +53,9 @@ const char* const kUsage =
     "  --peer URL       another node the page may move to (repeatable)\n"
     "  --tls-cert FILE  PEM certificate chain: serve HTTPS and WSS (SIGHUP reloads it)\n"
     "  --tls-key FILE   PEM private key of --tls-cert\n"
+    "  --trust-proxy    take the client's address and scheme from X-Forwarded-For and\n"
+    "                   X-Forwarded-Proto (only behind a proxy of yours)\n"
+    "  --cookie         set Engine.IO's io cookie on handshake (HAProxy sticks by it)\n"
     "  --log-level L    trace, debug, info, warn, error or off, to standard error (warn)\n"
     "  --help           print this and exit\n"
     "  --version        print the version and exit\n";
@@ -70,6 +78,14 @@ Options parseOptions(int argc, char** argv, bool* exitNow) {
       std::cout << "sio-chat " << sio::kVersion << "\n";
       *exitNow = true;
       return options;
+    }
+    if (flag == "--trust-proxy") {
+      options.trustProxy = true;
+      continue;
+    }
+    if (flag == "--cookie") {
+      options.cookie = true;
+      continue;
     }
     if (i + 1 >= argc) throw Usage(flag + " needs a value");
     std::string value = argv[++i];
@@ -206,12 +222,14 @@ int main(int argc, char** argv) {
   engine::HttpServerOptions httpOptions;
   if (!options.tlsCert.empty())
     httpOptions.tls = engine::TlsOptions{options.tlsCert, options.tlsKey};
+  httpOptions.trustProxy = options.trustProxy;
   engine::HttpServer http(io, httpOptions);
   engine::ReloadTlsOnSignal reloadTls(io, http);
   ServerOptions serverOptions;
   serverOptions.connectionStateRecovery =
       ConnectionStateRecoveryOptions{};               // resume where you left
   serverOptions.engine.cors = engine::CorsOptions{};  // pages of the other nodes may move here
+  if (options.cookie) serverOptions.engine.cookie = engine::CookieOptions{};
   std::shared_ptr<redis::Client> redis;
   if (!options.redis.empty()) {
     redis::ClientOptions redisOptions;
@@ -228,6 +246,7 @@ int main(int argc, char** argv) {
   }
   Server server(io, serverOptions);
   server.attach(http);
+  serveMetricsAndHealth(http, server);  // GET /metrics, /healthz, /readyz
   // The page asks which other nodes it may move to.
   Value::Array peers(options.peers.begin(), options.peers.end());
   std::string config = codec::toJson(Value::object({{"peers", Value(std::move(peers))}}));
