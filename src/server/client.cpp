@@ -11,6 +11,7 @@
 
 #include "sio/codec/query_string.hpp"
 #include "sio/engine/close_reason.hpp"
+#include "sio/server/disconnect_reason.hpp"
 #include "sio/server/server.hpp"
 
 namespace sio {
@@ -149,7 +150,7 @@ void Client::disconnectAll() {
 void Client::close() {
   if (!open()) return;
   conn_->close();
-  onClose("forced server close", {});
+  onClose(std::string(disconnect_reason::kForcedServerClose), {});
 }
 
 void Client::onUpgrade(std::string_view transport) {

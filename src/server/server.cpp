@@ -9,6 +9,7 @@
 
 #include "client.hpp"
 #include "handler_guard.hpp"
+#include "sio/server/disconnect_reason.hpp"
 
 namespace sio {
 namespace {
@@ -171,7 +172,8 @@ void Server::close() {
   auto hooks = closeHooks_;
   for (auto& hook : hooks) hook();
   auto namespaces = namespaces_;
-  for (auto& [name, nsp] : namespaces) nsp->closeAll("server shutting down");
+  for (auto& [name, nsp] : namespaces)
+    nsp->closeAll(std::string(disconnect_reason::kServerShuttingDown));
   for (auto& parent : parents_) parent->adapter().close();
   engine_.close();
   if (ownHttp_ && !draining_) ownHttp_->close();  // a drain closes it when done

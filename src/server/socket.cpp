@@ -12,19 +12,11 @@
 #include "handshake_builder.hpp"
 #include "sio/adapter/errors.hpp"
 #include "sio/engine/session_id.hpp"
+#include "sio/server/disconnect_reason.hpp"
 #include "sio/server/namespace.hpp"
 #include "sio/server/server.hpp"
 
 namespace sio {
-namespace {
-
-bool isRecoverable(const std::string& reason) {
-  return reason == "transport error" || reason == "transport close" || reason == "forced close" ||
-         reason == "ping timeout" || reason == "server shutting down" ||
-         reason == "forced server close";
-}
-
-}  // namespace
 
 Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, Value auth,
                std::optional<RestoredSession> previous)
@@ -199,7 +191,7 @@ Socket& Socket::disconnect(bool close) {
   if (close)
     client_->disconnectAll();
   else
-    leaveWith("server namespace disconnect");
+    leaveWith(std::string(disconnect_reason::kServerNamespaceDisconnect));
   return *this;
 }
 
@@ -278,7 +270,7 @@ void Socket::onPacket(protocol::Packet packet) {
     case protocol::PacketType::BinaryAck:
       return onAckPacket(packet);
     case protocol::PacketType::Disconnect:
-      return onClose("client namespace disconnect");
+      return onClose(std::string(disconnect_reason::kClientNamespaceDisconnect));
     default:
       return;
   }
@@ -377,7 +369,7 @@ void Socket::onClose(const std::string& reason, const std::string& description) 
   auto disconnecting = onDisconnecting_;
   for (auto& handler : disconnecting)
     guarded("disconnecting", [&] { handler(reason, description); });
-  if (nsp_->recoveryEnabled() && isRecoverable(reason)) {
+  if (nsp_->recoveryEnabled() && disconnect_reason::isRecoverable(reason)) {
     nsp_->adapter().persistSession(SessionToPersist{id_, pid_, rooms().items(), data_});
   }
   cleanup();
