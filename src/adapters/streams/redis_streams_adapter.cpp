@@ -45,18 +45,29 @@ RedisStreamsAdapter::RedisStreamsAdapter(AdapterHost& nsp, std::shared_ptr<Strea
   stream_ = heartbeatEnabled()
                 ? options.streamName
                 : streamForNamespace(options.streamName, options.streamCount, nsp.name());
+  nspName_ = nsp.name();
   publicChannel_ = publicChannel(options.channelPrefix, nsp.name());
   privateChannel_ = privateChannel(options.channelPrefix, nsp.name(), uid());
 }
 
-RedisStreamsAdapter::~RedisStreamsAdapter() = default;
+RedisStreamsAdapter::~RedisStreamsAdapter() {
+  if (!closed_ && hubTicket_) hub_->detach(nspName_, hubTicket_);  // never closed: unroute
+}
 
 void RedisStreamsAdapter::init() {
   auto self = std::static_pointer_cast<RedisStreamsAdapter>(shared_from_this());
   publisher_ = std::make_shared<StreamPublisher>(hub_->sharedClient(), nsp_.executor(), stream_,
                                                  uid(), hub_->options().maxLen);
-  hub_->attach(self, nsp_.executor());
   std::weak_ptr<RedisStreamsAdapter> weak = self;
+  StreamsHub::Route route;
+  route.uid = uid();
+  route.onOwnEntry = [weak] {
+    if (auto adapter = weak.lock()) adapter->countOwnMessage();
+  };
+  route.onEntry = [weak](ClusterMessage message, const std::string& id) {
+    if (auto adapter = weak.lock()) adapter->onMessage(std::move(message), id);
+  };
+  hubTicket_ = hub_->attach(nspName_, stream_, std::move(route), nsp_.executor());
   hub_->reader(stream_)->whenReady([weak] {
     if (auto adapter = weak.lock()) {
       adapter->readerReady_ = true;
@@ -75,12 +86,18 @@ void RedisStreamsAdapter::init() {
     adapter->subscribed_ = true;
     adapter->markReady();
   };
+  auto onPubSub = [weak](ClusterMessage message) {
+    if (auto adapter = weak.lock()) adapter->onMessage(std::move(message));
+  };
   // One subscription per channel on the shared connection: NUMSUB counts this node once.
+  // Sharded channels are subscribed one by one (they may live on different shards).
+  using Kind = redis::Subscriber::Kind;
   if (hub_->options().useShardedPubSub) {
-    hub_->subscriber().ssubscribe({publicChannel_}, subscribed);
-    hub_->subscriber().ssubscribe({privateChannel_}, subscribed);
+    hub_->subscribe(Kind::Shard, {publicChannel_}, nsp_.name(), onPubSub, subscribed);
+    hub_->subscribe(Kind::Shard, {privateChannel_}, nsp_.name(), onPubSub, subscribed);
   } else {
-    hub_->subscriber().subscribe({publicChannel_, privateChannel_}, subscribed);
+    hub_->subscribe(Kind::Channel, {publicChannel_, privateChannel_}, nsp_.name(), onPubSub,
+                    subscribed);
   }
 }
 
@@ -113,9 +130,9 @@ void RedisStreamsAdapter::close() {
   if (!heartbeatEnabled()) {
     auto kind = hub_->options().useShardedPubSub ? redis::Subscriber::Kind::Shard
                                                  : redis::Subscriber::Kind::Channel;
-    hub_->subscriber().unsubscribe(kind, {publicChannel_, privateChannel_});
+    hub_->unsubscribe(kind, {publicChannel_, privateChannel_});
   }
-  hub_->detach(*this);
+  hub_->detach(nspName_, hubTicket_);
 }
 
 void RedisStreamsAdapter::doPublish(ClusterMessage message, PublishDone done) {

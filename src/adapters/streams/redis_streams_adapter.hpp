@@ -26,11 +26,6 @@ class RedisStreamsAdapter final : public ClusterAdapterWithHeartbeat {
   std::optional<bool> linkUp() const override { return hub_->client().ready(); }
   std::optional<AdapterStats> stats() const override;
 
-  // From the hub.
-  void onStreamEntry(ClusterMessage message, const std::string& id) {
-    onMessage(std::move(message), id);
-  }
-  void onPubSub(ClusterMessage message) { onMessage(std::move(message)); }
   const std::string& stream() const { return stream_; }
 
  protected:
@@ -44,7 +39,9 @@ class RedisStreamsAdapter final : public ClusterAdapterWithHeartbeat {
   void markReady();
 
   std::shared_ptr<StreamsHub> hub_;
+  uint64_t hubTicket_ = 0;  // this namespace's route in the hub
   std::shared_ptr<StreamPublisher> publisher_;
+  std::string nspName_;  // kept: the namespace may be gone when this adapter is
   std::string stream_;
   std::string publicChannel_, privateChannel_;
   bool subscribed_ = false, readerReady_ = false, closed_ = false;

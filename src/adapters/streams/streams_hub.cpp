@@ -1,34 +1,22 @@
-// The shared part of a Streams adapter factory: readers and the pub/sub connection start
-// with the first namespace that needs them and stop with the last one; entries and
-// messages are decoded once here and handed to the adapter of their namespace.
+// The shared part of a Streams adapter factory: readers start with the first namespace of
+// their stream and stop with the last namespace; the pub/sub connection is a PubSubHub,
+// which opens with the first subscription and closes after the last one. Entries and
+// messages are decoded once here and go to the handlers of their namespace.
 #include "streams_hub.hpp"
-
-#include "message_codec.hpp"
-#include "redis_streams_adapter.hpp"
 
 namespace sio::adapters::streams {
 
 StreamsHub::StreamsHub(std::shared_ptr<redis::Client> client, RedisStreamsOptions options)
-    : client_(std::move(client)), options_(std::move(options)) {}
+    : client_(std::move(client)),
+      options_(std::move(options)),
+      pubsub_(std::make_shared<pubsub::PubSubHub>(client_, nullptr)) {}
 
-void StreamsHub::attach(const std::shared_ptr<RedisStreamsAdapter>& adapter,
-                        boost::asio::any_io_executor executor) {
-  adapters_[adapter->nsp().name()] = adapter;
-  std::weak_ptr<StreamsHub> weak = shared_from_this();
-  if (!subscriber_ &&
-      options_.protocol != RedisStreamsProtocol::v0_2) {  // protocol 0.2 uses no pub/sub
-    subscriber_ = client_->subscriber();
-    subscriber_->onMessage([weak](const redis::PubSubMessage& message) {
-      if (auto self = weak.lock()) self->onPubSubMessage(message);
-    });
-    subscriber_->onResubscribed([weak] {
-      if (auto self = weak.lock())
-        ++self->stats_.pubsubGaps;  // requests/responses in the gap were lost
-    });
-    subscriber_->start();
-  }
-  const std::string& stream = adapter->stream();
+uint64_t StreamsHub::attach(const std::string& nsp, const std::string& stream, Route route,
+                            boost::asio::any_io_executor executor) {
+  const uint64_t ticket = nextTicket_++;
+  routes_[nsp] = Registered{std::make_shared<const Route>(std::move(route)), ticket};
   if (!readers_.count(stream)) {
+    std::weak_ptr<StreamsHub> weak = shared_from_this();
     auto reader =
         std::make_shared<StreamReader>(client_->duplicate(), executor, stream, options_.readCount,
                                        options_.blockTime, [weak](const StreamEntry& entry) {
@@ -38,19 +26,15 @@ void StreamsHub::attach(const std::shared_ptr<RedisStreamsAdapter>& adapter,
     readers_[stream] = reader;
     reader->start();
   }
+  return ticket;
 }
 
-void StreamsHub::detach(RedisStreamsAdapter& adapter) {
-  auto it = adapters_.find(adapter.nsp().name());
-  if (it != adapters_.end() && (it->second.expired() || it->second.lock().get() == &adapter))
-    adapters_.erase(it);
-  for (auto entry = adapters_.begin(); entry != adapters_.end();)
-    entry = entry->second.expired() ? adapters_.erase(entry) : std::next(entry);
-  if (!adapters_.empty()) return;
+void StreamsHub::detach(const std::string& nsp, uint64_t ticket) {
+  auto it = routes_.find(nsp);
+  if (it != routes_.end() && it->second.ticket == ticket) routes_.erase(it);
+  if (!routes_.empty()) return;
   for (auto& [name, reader] : readers_) reader->stop();
   readers_.clear();
-  if (subscriber_) subscriber_->close();
-  subscriber_.reset();
 }
 
 std::shared_ptr<StreamReader> StreamsHub::reader(const std::string& stream) const {
@@ -58,9 +42,29 @@ std::shared_ptr<StreamReader> StreamsHub::reader(const std::string& stream) cons
   return it == readers_.end() ? nullptr : it->second;
 }
 
-std::shared_ptr<RedisStreamsAdapter> StreamsHub::adapterFor(const std::string& nsp) const {
-  auto it = adapters_.find(nsp);
-  return it == adapters_.end() ? nullptr : it->second.lock();
+void StreamsHub::subscribe(redis::Subscriber::Kind kind, std::vector<std::string> channels,
+                           const std::string& nsp, MessageHandler handler,
+                           redis::Subscriber::DoneHandler done) {
+  std::weak_ptr<StreamsHub> weak = shared_from_this();
+  auto route = [weak, nsp, handler = std::move(handler)](const redis::PubSubMessage& pubsub) {
+    auto self = weak.lock();
+    if (!self) return;
+    auto message = decodePubSubMessage(pubsub.payload);
+    if (!message) {
+      ++self->stats_.badMessages;
+      return;
+    }
+    if (message->nsp != nsp) {
+      ++self->stats_.foreignMessages;
+      return;
+    }
+    handler(std::move(*message));
+  };
+  pubsub_->subscribe(kind, std::move(channels), std::move(route), std::move(done));
+}
+
+void StreamsHub::unsubscribe(redis::Subscriber::Kind kind, std::vector<std::string> channels) {
+  pubsub_->unsubscribe(kind, std::move(channels));
 }
 
 void StreamsHub::onEntry(const StreamEntry& entry) {
@@ -68,8 +72,11 @@ void StreamsHub::onEntry(const StreamEntry& entry) {
   const std::string* uid = entry.field("uid");
   const std::string* nsp = entry.field("nsp");
   if (uid && nsp) {
-    if (auto adapter = adapterFor(*nsp); adapter && adapter->uid() == *uid)
-      return adapter->countOwnMessage();
+    auto own = routes_.find(*nsp);
+    if (own != routes_.end() && own->second.route->uid == *uid) {
+      auto route = own->second.route;
+      return route->onOwnEntry();
+    }
   }
   std::string problem;
   auto message = decodeStreamEntry(entry.fields, &problem);
@@ -78,21 +85,13 @@ void StreamsHub::onEntry(const StreamEntry& entry) {
       ++stats_.badEntries;  // entries without nsp are not ours (as Node)
     return;
   }
-  auto adapter = adapterFor(message->nsp);
-  if (!adapter) {
+  auto it = routes_.find(message->nsp);
+  if (it == routes_.end()) {
     ++stats_.unroutedEntries;
     return;
   }
-  adapter->onStreamEntry(std::move(*message), entry.id);
-}
-
-void StreamsHub::onPubSubMessage(const redis::PubSubMessage& pubsub) {
-  auto message = decodePubSubMessage(pubsub.payload);
-  if (!message) {
-    ++stats_.badMessages;
-    return;
-  }
-  if (auto adapter = adapterFor(message->nsp)) adapter->onPubSub(std::move(*message));
+  auto route = it->second.route;
+  route->onEntry(std::move(*message), entry.id);
 }
 
 }  // namespace sio::adapters::streams

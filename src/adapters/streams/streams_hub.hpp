@@ -1,18 +1,21 @@
 // What all namespaces of one Streams adapter factory share (spec §1.2): the main client,
-// one reader per stream (each on a duplicate connection), one pub/sub connection, and the
-// registry that routes stream entries and pub/sub messages to the namespace's adapter.
+// one reader per stream (each on a duplicate connection) and one pub/sub connection (the
+// classic adapters' PubSubHub). Entries and messages are decoded once here and handed to
+// the handlers that each namespace registered, by namespace for stream entries and by
+// channel for pub/sub; the hub knows nothing of the adapter behind them.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
+#include "../pubsub/pubsub_hub.hpp"
+#include "message_codec.hpp"
 #include "sio/adapters/redis_streams.hpp"
 #include "stream_reader.hpp"
 
 namespace sio::adapters::streams {
-
-class RedisStreamsAdapter;
 
 class StreamsHub : public std::enable_shared_from_this<StreamsHub> {
  public:
@@ -22,29 +25,50 @@ class StreamsHub : public std::enable_shared_from_this<StreamsHub> {
   const std::shared_ptr<redis::Client>& sharedClient() const { return client_; }
   const RedisStreamsOptions& options() const { return options_; }
 
-  // Registers a namespace's adapter; starts its stream's reader and the pub/sub
-  // connection when they are not running yet.
-  void attach(const std::shared_ptr<RedisStreamsAdapter>& adapter,
-              boost::asio::any_io_executor executor);
-  void detach(RedisStreamsAdapter& adapter);
-  redis::Subscriber& subscriber() { return *subscriber_; }
+  // A namespace's share of its stream. Entries written by `uid` (this node) are not
+  // decoded: they only go to onOwnEntry.
+  struct Route {
+    std::string uid;
+    std::function<void()> onOwnEntry;
+    std::function<void(ClusterMessage message, const std::string& id)> onEntry;
+  };
+  // Routes the stream entries of namespace `nsp` (read from `stream`, whose reader starts
+  // when it is not running yet). Returns the ticket that detach takes.
+  uint64_t attach(const std::string& nsp, const std::string& stream, Route route,
+                  boost::asio::any_io_executor executor);
+  // Stops routing `nsp` if the route is still the ticket's; the readers and the pub/sub
+  // connection stop with the last namespace.
+  void detach(const std::string& nsp, uint64_t ticket);
   std::shared_ptr<StreamReader> reader(const std::string& stream) const;
 
+  // Pub/sub (protocol 0.3): messages on `channels` are decoded and those of namespace
+  // `nsp` go to `handler` (Node drops the others: "ignore message from another namespace").
+  using MessageHandler = std::function<void(ClusterMessage message)>;
+  void subscribe(redis::Subscriber::Kind kind, std::vector<std::string> channels,
+                 const std::string& nsp, MessageHandler handler,
+                 redis::Subscriber::DoneHandler done);
+  void unsubscribe(redis::Subscriber::Kind kind, std::vector<std::string> channels);
+
   struct Stats {
-    uint64_t badEntries = 0, badMessages = 0, unroutedEntries = 0, pubsubGaps = 0;
+    uint64_t badEntries = 0, badMessages = 0, unroutedEntries = 0, foreignMessages = 0;
   };
   const Stats& stats() const { return stats_; }
+  uint64_t pubsubGaps() const { return pubsub_->stats().gaps; }
 
  private:
+  struct Registered {
+    std::shared_ptr<const Route> route;  // held while a handler runs: it may detach
+    uint64_t ticket;
+  };
   void onEntry(const StreamEntry& entry);
-  void onPubSubMessage(const redis::PubSubMessage& message);
-  std::shared_ptr<RedisStreamsAdapter> adapterFor(const std::string& nsp) const;
+  void stopWhenUnused();
 
   std::shared_ptr<redis::Client> client_;
   RedisStreamsOptions options_;
-  std::shared_ptr<redis::Subscriber> subscriber_;
-  std::map<std::string, std::shared_ptr<StreamReader>> readers_;        // by stream name
-  std::map<std::string, std::weak_ptr<RedisStreamsAdapter>> adapters_;  // by namespace
+  std::shared_ptr<pubsub::PubSubHub> pubsub_;
+  std::map<std::string, std::shared_ptr<StreamReader>> readers_;  // by stream name
+  std::map<std::string, Registered> routes_;                      // by namespace
+  uint64_t nextTicket_ = 1;
   Stats stats_;
 };
 
