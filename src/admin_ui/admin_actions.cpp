@@ -11,24 +11,6 @@
 namespace sio::admin_ui {
 namespace {
 
-// JS truthiness of a JSON value.
-bool truthy(const Value& value) {
-  switch (value.type()) {
-    case Value::Type::Null:
-      return false;
-    case Value::Type::Bool:
-      return value.asBool();
-    case Value::Type::Int:
-      return value.asInt() != 0;
-    case Value::Type::Double:
-      return value.asDouble() != 0 && value.asDouble() == value.asDouble();  // NaN is falsy
-    case Value::Type::String:
-      return !value.asString().empty();
-    default:
-      return true;
-  }
-}
-
 // A room name, or an array of them (as socketsJoin and in() take).
 std::optional<std::vector<Room>> roomList(const Value& value) {
   if (value.isString()) return std::vector<Room>{value.asString()};
@@ -49,7 +31,7 @@ std::optional<BroadcastOperator> select(Server& server, const Args& args, size_t
   if (args.size() <= nspIndex || !args[nspIndex].isString()) return std::nullopt;
   auto nsp = server.of(args[nspIndex].asString());
   BroadcastOperator selection = nsp->in(std::vector<Room>{});
-  if (args.size() <= filterIndex || !truthy(args[filterIndex])) return selection;
+  if (args.size() <= filterIndex || !args[filterIndex].truthy()) return selection;
   auto filter = roomList(args[filterIndex]);
   if (!filter) return std::nullopt;
   return selection.in(*filter);
@@ -93,7 +75,7 @@ void registerActions(Socket& uiSocket, std::weak_ptr<AdminUi> ui) {
   uiSocket.on("_disconnect", handler(ui, [](Server& server, const Args& args) {
                 auto selection = select(server, args, 0, 2);
                 if (!selection) return;
-                selection->disconnectSockets(args.size() > 1 && truthy(args[1]));
+                selection->disconnectSockets(args.size() > 1 && args[1].truthy());
               }));
 }
 

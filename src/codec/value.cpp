@@ -80,4 +80,21 @@ bool Value::hasBinary() const {
   return false;
 }
 
+bool Value::truthy() const {
+  switch (type()) {
+    case Type::Null:
+      return false;
+    case Type::Bool:
+      return asBool();
+    case Type::Int:
+      return asInt() != 0;
+    case Type::Double:
+      return asDouble() != 0 && asDouble() == asDouble();  // NaN is falsy
+    case Type::String:
+      return !asString().empty();
+    default:
+      return true;
+  }
+}
+
 }  // namespace sio

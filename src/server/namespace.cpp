@@ -19,28 +19,10 @@ namespace sio {
 
 namespace {
 
-// JavaScript's truthiness of a value (what `err.data || err.message` tests).
-bool truthy(const Value& value) {
-  switch (value.type()) {
-    case Value::Type::Null:
-      return false;
-    case Value::Type::Bool:
-      return value.asBool();
-    case Value::Type::Int:
-      return value.asInt() != 0;
-    case Value::Type::Double:
-      return value.asDouble() != 0 && value.asDouble() == value.asDouble();
-    case Value::Type::String:
-      return !value.asString().empty();
-    default:
-      return true;
-  }
-}
-
 // A middleware's refusal as the client expects it: `{"message","data"}`; for Engine.IO v3
 // clients (socket.io-client 2.x), as socket.io sends it to them, `err.data || err.message`.
 Value connectErrorData(const Error& error, int protocol) {
-  if (protocol == 3) return error.data && truthy(*error.data) ? *error.data : Value(error.message);
+  if (protocol == 3) return error.data && error.data->truthy() ? *error.data : Value(error.message);
   Value data = Value::object({{"message", error.message}});
   if (error.data) data.set("data", *error.data);
   return data;

@@ -116,6 +116,9 @@ class Value {
 
   // True when this value or anything inside it is binary.
   bool hasBinary() const;
+  // JavaScript's truthiness: false for null, false, 0, -0, NaN and ""; true otherwise
+  // (arrays, objects and binary included, even empty).
+  bool truthy() const;
 
   // Deep equality; Int 1 and Double 1.0 are different values.
   bool operator==(const Value& other) const { return data_ == other.data_; }

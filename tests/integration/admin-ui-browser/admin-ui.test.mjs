@@ -23,19 +23,10 @@ import { peerRequire } from "../lib/testserver.mjs";
 import { nodeCluster, sharedTopology } from "../lib/cluster.mjs";
 import { MODES, connect, disconnected, closeAll } from "../lib/sio.mjs";
 import { AUTH_ARGS, USER, PASSWORD } from "../admin-ui/helpers.mjs";
+import { chromiumMissing, launchChromium } from "../lib/chromium.mjs";
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const STEP_MS = 15_000; // each wait in the page
-const skip = fs.existsSync(CHROMIUM) ? false : `no Chromium binary at ${CHROMIUM} (install Debian's "chromium" or set CHROMIUM=/path)`;
+const skip = chromiumMissing();
 
 const UI_DIR = path.join(path.dirname(peerRequire.resolve("@socket.io/admin-ui/package.json")), "ui", "dist");
 const TYPES = {
@@ -84,8 +75,7 @@ describe("the official Admin UI in Chromium on a two-node cluster", { skip }, ()
 
   before(async () => {
     site = await serveUi();
-    const { chromium } = peerRequire("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     // no network here: the page's web fonts and icon font (CDNs) are refused at once
     await context.route((url) => url.hostname !== "127.0.0.1", (route) => route.abort());

@@ -10,20 +10,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import http from "node:http";
 import { peerRequire, startServer, explain } from "../lib/testserver.mjs";
+import { chromiumMissing, launchChromium } from "../lib/chromium.mjs";
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const skip = fs.existsSync(CHROMIUM)
-  ? false
-  : `no Chromium binary at ${CHROMIUM} (install Debian's "chromium" or set CHROMIUM=/path)`;
+const skip = chromiumMissing();
 const STEP_MS = 10_000;
 
 const CLIENT_JS = fs.readFileSync(peerRequire.resolve("socket.io-client-2/dist/socket.io.js"));
@@ -54,8 +43,7 @@ describe("socket.io-client 2.x in Chromium", { skip }, () => {
   before(async () => {
     srv = await startServer(["--allow-eio3"], { engineEcho: false });
     pages = await pageServer();
-    const { chromium } = peerRequire("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await launchChromium();
   });
   after(async () => {
     if (browser) await browser.close();

@@ -3,6 +3,7 @@
 // and deep equality.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -180,4 +181,20 @@ TEST(Value, BinarySharesBytes) {
   Value b = a;
   EXPECT_EQ(a.asBinary().shared().get(), b.asBinary().shared().get());
   EXPECT_TRUE(Binary(std::shared_ptr<const std::string>()).view().empty());
+}
+
+TEST(Value, TruthyAsJavaScript) {
+  EXPECT_FALSE(sio::Value().truthy());
+  EXPECT_FALSE(sio::Value(false).truthy());
+  EXPECT_FALSE(sio::Value(int64_t(0)).truthy());
+  EXPECT_FALSE(sio::Value(-0.0).truthy());
+  EXPECT_FALSE(sio::Value(std::nan("")).truthy());
+  EXPECT_FALSE(sio::Value("").truthy());
+  EXPECT_TRUE(sio::Value(true).truthy());
+  EXPECT_TRUE(sio::Value(int64_t(-1)).truthy());
+  EXPECT_TRUE(sio::Value(0.5).truthy());
+  EXPECT_TRUE(sio::Value("0").truthy());
+  EXPECT_TRUE(Value::array({}).truthy());
+  EXPECT_TRUE(Value::object({}).truthy());
+  EXPECT_TRUE(Value::binary("").truthy());
 }
