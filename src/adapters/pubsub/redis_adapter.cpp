@@ -30,7 +30,15 @@ RedisAdapter::RedisAdapter(AdapterHost& nsp, std::shared_ptr<PubSubHub> hub,
       options_(std::move(options)),
       parser_(options_->parser ? *options_->parser : notepackParser()),
       channels_(options_->key, nsp.name()),
-      requestChannels_{channels_.request, channels_.response, channels_.responseFor(uid())} {}
+      requestChannels_{channels_.request, channels_.response, channels_.responseFor(uid())},
+      roomsRequests_(asioRequestTimers(nsp.executor()),
+                     [](RoomsRequest request, RequestOutcome outcome, RequestProgress) {
+                       endRoomsRequest(std::move(request), outcome);
+                     }),
+      legacyRequests_(asioRequestTimers(nsp.executor()),
+                      [](LegacyRequest request, RequestOutcome outcome, RequestProgress) {
+                        endLegacyRequest(std::move(request), outcome);
+                      }) {}
 
 RedisAdapter::~RedisAdapter() = default;
 
@@ -180,12 +188,8 @@ void RedisAdapter::whenReady(std::function<void()> ready) {
 void RedisAdapter::close() {
   if (closed_) return;
   closed_ = true;
-  std::vector<std::string> ids;
-  for (const auto& [id, request] : roomsRequests_) ids.push_back(id);
-  for (const auto& id : ids) finishRoomsRequest(id, Error{"the adapter was closed", std::nullopt});
-  ids.clear();
-  for (const auto& [id, request] : legacyRequests_) ids.push_back(id);
-  for (const auto& id : ids) finishLegacyRequest(id, Error{"the adapter was closed", std::nullopt});
+  roomsRequests_.cancelAll();
+  legacyRequests_.cancelAll();
   ClusterAdapter::close();
   releaseConnects(true);  // sockets held for the subscription go on (into a closed namespace)
   if (listening_ != Listening::No) hub_->unsubscribe(broadcastKind(), broadcastNames());
@@ -279,7 +283,7 @@ bool RedisAdapter::onClassicRequest(const Value& request) {
   bool own = sender && *sender == uid();
   switch (static_cast<ClassicType>(type->asInt())) {
     case ClassicType::Sockets: {
-      if (own || !requestId || legacyRequests_.count(*requestId)) return true;
+      if (own || !requestId || legacyRequests_.contains(*requestId)) return true;
       RoomSet wanted;
       if (const Value* list = request.find("rooms"); list && list->isArray())
         for (const auto& room : list->asArray())
@@ -292,7 +296,7 @@ bool RedisAdapter::onClassicRequest(const Value& request) {
       return true;
     }
     case ClassicType::AllRooms: {
-      if (own || !requestId || roomsRequests_.count(*requestId)) return true;
+      if (own || !requestId || roomsRequests_.contains(*requestId)) return true;
       Value::Array names;
       for (const auto& [room, members] : rooms()) names.emplace_back(room);
       publishClassicResponse(
@@ -333,16 +337,14 @@ void RedisAdapter::onResponseChannel(const redis::PubSubMessage& pubsub) {
   const std::string* requestId = stringField(*response, "requestId");
   if (!requestId) return;
   if (onLegacyResponse(*requestId, *response)) return;
-  if (auto it = roomsRequests_.find(*requestId); it != roomsRequests_.end()) {
-    RoomsRequest& request = it->second;
+  bool rooms = roomsRequests_.answer(*requestId, [&](RoomsRequest& request) {
     const Value* rooms = response->find("rooms");
-    if (!rooms || !rooms->isArray()) return;
-    ++request.received;
+    if (!rooms || !rooms->isArray()) return false;
     for (const auto& room : rooms->asArray())
       if (room.isString()) request.rooms.insert(room.asString());
-    if (request.received >= request.expected) finishRoomsRequest(*requestId, std::nullopt);
-    return;
-  }
+    return true;
+  });
+  if (rooms) return;
   if (auto message = responseToMessage(*response, nsp_.name())) onMessage(std::move(*message));
 }
 
@@ -358,18 +360,9 @@ void RedisAdapter::allRooms(RoomsCallback done) {
     auto self = weak.lock();
     if (!self || self->closed_ || count <= 1) return done(std::move(local), std::nullopt);
     std::string requestId = randomHexId();
-    RoomsRequest request;
-    request.expected = count;
-    request.rooms = std::move(local);
-    request.done = std::move(done);
-    request.timer =
-        std::make_unique<boost::asio::steady_timer>(self->nsp_.executor(), self->requestsTimeout());
-    request.timer->async_wait([weak, requestId](const boost::system::error_code& ec) {
-      if (auto self = weak.lock(); self && !ec)
-        self->finishRoomsRequest(
-            requestId, Error{"timeout reached while waiting for allRooms response", std::nullopt});
-    });
-    self->roomsRequests_[requestId] = std::move(request);
+    // every other node answers (this node's own rooms are in already)
+    self->roomsRequests_.add(requestId, RoomsRequest{std::move(local), std::move(done)}, count - 1,
+                             self->requestsTimeout());
     self->publish(self->channels_.request,
                   codec::toJson(Value::object({{"uid", self->uid()},
                                                {"requestId", requestId},
@@ -383,16 +376,13 @@ void RedisAdapter::requestAllRooms(Completion<std::set<Room>> done) {
   });
 }
 
-void RedisAdapter::finishRoomsRequest(const std::string& requestId, std::optional<Error> error) {
-  auto it = roomsRequests_.find(requestId);
-  if (it == roomsRequests_.end()) return;
-  RoomsRequest request = std::move(it->second);
-  roomsRequests_.erase(it);
-  if (request.timer) request.timer->cancel();
-  if (error)
-    request.done({}, std::move(error));
-  else
-    request.done(std::move(request.rooms), std::nullopt);
+void RedisAdapter::endRoomsRequest(RoomsRequest request, RequestOutcome outcome) {
+  if (outcome == RequestOutcome::Answered)
+    return request.done(std::move(request.rooms), std::nullopt);
+  request.done({}, Error{outcome == RequestOutcome::TimedOut
+                             ? "timeout reached while waiting for allRooms response"
+                             : "the adapter was closed",
+                         std::nullopt});
 }
 
 }  // namespace sio::adapters::pubsub

@@ -68,20 +68,16 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   void roomDeleted(const Room& room) override;
 
  private:
-  struct RoomsRequest {                 // allRooms, waiting for the other nodes
-    size_t expected = 0, received = 1;  // this node's own rooms count as one answer
-    std::set<Room> rooms;
+  struct RoomsRequest {    // allRooms, waiting for the other nodes
+    std::set<Room> rooms;  // this node's own first
     RoomsCallback done;
-    std::unique_ptr<boost::asio::steady_timer> timer;
   };
   // A legacy request of this node (legacy_requests.cpp): SOCKETS, waiting for every other
   // node, or a sid form of REMOTE_JOIN/LEAVE/DISCONNECT, waiting for the node of the sid.
   struct LegacyRequest {
     ClassicType type = ClassicType::Sockets;
-    size_t expected = 1, received = 0;
     std::set<SocketId> sockets;
     SocketIdsCallback done;
-    std::unique_ptr<boost::asio::steady_timer> timer;
   };
 
   PubSubHub::Handler handler(void (RedisAdapter::*method)(const redis::PubSubMessage&));
@@ -92,15 +88,15 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   bool onClassicRequest(const Value& request);
   void publishClassicResponse(const Value& request, std::string payload);
   void publish(const std::string& channel, std::string payload);
-  void finishRoomsRequest(const std::string& requestId, std::optional<Error> error);
+  static void endRoomsRequest(RoomsRequest request, RequestOutcome outcome);
   void remoteSocketRequest(ClassicType type, SocketId id, Value::Member argument,
                            DoneCallback done);
-  // Publishes `request` (JSON) and waits for its answers until requestsTimeout.
-  void startLegacyRequest(const std::string& requestId, const Value& request,
-                          LegacyRequest pending);
+  // Publishes `request` (JSON) and waits for `expected` answers until requestsTimeout.
+  void startLegacyRequest(const std::string& requestId, const Value& request, LegacyRequest pending,
+                          size_t expected);
   // True when the response belonged to a legacy request of this node.
   bool onLegacyResponse(const std::string& requestId, const Value& response);
-  void finishLegacyRequest(const std::string& requestId, std::optional<Error> error);
+  static void endLegacyRequest(LegacyRequest request, RequestOutcome outcome);
   void markSubscribed();
   // The broadcast subscription (the pattern, or `key#nsp#` and the rooms' channels with
   // subscribeToLocalRoomsOnly): taken while the namespace has local sockets or sockets
@@ -119,8 +115,8 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   RedisAdapterParser parser_;
   ClassicChannels channels_;
   std::vector<std::string> requestChannels_;  // request, response, specific response
-  std::map<std::string, RoomsRequest> roomsRequests_;
-  std::map<std::string, LegacyRequest> legacyRequests_;
+  PendingRequests<RoomsRequest> roomsRequests_;
+  PendingRequests<LegacyRequest> legacyRequests_;
   int pendingSubscriptions_ = 2;
   enum class Listening { No, Subscribing, Yes } listening_ = Listening::No;
   uint64_t listenGeneration_ = 0;  // tells a stale confirmation from the current one
