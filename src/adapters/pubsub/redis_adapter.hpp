@@ -5,11 +5,9 @@
 // REMOTE_JOIN/LEAVE/DISCONNECT), and counts servers with PUBSUB NUMSUB.
 #pragma once
 
-#include <boost/asio/steady_timer.hpp>
-#include <map>
-
 #include "../redis_link_stats.hpp"
 #include "classic_codec.hpp"
+#include "connect_hold.hpp"
 #include "pubsub_hub.hpp"
 #include "sio/adapter/cluster_adapter.hpp"
 
@@ -98,17 +96,30 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   bool onLegacyResponse(const std::string& requestId, const Value& response);
   static void endLegacyRequest(LegacyRequest request, RequestOutcome outcome);
   void markSubscribed();
+  std::weak_ptr<RedisAdapter> weakSelf() {
+    return std::static_pointer_cast<RedisAdapter>(shared_from_this());
+  }
   // The broadcast subscription (the pattern, or `key#nsp#` and the rooms' channels with
   // subscribeToLocalRoomsOnly): taken while the namespace has local sockets or sockets
-  // waiting to connect, dropped otherwise (unsubscribeWhenEmpty).
+  // waiting to connect, dropped otherwise (unsubscribeWhenEmpty). ConnectHold decides when.
   std::vector<std::string> broadcastNames() const;
   redis::Subscriber::Kind broadcastKind() const;
-  void listen(std::function<void()> subscribed = {});
-  void onListening(uint64_t generation);
-  void onOwnRoomSubscribed(const SocketId& id);
-  // Lets through the held sockets that have what they wait for (all of them with `all`).
-  void releaseConnects(bool all);
-  void stopListeningIfEmpty();
+  // What ConnectHold asks for, on the hub and a timer of this namespace.
+  class HoldEffects final : public ConnectHold::Effects {
+   public:
+    explicit HoldEffects(RedisAdapter& adapter) : adapter_(adapter) {}
+    void subscribeBroadcasts(uint64_t generation) override;
+    void unsubscribeBroadcasts() override;
+    void subscribeOwnRoom(const SocketId& id) override;
+    void unsubscribeOwnRoom(const SocketId& id) override;
+    void startHoldTimer() override;
+    void stopHoldTimer() override;
+    bool hasLocalSockets() const override;
+    bool linkReady() const override;
+
+   private:
+    RedisAdapter& adapter_;
+  };
 
   std::shared_ptr<PubSubHub> hub_;
   std::shared_ptr<const RedisAdapterOptions> options_;
@@ -118,20 +129,10 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   PendingRequests<RoomsRequest> roomsRequests_;
   PendingRequests<LegacyRequest> legacyRequests_;
   int pendingSubscriptions_ = 2;
-  enum class Listening { No, Subscribing, Yes } listening_ = Listening::No;
-  uint64_t listenGeneration_ = 0;  // tells a stale confirmation from the current one
-  // A socket held before its CONNECT: until Listening::Yes (unsubscribeWhenEmpty) and, with
-  // subscribeToLocalRoomsOnly, until its own room's channel is subscribed.
-  struct ConnectWaiter {
-    SocketId id;
-    bool ownRoomSubscribed = true;
-    std::function<void()> proceed;
-  };
-  std::vector<ConnectWaiter> connectWaiters_;
-  std::unique_ptr<boost::asio::steady_timer> connectHoldTimer_;
-  // Own rooms subscribed for held sockets that have not joined them (yet).
-  std::set<SocketId> ownRoomsAhead_;
-  bool releasing_ = false;  // connectWaiters_ are being let through
+  HoldEffects holdEffects_{*this};
+  ConnectHold hold_;
+  std::function<void()> initialListen_;      // init()'s, on the first broadcast subscription
+  std::unique_ptr<RequestTimer> holdTimer_;  // no socket is held longer than requestsTimeout
   bool closed_ = false;
   std::vector<std::function<void()>> readyWaiters_;
 };
