@@ -32,7 +32,14 @@ std::string ClusterAdapter::requestTimeoutMessage(MessageType, size_t received,
 }
 
 ClusterAdapter::ClusterAdapter(AdapterHost& nsp, std::string uid)
-    : Adapter(nsp), uid_(std::move(uid)) {}
+    : Adapter(nsp),
+      uid_(std::move(uid)),
+      requests_(asioRequestTimers(nsp.executor()),
+                [this](Request request, RequestOutcome outcome, RequestProgress progress) {
+                  endRequest(std::move(request), outcome, progress);
+                }),
+      ackRequests_(asioRequestTimers(nsp.executor()),
+                   [](AckRequest, RequestOutcome, RequestProgress) {}) {}
 
 ClusterAdapter::~ClusterAdapter() = default;
 
@@ -91,14 +98,8 @@ void ClusterAdapter::broadcastWithAck(protocol::Packet packet, const BroadcastOp
                                       std::function<void(Value)> onResponse) {
   if (!opts.flags.local) {
     std::string requestId = randomHexId();
-    auto timer = std::make_unique<boost::asio::steady_timer>(
-        nsp_.executor(), opts.flags.timeout.value_or(std::chrono::milliseconds(0)));
-    // Nothing tells this node when every client answered: forget the request at the timeout.
-    timer->async_wait([weak = weak_from_this(), requestId](const boost::system::error_code& ec) {
-      auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
-      if (!ec && self) self->ackRequests_.erase(requestId);
-    });
-    ackRequests_[requestId] = AckRequest{onClientCount, onResponse, std::move(timer)};
+    ackRequests_.add(requestId, AckRequest{onClientCount, onResponse}, std::nullopt,
+                     opts.flags.timeout.value_or(std::chrono::milliseconds(0)));
     publish(MessageType::Broadcast, Value::object({{"packet", encodeClusterPacket(packet)},
                                                    {"requestId", requestId},
                                                    {"opts", encodeOptions(opts)}}));
@@ -117,10 +118,10 @@ void ClusterAdapter::fetchSockets(const BroadcastOptions& opts, FetchCallback do
     if (!self || expected == 0) return done(std::move(local), std::nullopt);
     Request request;
     request.type = MessageType::FetchSockets;
-    request.expected = expected;
     request.sockets = std::move(local);
     request.fetchDone = std::move(done);
-    self->startRequest(std::move(request), std::move(missing), self->fetchSocketsTimeout(opts),
+    self->startRequest(std::move(request), expected, std::move(missing),
+                       self->fetchSocketsTimeout(opts),
                        Value::object({{"opts", encodeOptions(opts)}}));
   };
   if (auto peers = expectedResponders())
@@ -130,33 +131,13 @@ void ClusterAdapter::fetchSockets(const BroadcastOptions& opts, FetchCallback do
   });
 }
 
-void ClusterAdapter::startRequest(Request request, std::optional<std::set<std::string>> missing,
+void ClusterAdapter::startRequest(Request request, size_t expected,
+                                  std::optional<std::set<std::string>> missing,
                                   std::chrono::milliseconds timeout, Value data) {
   std::string requestId = randomHexId();
   MessageType type = request.type;
   request.missing = std::move(missing);
-  request.timer = std::make_unique<boost::asio::steady_timer>(nsp_.executor(), timeout);
-  request.timer->async_wait([weak = weak_from_this(),
-                             requestId](const boost::system::error_code& ec) {
-    auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock());
-    if (ec || !self) return;
-    auto it = self->requests_.find(requestId);
-    if (it == self->requests_.end()) return;
-    ++self->stats_.timedOut;
-    const Request& pending = it->second;
-    std::string message =
-        pending.missing
-            ? "timeout reached: missing " + std::to_string(pending.missing->size()) + " responses"
-            : self->requestTimeoutMessage(pending.type, pending.received, pending.expected);
-    self->timeoutLog_.record([&] {
-      return "adapter " + self->nsp_.name() + ": a cluster request (type " +
-             std::to_string(static_cast<int>(pending.type)) + ") timed out with " +
-             std::to_string(pending.received) + " of " + std::to_string(pending.expected) +
-             " answers: " + message;
-    });
-    self->finishRequest(requestId, Error{message, std::nullopt});
-  });
-  requests_[requestId] = std::move(request);
+  requests_.add(requestId, std::move(request), expected, timeout);
   // Node's key orders: fetchSockets {opts, requestId}, serverSideEmit {requestId, packet}.
   if (type == MessageType::FetchSockets) {
     data.set("requestId", requestId);
@@ -168,22 +149,15 @@ void ClusterAdapter::startRequest(Request request, std::optional<std::set<std::s
   publish(type, std::move(data));
 }
 
-void ClusterAdapter::onRequestAnswered(const std::string& requestId, const std::string& responder) {
-  auto it = requests_.find(requestId);
-  if (it == requests_.end()) return;
-  Request& request = it->second;
-  ++request.received;
-  bool complete = request.missing ? (request.missing->erase(responder), request.missing->empty())
-                                  : request.received == request.expected;
-  if (complete) finishRequest(requestId, std::nullopt);
+bool ClusterAdapter::countsAnswer(Request& request, const std::string& responder) {
+  return !request.missing || request.missing->erase(responder) > 0;
 }
 
 void ClusterAdapter::forgetResponder(const std::string& uid) {
-  std::vector<std::string> done;
-  for (auto& [id, request] : requests_)
-    if (request.missing && request.missing->erase(uid) && request.missing->empty())
-      done.push_back(id);
-  for (const auto& id : done) finishRequest(id, std::nullopt);
+  for (const auto& id : requests_.ids()) {
+    Request* request = requests_.find(id);
+    if (request && request->missing && request->missing->erase(uid)) requests_.expectFewer(id);
+  }
 }
 
 void ClusterAdapter::addSockets(const BroadcastOptions& opts, const std::vector<Room>& rooms) {
@@ -228,9 +202,9 @@ void ClusterAdapter::serverSideEmit(Args args, AckCallback ack) {
     if (!self || expected == 0) return ack(std::nullopt, {});
     Request request;
     request.type = MessageType::ServerSideEmit;
-    request.expected = expected;
     request.ackDone = std::move(ack);
-    self->startRequest(std::move(request), std::move(missing), self->serverSideEmitTimeout(),
+    self->startRequest(std::move(request), expected, std::move(missing),
+                       self->serverSideEmitTimeout(),
                        Value::object({{"packet", std::move(packet)}}));
   };
   if (auto peers = expectedResponders())
@@ -276,12 +250,24 @@ void ClusterAdapter::requestRemoteDisconnect(SocketId id, bool close, Completion
   Adapter::requestRemoteDisconnect(std::move(id), close, std::move(done));
 }
 
-void ClusterAdapter::finishRequest(const std::string& requestId, std::optional<Error> error) {
-  auto it = requests_.find(requestId);
-  if (it == requests_.end()) return;
-  Request request = std::move(it->second);
-  requests_.erase(it);
-  if (request.timer) request.timer->cancel();
+void ClusterAdapter::endRequest(Request request, RequestOutcome outcome, RequestProgress progress) {
+  std::optional<Error> error;
+  if (outcome == RequestOutcome::TimedOut) {
+    ++stats_.timedOut;
+    std::string message =
+        request.missing
+            ? "timeout reached: missing " + std::to_string(request.missing->size()) + " responses"
+            : requestTimeoutMessage(request.type, progress.received, progress.expected);
+    timeoutLog_.record([&] {
+      return "adapter " + nsp_.name() + ": a cluster request (type " +
+             std::to_string(static_cast<int>(request.type)) + ") timed out with " +
+             std::to_string(progress.received) + " of " + std::to_string(progress.expected) +
+             " answers: " + message;
+    });
+    error = Error{message, std::nullopt};
+  } else if (outcome == RequestOutcome::Cancelled) {
+    error = Error{"the adapter was closed", std::nullopt};
+  }
   if (request.type == MessageType::FetchSockets) {
     if (error)
       request.fetchDone({}, std::move(error));
@@ -308,11 +294,8 @@ void ClusterAdapter::whenIdle(std::function<void()> done) {
 }
 
 void ClusterAdapter::close() {
-  std::vector<std::string> ids;
-  for (const auto& [id, request] : requests_) ids.push_back(id);
-  for (const auto& id : ids) finishRequest(id, Error{"the adapter was closed", std::nullopt});
-  for (auto& [id, request] : ackRequests_) request.timer->cancel();
-  ackRequests_.clear();
+  requests_.cancelAll();
+  ackRequests_.cancelAll();
   Adapter::close();
 }
 
@@ -433,36 +416,40 @@ void ClusterAdapter::onResponse(const ClusterMessage& response) {
   const Value& data = *response.data;
   switch (response.kind()) {
     case MessageType::BroadcastClientCount: {
-      auto it = ackRequests_.find(*requestId);
+      AckRequest* request = ackRequests_.find(*requestId);
       const Value* count = data.find("clientCount");
-      if (it != ackRequests_.end() && count && count->isInt() && count->asInt() >= 0)
-        it->second.onClientCount(size_t(count->asInt()));
-      return;
-    }
-    case MessageType::BroadcastAck: {
-      auto it = ackRequests_.find(*requestId);
-      if (it != ackRequests_.end()) {
-        const Value* packet = data.find("packet");
-        it->second.onResponse(packet ? *packet : Value());
+      if (request && count && count->isInt() && count->asInt() >= 0) {
+        auto onClientCount = request->onClientCount;  // may close this adapter
+        onClientCount(size_t(count->asInt()));
       }
       return;
     }
-    case MessageType::FetchSocketsResponse: {
-      auto it = requests_.find(*requestId);
-      if (it == requests_.end() || it->second.type != MessageType::FetchSockets) return;
-      if (const Value* sockets = data.find("sockets"); sockets && sockets->isArray())
-        for (const auto& entry : sockets->asArray())
-          if (auto socket = decodeSocketDetails(entry))
-            it->second.sockets.push_back(std::move(*socket));
-      return onRequestAnswered(*requestId, response.uid);
+    case MessageType::BroadcastAck: {
+      if (AckRequest* request = ackRequests_.find(*requestId)) {
+        const Value* packet = data.find("packet");
+        auto onResponse = request->onResponse;  // may close this adapter
+        onResponse(packet ? *packet : Value());
+      }
+      return;
     }
-    case MessageType::ServerSideEmitResponse: {
-      auto it = requests_.find(*requestId);
-      if (it == requests_.end() || it->second.type != MessageType::ServerSideEmit) return;
-      const Value* packet = data.find("packet");
-      it->second.responses.push_back(packet ? *packet : Value());
-      return onRequestAnswered(*requestId, response.uid);
-    }
+    case MessageType::FetchSocketsResponse:
+      requests_.answer(*requestId, [&](Request& request) {
+        if (request.type != MessageType::FetchSockets) return false;
+        if (const Value* sockets = data.find("sockets"); sockets && sockets->isArray())
+          for (const auto& entry : sockets->asArray())
+            if (auto socket = decodeSocketDetails(entry))
+              request.sockets.push_back(std::move(*socket));
+        return countsAnswer(request, response.uid);
+      });
+      return;
+    case MessageType::ServerSideEmitResponse:
+      requests_.answer(*requestId, [&](Request& request) {
+        if (request.type != MessageType::ServerSideEmit) return false;
+        const Value* packet = data.find("packet");
+        request.responses.push_back(packet ? *packet : Value());
+        return countsAnswer(request, response.uid);
+      });
+      return;
     default:
       return;
   }

@@ -5,43 +5,85 @@
 // token forms' cores report error codes to a Completion instead.
 #include "sio/server/broadcast_operator.hpp"
 
-#include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
 
 #include "handler_guard.hpp"
 #include "sio/adapter/errors.hpp"
+#include "sio/adapter/pending_requests.hpp"
 
 namespace sio {
 namespace {
 
 // The progress of one broadcast with acknowledgements.
-struct AckCollector {
-  AckCallback ack;
+struct AckProgress {
   bool singleResponse = false;
   Args responses;
   long expectedServers = -1;
   long reportedServers = 0;
   size_t expectedClients = 0;
-  bool finished = false;
-  std::optional<boost::asio::steady_timer> timer;
 
+  // Every server reported its client count and every counted client answered.
+  bool complete() const {
+    return expectedServers == reportedServers && responses.size() == expectedClients;
+  }
   // Every client's response; for a single remote socket, just its response.
   Args result() {
     if (!singleResponse) return responses;
     return responses.empty() ? Args{} : Args{responses.front()};
   }
-  void check() {
-    if (finished || expectedServers != reportedServers || responses.size() != expectedClients)
-      return;
-    finished = true;
-    timer->cancel();
-    ack(std::nullopt, result());
+};
+
+// One broadcast with acknowledgements: a request table of one, whose waiting timer keeps
+// the collector alive as the adapter's callbacks do. Every entry point is called through
+// a shared_ptr, so the collector outlives the end of its request.
+class AckCollector {
+ public:
+  static std::shared_ptr<AckCollector> start(boost::asio::any_io_executor executor,
+                                             std::chrono::milliseconds timeout, AckCallback ack,
+                                             bool singleResponse) {
+    auto collector = std::make_shared<AckCollector>();
+    std::weak_ptr<AckCollector> weak = collector;
+    auto timers = [base = asioRequestTimers(std::move(executor)), weak](
+                      std::chrono::milliseconds timeout, std::function<void()> fire) {
+      return base(timeout, [fire = std::move(fire), self = weak.lock()] { fire(); });
+    };
+    collector->request_.emplace(
+        std::move(timers),
+        [ack = std::move(ack)](AckProgress progress, RequestOutcome outcome, RequestProgress) {
+          if (outcome == RequestOutcome::Answered) return ack(std::nullopt, progress.result());
+          ack(Error{"operation has timed out", std::nullopt}, progress.result());
+        });
+    AckProgress progress;
+    progress.singleResponse = singleResponse;
+    collector->request_->add(kId, std::move(progress), std::nullopt, timeout);
+    return collector;
   }
-  void timeOut() {
-    if (finished) return;
-    finished = true;
-    ack(Error{"operation has timed out", std::nullopt}, result());
+
+  void onClientCount(size_t clientCount) {
+    if (AckProgress* progress = request_->find(kId)) {
+      progress->expectedClients += clientCount;
+      ++progress->reportedServers;
+    }
+    finishIfComplete();
   }
+  void onResponse(Value response) {
+    if (AckProgress* progress = request_->find(kId))
+      progress->responses.push_back(std::move(response));
+    finishIfComplete();
+  }
+  void onServerCount(size_t count) {
+    if (AckProgress* progress = request_->find(kId)) progress->expectedServers = long(count);
+    finishIfComplete();
+  }
+
+ private:
+  static constexpr int kId = 0;
+  void finishIfComplete() {
+    if (AckProgress* progress = request_->find(kId); progress && progress->complete())
+      request_->finish(kId);
+  }
+
+  std::optional<PendingRequests<AckProgress, int>> request_;
 };
 
 }  // namespace
@@ -105,37 +147,20 @@ bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ac
   if (!ack) return emit(event, std::move(args));
   protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt,
                           protocol::eventData(event, std::move(args))};
-  auto collector = std::make_shared<AckCollector>();
-  collector->ack = std::move(ack);
   if (guard_) {
-    collector->ack = [guard = guard_, nsp = adapter_->nsp().name(),
-                      ack = std::move(collector->ack)](const std::optional<Error>& error,
-                                                       Args responses) {
+    ack = [guard = guard_, nsp = adapter_->nsp().name(), ack = std::move(ack)](
+              const std::optional<Error>& error, Args responses) {
       guard->call({"", nsp, "ack"}, [&] { ack(error, std::move(responses)); });
     };
   }
-  collector->singleResponse = opts_.flags.expectSingleResponse;
-  collector->timer.emplace(adapter_->nsp().executor(),
-                           opts_.flags.timeout.value_or(std::chrono::milliseconds(0)));
-  collector->timer->async_wait([collector](const boost::system::error_code& ec) {
-    if (!ec) collector->timeOut();
-  });
+  auto collector = AckCollector::start(adapter_->nsp().executor(),
+                                       opts_.flags.timeout.value_or(std::chrono::milliseconds(0)),
+                                       std::move(ack), opts_.flags.expectSingleResponse);
   adapter_->broadcastWithAck(
       std::move(packet), opts_,
-      [collector](size_t clientCount) {
-        collector->expectedClients += clientCount;
-        ++collector->reportedServers;
-        collector->check();
-      },
-      [collector](Value response) {
-        if (collector->finished) return;
-        collector->responses.push_back(std::move(response));
-        collector->check();
-      });
-  adapter_->serverCount([collector](size_t count) {
-    collector->expectedServers = long(count);
-    collector->check();
-  });
+      [collector](size_t clientCount) { collector->onClientCount(clientCount); },
+      [collector](Value response) { collector->onResponse(std::move(response)); });
+  adapter_->serverCount([collector](size_t count) { collector->onServerCount(count); });
   return true;
 }
 

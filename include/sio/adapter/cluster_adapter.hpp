@@ -6,16 +6,15 @@
 // its requester (doPublishResponse), and feeds what it receives to onMessage.
 #pragma once
 
-#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <set>
-#include <unordered_map>
 #include <vector>
 
 #include "sio/adapter/adapter.hpp"
 #include "sio/adapter/cluster_message.hpp"
+#include "sio/adapter/pending_requests.hpp"
 #include "sio/log.hpp"
 
 namespace sio {
@@ -110,39 +109,39 @@ class ClusterAdapter : public Adapter {
  private:
   struct Request {  // fetchSockets or serverSideEmit with ack, waiting for other nodes
     MessageType type;
-    size_t expected = 0;
-    size_t received = 0;
     std::vector<SocketDetails> sockets;  // fetchSockets: local ones first
     Args responses;                      // serverSideEmit
     FetchCallback fetchDone;
     AckCallback ackDone;
-    std::unique_ptr<boost::asio::steady_timer> timer;
     std::optional<std::set<std::string>> missing;  // heartbeat variant: who has not answered
   };
   struct AckRequest {  // broadcast with acks: other nodes' counts and client responses
     std::function<void(size_t)> onClientCount;
     std::function<void(Value)> onResponse;
-    std::unique_ptr<boost::asio::steady_timer> timer;
   };
 
   void publish(MessageType type, Value data, PublishDone done = {});
-  // Registers a request waiting for `expected` responses (or for `missing` peers), with
-  // its timeout, and publishes it.
-  void startRequest(Request request, std::optional<std::set<std::string>> missing,
+  // Registers a request waiting for `expected` responses (from the `missing` peers, when
+  // known), with its timeout, and publishes it.
+  void startRequest(Request request, size_t expected, std::optional<std::set<std::string>> missing,
                     std::chrono::milliseconds timeout, Value data);
-  void onRequestAnswered(const std::string& requestId, const std::string& responder);
+  // Whether `responder`'s answer counts: any answer, or one from a peer still missing.
+  static bool countsAnswer(Request& request, const std::string& responder);
   void publishResponse(const std::string& requesterUid, MessageType type, Value data);
   void onResponse(const ClusterMessage& response);
   void onBroadcast(const ClusterMessage& message, const std::string& offset);
   void onFetchSockets(const ClusterMessage& message);
   void onServerSideEmit(const ClusterMessage& message);
-  void finishRequest(const std::string& requestId, std::optional<Error> error);
+  // A request ended (PendingRequests' Finish): its callback, with the error of a timeout
+  // or of close().
+  void endRequest(Request request, RequestOutcome outcome, RequestProgress progress);
   void addOffset(protocol::Packet& packet, const BroadcastOptions& opts,
                  const std::string& offset) const;
 
   std::string uid_;
-  std::unordered_map<std::string, Request> requests_;
-  std::unordered_map<std::string, AckRequest> ackRequests_;
+  PendingRequests<Request> requests_;
+  // Nothing tells this node when every client answered: forgotten at the timeout.
+  PendingRequests<AckRequest> ackRequests_;
   Stats stats_;
   // Writes not yet answered, and who waits for there to be none (shared with the tokens,
   // which may outlive this adapter).

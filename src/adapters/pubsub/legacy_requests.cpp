@@ -42,16 +42,15 @@ void RedisAdapter::sockets(std::set<Room> rooms, SocketIdsCallback done) {
     for (const auto& room : rooms) names.emplace_back(room);
     LegacyRequest pending;
     pending.type = ClassicType::Sockets;
-    pending.expected = count;
-    pending.received = 1;  // this node's own sockets
     pending.sockets = std::move(local);
     pending.done = std::move(done);
+    // every other node answers (this node's own sockets are in already)
     self->startLegacyRequest(requestId,
                              Value::object({{"uid", self->uid()},
                                             {"requestId", requestId},
                                             {"type", int64_t(ClassicType::Sockets)},
                                             {"rooms", Value(std::move(names))}}),
-                             std::move(pending));
+                             std::move(pending), count - 1);
   });
 }
 
@@ -119,52 +118,37 @@ void RedisAdapter::remoteSocketRequest(ClassicType type, SocketId id, Value::Mem
   request.set(std::move(argument.first), std::move(argument.second));
   LegacyRequest pending;
   pending.type = type;
-  pending.expected = 1;  // the node that has the socket
   pending.done = [done = std::move(done)](std::set<SocketId>, std::optional<Error> error) {
     done(std::move(error));
   };
-  startLegacyRequest(requestId, request, std::move(pending));
+  startLegacyRequest(requestId, request, std::move(pending), 1);  // the node of the socket
 }
 
 void RedisAdapter::startLegacyRequest(const std::string& requestId, const Value& request,
-                                      LegacyRequest pending) {
-  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
-  std::string message =
-      std::string("timeout reached while waiting for ") + requestName(pending.type) + " response";
-  pending.timer = std::make_unique<boost::asio::steady_timer>(nsp_.executor(), requestsTimeout());
-  pending.timer->async_wait(
-      [weak, requestId, message = std::move(message)](const boost::system::error_code& ec) {
-        if (auto self = weak.lock(); self && !ec)
-          self->finishLegacyRequest(requestId, Error{message, std::nullopt});
-      });
-  legacyRequests_[requestId] = std::move(pending);
+                                      LegacyRequest pending, size_t expected) {
+  legacyRequests_.add(requestId, std::move(pending), expected, requestsTimeout());
   publish(channels_.request, codec::toJson(request));
 }
 
 bool RedisAdapter::onLegacyResponse(const std::string& requestId, const Value& response) {
-  auto it = legacyRequests_.find(requestId);
-  if (it == legacyRequests_.end()) return false;
-  LegacyRequest& request = it->second;
-  if (request.type == ClassicType::Sockets) {
+  return legacyRequests_.answer(requestId, [&](LegacyRequest& request) {
+    if (request.type != ClassicType::Sockets) return true;
     const Value* ids = response.find("sockets");
-    if (!ids || !ids->isArray()) return true;
+    if (!ids || !ids->isArray()) return false;
     for (const auto& id : ids->asArray())
       if (id.isString()) request.sockets.insert(id.asString());
-  }
-  if (++request.received >= request.expected) finishLegacyRequest(requestId, std::nullopt);
-  return true;
+    return true;
+  });
 }
 
-void RedisAdapter::finishLegacyRequest(const std::string& requestId, std::optional<Error> error) {
-  auto it = legacyRequests_.find(requestId);
-  if (it == legacyRequests_.end()) return;
-  LegacyRequest request = std::move(it->second);
-  legacyRequests_.erase(it);
-  if (request.timer) request.timer->cancel();
-  if (error)
-    request.done({}, std::move(error));
-  else
-    request.done(std::move(request.sockets), std::nullopt);
+void RedisAdapter::endLegacyRequest(LegacyRequest request, RequestOutcome outcome) {
+  if (outcome == RequestOutcome::Answered)
+    return request.done(std::move(request.sockets), std::nullopt);
+  std::string message = outcome == RequestOutcome::TimedOut
+                            ? std::string("timeout reached while waiting for ") +
+                                  requestName(request.type) + " response"
+                            : "the adapter was closed";
+  request.done({}, Error{std::move(message), std::nullopt});
 }
 
 }  // namespace sio::adapters::pubsub

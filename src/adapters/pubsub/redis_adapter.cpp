@@ -30,7 +30,16 @@ RedisAdapter::RedisAdapter(AdapterHost& nsp, std::shared_ptr<PubSubHub> hub,
       options_(std::move(options)),
       parser_(options_->parser ? *options_->parser : notepackParser()),
       channels_(options_->key, nsp.name()),
-      requestChannels_{channels_.request, channels_.response, channels_.responseFor(uid())} {}
+      requestChannels_{channels_.request, channels_.response, channels_.responseFor(uid())},
+      roomsRequests_(asioRequestTimers(nsp.executor()),
+                     [](RoomsRequest request, RequestOutcome outcome, RequestProgress) {
+                       endRoomsRequest(std::move(request), outcome);
+                     }),
+      legacyRequests_(asioRequestTimers(nsp.executor()),
+                      [](LegacyRequest request, RequestOutcome outcome, RequestProgress) {
+                        endLegacyRequest(std::move(request), outcome);
+                      }),
+      hold_({options_->unsubscribeWhenEmpty, options_->subscribeToLocalRoomsOnly}, holdEffects_) {}
 
 RedisAdapter::~RedisAdapter() = default;
 
@@ -47,10 +56,12 @@ void RedisAdapter::init() {
   auto subscribed = [weak] {
     if (auto self = weak.lock()) self->markSubscribed();
   };
-  if (options_->unsubscribeWhenEmpty)
+  if (options_->unsubscribeWhenEmpty) {
     --pendingSubscriptions_;  // a new namespace is empty: it listens from its first socket
-  else
-    listen(subscribed);
+  } else {
+    initialListen_ = subscribed;
+    hold_.listen();
+  }
   hub_->subscribe(Kind::Channel, {channels_.request}, handler(&RedisAdapter::onRequestChannel));
   hub_->subscribe(Kind::Channel, {channels_.response, channels_.responseFor(uid())},
                   handler(&RedisAdapter::onResponseChannel),
@@ -68,101 +79,68 @@ Kind RedisAdapter::broadcastKind() const {
   return options_->subscribeToLocalRoomsOnly ? Kind::Channel : Kind::Pattern;
 }
 
-void RedisAdapter::listen(std::function<void()> subscribed) {
-  if (listening_ != Listening::No || closed_) return;
-  listening_ = Listening::Subscribing;
-  uint64_t generation = ++listenGeneration_;
-  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
-  hub_->subscribe(broadcastKind(), broadcastNames(), handler(&RedisAdapter::onBroadcastChannel),
-                  [weak, generation, subscribed = std::move(subscribed)](std::error_code) {
-                    if (auto self = weak.lock()) self->onListening(generation);
-                    if (subscribed) subscribed();
-                  });
+void RedisAdapter::HoldEffects::subscribeBroadcasts(uint64_t generation) {
+  std::weak_ptr<RedisAdapter> weak = adapter_.weakSelf();
+  adapter_.hub_->subscribe(
+      adapter_.broadcastKind(), adapter_.broadcastNames(),
+      adapter_.handler(&RedisAdapter::onBroadcastChannel),
+      [weak, generation,
+       subscribed = std::exchange(adapter_.initialListen_, nullptr)](std::error_code) {
+        if (auto self = weak.lock()) self->hold_.onListening(generation);
+        if (subscribed) subscribed();
+      });
 }
 
-void RedisAdapter::onListening(uint64_t generation) {
-  // A confirmation of a subscription dropped since (the namespace emptied meanwhile) is stale.
-  if (generation != listenGeneration_ || listening_ != Listening::Subscribing) return;
-  listening_ = Listening::Yes;
-  releaseConnects(false);
+void RedisAdapter::HoldEffects::unsubscribeBroadcasts() {
+  adapter_.hub_->unsubscribe(adapter_.broadcastKind(), adapter_.broadcastNames());
+}
+
+void RedisAdapter::HoldEffects::subscribeOwnRoom(const SocketId& id) {
+  std::weak_ptr<RedisAdapter> weak = adapter_.weakSelf();
+  adapter_.hub_->subscribe(Kind::Channel, {adapter_.channels_.room(id)},
+                           adapter_.handler(&RedisAdapter::onBroadcastChannel),
+                           [weak, id](std::error_code) {
+                             if (auto self = weak.lock()) self->hold_.onOwnRoomSubscribed(id);
+                           });
+}
+
+void RedisAdapter::HoldEffects::unsubscribeOwnRoom(const SocketId& id) {
+  adapter_.hub_->unsubscribe(Kind::Channel, {adapter_.channels_.room(id)});
+}
+
+void RedisAdapter::HoldEffects::startHoldTimer() {
+  std::weak_ptr<RedisAdapter> weak = adapter_.weakSelf();
+  adapter_.holdTimer_ =
+      asioRequestTimers(adapter_.nsp_.executor())(adapter_.options_->requestsTimeout, [weak] {
+        if (auto self = weak.lock()) self->hold_.onHoldTimeout();
+      });
+}
+
+void RedisAdapter::HoldEffects::stopHoldTimer() {
+  adapter_.holdTimer_.reset();
+}
+
+bool RedisAdapter::HoldEffects::hasLocalSockets() const {
+  return adapter_.hasLocalSockets();
+}
+
+bool RedisAdapter::HoldEffects::linkReady() const {
+  return adapter_.hub_->linkReady();
 }
 
 void RedisAdapter::prepareConnect(const SocketId& id, std::function<void()> proceed) {
-  bool holdForNamespace = options_->unsubscribeWhenEmpty;
-  bool holdForOwnRoom = options_->subscribeToLocalRoomsOnly;
-  if (closed_ || (!holdForNamespace && !holdForOwnRoom)) return proceed();
-  if (holdForNamespace) listen();
-  // With the link down, the subscriptions wait for the link; the socket does not: what is
-  // published meanwhile is lost to every socket alike, and reported as a gap.
-  if (!hub_->linkReady()) return proceed();
-  std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
-  if (holdForOwnRoom && ownRoomsAhead_.insert(id).second) {
-    // A broadcast to the socket's id right after its CONNECT must find the channel. Its
-    // join (roomCreated) then finds the channel subscribed already.
-    hub_->subscribe(Kind::Channel, {channels_.room(id)}, handler(&RedisAdapter::onBroadcastChannel),
-                    [weak, id](std::error_code) {
-                      if (auto self = weak.lock()) self->onOwnRoomSubscribed(id);
-                    });
-  }
-  bool namespaceReady = !holdForNamespace || listening_ == Listening::Yes;
-  if (namespaceReady && !holdForOwnRoom) return proceed();
-  connectWaiters_.push_back(ConnectWaiter{id, !holdForOwnRoom, std::move(proceed)});
-  if (connectHoldTimer_) return;
-  // A Redis that does not answer holds the sockets no longer than a request would wait.
-  connectHoldTimer_ =
-      std::make_unique<boost::asio::steady_timer>(nsp_.executor(), options_->requestsTimeout);
-  connectHoldTimer_->async_wait([weak](const boost::system::error_code& ec) {
-    if (auto self = weak.lock(); self && !ec) self->releaseConnects(true);
-  });
-}
-
-void RedisAdapter::onOwnRoomSubscribed(const SocketId& id) {
-  for (auto& waiter : connectWaiters_)
-    if (waiter.id == id) waiter.ownRoomSubscribed = true;
-  releaseConnects(false);
-}
-
-void RedisAdapter::releaseConnects(bool all) {
-  bool namespaceReady = !options_->unsubscribeWhenEmpty || listening_ == Listening::Yes;
-  std::vector<std::function<void()>> ready;
-  std::vector<ConnectWaiter> waiting;
-  for (auto& waiter : connectWaiters_) {
-    if (all || (namespaceReady && waiter.ownRoomSubscribed))
-      ready.push_back(std::move(waiter.proceed));
-    else
-      waiting.push_back(std::move(waiter));
-  }
-  connectWaiters_ = std::move(waiting);
-  if (connectWaiters_.empty()) connectHoldTimer_.reset();
-  // One that left while it waited is cleaned up (delAll) in the loop: the ones after it
-  // still need the subscription.
-  releasing_ = true;
-  for (auto& proceed : ready) proceed();
-  releasing_ = false;
-  stopListeningIfEmpty();  // every one of them left while it waited
+  hold_.prepareConnect(id, std::move(proceed));
 }
 
 void RedisAdapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
-  // First (so that a room created here is not subscribed twice): a socket that left all
-  // its rooms with leaveAll() and joins one again makes the namespace non-empty.
-  if (options_->unsubscribeWhenEmpty) listen();
+  // First (so that a room created here is not subscribed twice).
+  hold_.onJoin();
   ClusterAdapter::addAll(id, rooms);
 }
 
 void RedisAdapter::delAll(const SocketId& id) {
   ClusterAdapter::delAll(id);
-  // a socket that left while it was held never joined the own room subscribed for it
-  if (ownRoomsAhead_.erase(id) > 0 && !closed_)
-    hub_->unsubscribe(Kind::Channel, {channels_.room(id)});
-  stopListeningIfEmpty();
-}
-
-void RedisAdapter::stopListeningIfEmpty() {
-  if (!options_->unsubscribeWhenEmpty || closed_ || listening_ == Listening::No ||
-      hasLocalSockets() || !connectWaiters_.empty() || releasing_)
-    return;
-  listening_ = Listening::No;
-  hub_->unsubscribe(broadcastKind(), broadcastNames());
+  hold_.onLeft(id);
 }
 
 void RedisAdapter::markSubscribed() {
@@ -180,23 +158,16 @@ void RedisAdapter::whenReady(std::function<void()> ready) {
 void RedisAdapter::close() {
   if (closed_) return;
   closed_ = true;
-  std::vector<std::string> ids;
-  for (const auto& [id, request] : roomsRequests_) ids.push_back(id);
-  for (const auto& id : ids) finishRoomsRequest(id, Error{"the adapter was closed", std::nullopt});
-  ids.clear();
-  for (const auto& [id, request] : legacyRequests_) ids.push_back(id);
-  for (const auto& id : ids) finishLegacyRequest(id, Error{"the adapter was closed", std::nullopt});
+  hold_.close();
+  roomsRequests_.cancelAll();
+  legacyRequests_.cancelAll();
   ClusterAdapter::close();
-  releaseConnects(true);  // sockets held for the subscription go on (into a closed namespace)
-  if (listening_ != Listening::No) hub_->unsubscribe(broadcastKind(), broadcastNames());
-  for (const auto& id : ownRoomsAhead_) hub_->unsubscribe(Kind::Channel, {channels_.room(id)});
-  ownRoomsAhead_.clear();
-  listening_ = Listening::No;
+  hold_.release();  // sockets held for the subscription go on (into a closed namespace)
   hub_->unsubscribe(Kind::Channel, requestChannels_);
 }
 
 void RedisAdapter::roomCreated(const Room& room) {
-  if (ownRoomsAhead_.erase(room) > 0) return;  // subscribed while its socket was held
+  if (hold_.onRoomCreated(room)) return;  // subscribed while its socket was held
   if (options_->subscribeToLocalRoomsOnly && !closed_)
     hub_->subscribe(Kind::Channel, {channels_.room(room)},
                     handler(&RedisAdapter::onBroadcastChannel));
@@ -279,7 +250,7 @@ bool RedisAdapter::onClassicRequest(const Value& request) {
   bool own = sender && *sender == uid();
   switch (static_cast<ClassicType>(type->asInt())) {
     case ClassicType::Sockets: {
-      if (own || !requestId || legacyRequests_.count(*requestId)) return true;
+      if (own || !requestId || legacyRequests_.contains(*requestId)) return true;
       RoomSet wanted;
       if (const Value* list = request.find("rooms"); list && list->isArray())
         for (const auto& room : list->asArray())
@@ -292,7 +263,7 @@ bool RedisAdapter::onClassicRequest(const Value& request) {
       return true;
     }
     case ClassicType::AllRooms: {
-      if (own || !requestId || roomsRequests_.count(*requestId)) return true;
+      if (own || !requestId || roomsRequests_.contains(*requestId)) return true;
       Value::Array names;
       for (const auto& [room, members] : rooms()) names.emplace_back(room);
       publishClassicResponse(
@@ -333,16 +304,14 @@ void RedisAdapter::onResponseChannel(const redis::PubSubMessage& pubsub) {
   const std::string* requestId = stringField(*response, "requestId");
   if (!requestId) return;
   if (onLegacyResponse(*requestId, *response)) return;
-  if (auto it = roomsRequests_.find(*requestId); it != roomsRequests_.end()) {
-    RoomsRequest& request = it->second;
+  bool rooms = roomsRequests_.answer(*requestId, [&](RoomsRequest& request) {
     const Value* rooms = response->find("rooms");
-    if (!rooms || !rooms->isArray()) return;
-    ++request.received;
+    if (!rooms || !rooms->isArray()) return false;
     for (const auto& room : rooms->asArray())
       if (room.isString()) request.rooms.insert(room.asString());
-    if (request.received >= request.expected) finishRoomsRequest(*requestId, std::nullopt);
-    return;
-  }
+    return true;
+  });
+  if (rooms) return;
   if (auto message = responseToMessage(*response, nsp_.name())) onMessage(std::move(*message));
 }
 
@@ -358,18 +327,9 @@ void RedisAdapter::allRooms(RoomsCallback done) {
     auto self = weak.lock();
     if (!self || self->closed_ || count <= 1) return done(std::move(local), std::nullopt);
     std::string requestId = randomHexId();
-    RoomsRequest request;
-    request.expected = count;
-    request.rooms = std::move(local);
-    request.done = std::move(done);
-    request.timer =
-        std::make_unique<boost::asio::steady_timer>(self->nsp_.executor(), self->requestsTimeout());
-    request.timer->async_wait([weak, requestId](const boost::system::error_code& ec) {
-      if (auto self = weak.lock(); self && !ec)
-        self->finishRoomsRequest(
-            requestId, Error{"timeout reached while waiting for allRooms response", std::nullopt});
-    });
-    self->roomsRequests_[requestId] = std::move(request);
+    // every other node answers (this node's own rooms are in already)
+    self->roomsRequests_.add(requestId, RoomsRequest{std::move(local), std::move(done)}, count - 1,
+                             self->requestsTimeout());
     self->publish(self->channels_.request,
                   codec::toJson(Value::object({{"uid", self->uid()},
                                                {"requestId", requestId},
@@ -383,16 +343,13 @@ void RedisAdapter::requestAllRooms(Completion<std::set<Room>> done) {
   });
 }
 
-void RedisAdapter::finishRoomsRequest(const std::string& requestId, std::optional<Error> error) {
-  auto it = roomsRequests_.find(requestId);
-  if (it == roomsRequests_.end()) return;
-  RoomsRequest request = std::move(it->second);
-  roomsRequests_.erase(it);
-  if (request.timer) request.timer->cancel();
-  if (error)
-    request.done({}, std::move(error));
-  else
-    request.done(std::move(request.rooms), std::nullopt);
+void RedisAdapter::endRoomsRequest(RoomsRequest request, RequestOutcome outcome) {
+  if (outcome == RequestOutcome::Answered)
+    return request.done(std::move(request.rooms), std::nullopt);
+  request.done({}, Error{outcome == RequestOutcome::TimedOut
+                             ? "timeout reached while waiting for allRooms response"
+                             : "the adapter was closed",
+                         std::nullopt});
 }
 
 }  // namespace sio::adapters::pubsub

@@ -5,11 +5,9 @@
 // REMOTE_JOIN/LEAVE/DISCONNECT), and counts servers with PUBSUB NUMSUB.
 #pragma once
 
-#include <boost/asio/steady_timer.hpp>
-#include <map>
-
 #include "../redis_link_stats.hpp"
 #include "classic_codec.hpp"
+#include "connect_hold.hpp"
 #include "pubsub_hub.hpp"
 #include "sio/adapter/cluster_adapter.hpp"
 
@@ -68,20 +66,16 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   void roomDeleted(const Room& room) override;
 
  private:
-  struct RoomsRequest {                 // allRooms, waiting for the other nodes
-    size_t expected = 0, received = 1;  // this node's own rooms count as one answer
-    std::set<Room> rooms;
+  struct RoomsRequest {    // allRooms, waiting for the other nodes
+    std::set<Room> rooms;  // this node's own first
     RoomsCallback done;
-    std::unique_ptr<boost::asio::steady_timer> timer;
   };
   // A legacy request of this node (legacy_requests.cpp): SOCKETS, waiting for every other
   // node, or a sid form of REMOTE_JOIN/LEAVE/DISCONNECT, waiting for the node of the sid.
   struct LegacyRequest {
     ClassicType type = ClassicType::Sockets;
-    size_t expected = 1, received = 0;
     std::set<SocketId> sockets;
     SocketIdsCallback done;
-    std::unique_ptr<boost::asio::steady_timer> timer;
   };
 
   PubSubHub::Handler handler(void (RedisAdapter::*method)(const redis::PubSubMessage&));
@@ -92,50 +86,53 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
   bool onClassicRequest(const Value& request);
   void publishClassicResponse(const Value& request, std::string payload);
   void publish(const std::string& channel, std::string payload);
-  void finishRoomsRequest(const std::string& requestId, std::optional<Error> error);
+  static void endRoomsRequest(RoomsRequest request, RequestOutcome outcome);
   void remoteSocketRequest(ClassicType type, SocketId id, Value::Member argument,
                            DoneCallback done);
-  // Publishes `request` (JSON) and waits for its answers until requestsTimeout.
-  void startLegacyRequest(const std::string& requestId, const Value& request,
-                          LegacyRequest pending);
+  // Publishes `request` (JSON) and waits for `expected` answers until requestsTimeout.
+  void startLegacyRequest(const std::string& requestId, const Value& request, LegacyRequest pending,
+                          size_t expected);
   // True when the response belonged to a legacy request of this node.
   bool onLegacyResponse(const std::string& requestId, const Value& response);
-  void finishLegacyRequest(const std::string& requestId, std::optional<Error> error);
+  static void endLegacyRequest(LegacyRequest request, RequestOutcome outcome);
   void markSubscribed();
+  std::weak_ptr<RedisAdapter> weakSelf() {
+    return std::static_pointer_cast<RedisAdapter>(shared_from_this());
+  }
   // The broadcast subscription (the pattern, or `key#nsp#` and the rooms' channels with
   // subscribeToLocalRoomsOnly): taken while the namespace has local sockets or sockets
-  // waiting to connect, dropped otherwise (unsubscribeWhenEmpty).
+  // waiting to connect, dropped otherwise (unsubscribeWhenEmpty). ConnectHold decides when.
   std::vector<std::string> broadcastNames() const;
   redis::Subscriber::Kind broadcastKind() const;
-  void listen(std::function<void()> subscribed = {});
-  void onListening(uint64_t generation);
-  void onOwnRoomSubscribed(const SocketId& id);
-  // Lets through the held sockets that have what they wait for (all of them with `all`).
-  void releaseConnects(bool all);
-  void stopListeningIfEmpty();
+  // What ConnectHold asks for, on the hub and a timer of this namespace.
+  class HoldEffects final : public ConnectHold::Effects {
+   public:
+    explicit HoldEffects(RedisAdapter& adapter) : adapter_(adapter) {}
+    void subscribeBroadcasts(uint64_t generation) override;
+    void unsubscribeBroadcasts() override;
+    void subscribeOwnRoom(const SocketId& id) override;
+    void unsubscribeOwnRoom(const SocketId& id) override;
+    void startHoldTimer() override;
+    void stopHoldTimer() override;
+    bool hasLocalSockets() const override;
+    bool linkReady() const override;
+
+   private:
+    RedisAdapter& adapter_;
+  };
 
   std::shared_ptr<PubSubHub> hub_;
   std::shared_ptr<const RedisAdapterOptions> options_;
   RedisAdapterParser parser_;
   ClassicChannels channels_;
   std::vector<std::string> requestChannels_;  // request, response, specific response
-  std::map<std::string, RoomsRequest> roomsRequests_;
-  std::map<std::string, LegacyRequest> legacyRequests_;
+  PendingRequests<RoomsRequest> roomsRequests_;
+  PendingRequests<LegacyRequest> legacyRequests_;
   int pendingSubscriptions_ = 2;
-  enum class Listening { No, Subscribing, Yes } listening_ = Listening::No;
-  uint64_t listenGeneration_ = 0;  // tells a stale confirmation from the current one
-  // A socket held before its CONNECT: until Listening::Yes (unsubscribeWhenEmpty) and, with
-  // subscribeToLocalRoomsOnly, until its own room's channel is subscribed.
-  struct ConnectWaiter {
-    SocketId id;
-    bool ownRoomSubscribed = true;
-    std::function<void()> proceed;
-  };
-  std::vector<ConnectWaiter> connectWaiters_;
-  std::unique_ptr<boost::asio::steady_timer> connectHoldTimer_;
-  // Own rooms subscribed for held sockets that have not joined them (yet).
-  std::set<SocketId> ownRoomsAhead_;
-  bool releasing_ = false;  // connectWaiters_ are being let through
+  HoldEffects holdEffects_{*this};
+  ConnectHold hold_;
+  std::function<void()> initialListen_;      // init()'s, on the first broadcast subscription
+  std::unique_ptr<RequestTimer> holdTimer_;  // no socket is held longer than requestsTimeout
   bool closed_ = false;
   std::vector<std::function<void()>> readyWaiters_;
 };
