@@ -3,7 +3,8 @@
 // closes the session when no pong comes within pingTimeout (v3: the client pings, the
 // server answers pong and closes the session when no ping comes within pingInterval +
 // pingTimeout); an upgrade answers the probe, nudges the polling side with noops and
-// switches transports on `5`.
+// switches transports on `5`. SessionHeartbeat and SessionUpgrade decide; this file keeps
+// their timers at their deadlines and carries out what they answer.
 #include "session.hpp"
 
 #include <algorithm>
@@ -16,7 +17,9 @@
 namespace sio::engine {
 namespace {
 
-constexpr auto kUpgradeCheckInterval = std::chrono::milliseconds(100);
+SessionHeartbeat::TimePoint now() {
+  return SessionHeartbeat::Clock::now();
+}
 
 std::string openPacketJson(const std::string& id, bool offerWebSocket,
                            const ServerOptions& options) {
@@ -40,10 +43,10 @@ Session::Session(boost::asio::io_context& io, std::string id, Request request,
       transport_(std::move(transport)),
       onClosed_(std::move(onClosed)),
       stats_(stats ? std::move(stats) : std::make_shared<ServerStats>()),
-      pingIntervalTimer_(io),
-      pingTimeoutTimer_(io),
-      upgradeTimeoutTimer_(io),
-      upgradeCheckTimer_(io) {}
+      heartbeat_(protocol_, options_->pingInterval, options_->pingTimeout),
+      upgrade_(options_->upgradeTimeout),
+      heartbeatTimer_(io),
+      upgradeTimer_(io) {}
 
 Session::~Session() = default;
 
@@ -66,10 +69,8 @@ void Session::open() {
       std::find(transports.begin(), transports.end(), "websocket") != transports.end();
   // the same open packet for v3 (engine.io sends maxPayload to v3 clients too)
   sendPacket(makePacket(PacketType::Open, openPacketJson(id_, offerWebSocket, *options_)), false);
-  if (protocol_ == 3)
-    resetPingTimeout();
-  else
-    schedulePing();
+  heartbeat_.start(now());
+  armHeartbeatTimer();
 }
 
 bool Session::writable() const {
@@ -111,7 +112,7 @@ void Session::closeSlowConsumer() {
   abortTransport_ = true;
   transport_->clearListener();
   transport_->abort();  // reports nothing, so it is safe here; finish() follows
-  boost::asio::post(pingIntervalTimer_.get_executor(), [weak = weak_from_this()] {
+  boost::asio::post(heartbeatTimer_.get_executor(), [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->finish(close_reason::kTransportError, kSlowConsumer);
   });
 }
@@ -131,39 +132,37 @@ void Session::flush() {
   }
 }
 
-void Session::schedulePing() {
-  pingIntervalTimer_.expires_after(options_->pingInterval);
-  pingIntervalTimer_.async_wait(weakHandler([](Session& self) {
-    self.sendPacket(makePacket(PacketType::Ping), false);
-    self.resetPingTimeout();
-  }));
+// Carries out the heartbeat's answer: a ping or a pong, or the end of the session; then
+// waits for its next deadline.
+void Session::applyHeartbeat(SessionHeartbeat::Action action) {
+  if (!action.closeReason.empty()) {
+    // A write still stuck in the transport would hold a graceful close: tear it down.
+    if (action.closeReason == close_reason::kPingTimeout && transport_->bufferedBytes() > 0)
+      abortTransport_ = true;
+    return finish(action.closeReason, action.closeDescription);
+  }
+  if (action.sendPing) sendPacket(makePacket(PacketType::Ping), false);
+  if (action.sendPong) sendPacket(makePacket(PacketType::Pong), false);
+  armHeartbeatTimer();
 }
 
-void Session::resetPingTimeout() {
-  // v3: the client's pings are awaited for a whole interval plus the timeout
-  pingTimeoutTimer_.expires_after(protocol_ == 3 ? options_->pingInterval + options_->pingTimeout
-                                                 : options_->pingTimeout);
-  pingTimeoutTimer_.async_wait(weakHandler([](Session& self) {
-    // A write still stuck in the transport would hold a graceful close: tear it down.
-    if (self.transport_->bufferedBytes() > 0) self.abortTransport_ = true;
-    self.finish(close_reason::kPingTimeout);
-  }));
+void Session::armHeartbeatTimer() {
+  auto deadline = heartbeat_.deadline();
+  if (!deadline) return;
+  heartbeatTimer_.expires_at(*deadline);
+  heartbeatTimer_.async_wait(
+      weakHandler([](Session& self) { self.applyHeartbeat(self.heartbeat_.onTimer(now())); }));
 }
 
 void Session::onTransportPacket(Transport& transport, Packet packet) {
   if (&transport == probe_.get()) return onProbePacket(std::move(packet));
   if (&transport != transport_.get() || state_ != ReadyState::Open) return;
   switch (packet.type) {
-    case PacketType::Ping:  // v4 clients never ping: the heartbeat goes the other way
-      if (protocol_ != 3)
-        return finish(close_reason::kTransportError, "invalid heartbeat direction");
-      onClientPing();
+    case PacketType::Ping:  // v3 only: v4 clients never ping
+      applyHeartbeat(heartbeat_.onPing(now()));
       break;
-    case PacketType::Pong:
-      if (protocol_ == 3)
-        return finish(close_reason::kTransportError, "invalid heartbeat direction");
-      pingTimeoutTimer_.cancel();
-      schedulePing();
+    case PacketType::Pong:  // v4 only
+      applyHeartbeat(heartbeat_.onPong(now()));
       break;
     case PacketType::Message:
       ++stats_->messagesReceived;
@@ -176,12 +175,6 @@ void Session::onTransportPacket(Transport& transport, Packet packet) {
     default:
       break;
   }
-}
-
-// v3 heartbeat: each client ping restarts the timeout and is answered with a pong.
-void Session::onClientPing() {
-  resetPingTimeout();
-  sendPacket(makePacket(PacketType::Pong), false);
 }
 
 void Session::onTransportParseError(Transport& transport) {
@@ -215,46 +208,55 @@ void Session::onTransportDrain(Transport&) {}
 void Session::onTransportReady(Transport& transport) {
   if (&transport != transport_.get()) return;
   flush();
-  if (probed_) sendNoopForFastUpgrade();
+  applyUpgrade(upgrade_.onPollReady(now()));
 }
 
 void Session::maybeUpgrade(std::shared_ptr<Transport> transport) {
   probe_ = std::move(transport);
   probe_->setListener(weak_from_this());
-  upgradeTimeoutTimer_.expires_after(options_->upgradeTimeout);
-  upgradeTimeoutTimer_.async_wait(weakHandler([](Session& self) {
-    if (!self.probe_) return;
-    auto probe = self.probe_;
-    self.endUpgrade();
-    probe->close();
-  }));
+  upgrade_.begin(now());
+  armUpgradeTimer();
   probe_->start();
 }
 
 void Session::onProbePacket(Packet packet) {
-  if (packet.type == PacketType::Ping && packet.view() == "probe") {
-    probe_->send({makePacket(PacketType::Pong, "probe")}, false);
-    probed_ = true;
-    sendNoopForFastUpgrade();
-  } else if (packet.type == PacketType::Upgrade && state_ != ReadyState::Closed) {
-    completeUpgrade();
-  } else {
-    auto probe = probe_;
-    endUpgrade();
-    probe->close();
-  }
+  applyUpgrade(upgrade_.onProbePacket(packet, state_ == ReadyState::Closed, now()));
 }
 
-// While a probe is answered, a pending poll is released with a noop at once and then
-// every 100 ms, so the client can pause polling and send `5`.
+// Carries out the upgrade's answer, then waits for its next deadline.
+void Session::applyUpgrade(SessionUpgrade::Action action) {
+  if (action.answerProbe && probe_) probe_->send({makePacket(PacketType::Pong, "probe")}, false);
+  if (action.nudgePoll) sendNoopForFastUpgrade();
+  if (action.complete) return completeUpgrade();
+  if (action.dropProbe) return dropProbe();
+  armUpgradeTimer();
+}
+
+void Session::armUpgradeTimer() {
+  auto deadline = upgrade_.deadline();
+  if (!deadline) return;
+  upgradeTimer_.expires_at(*deadline);
+  upgradeTimer_.async_wait(
+      weakHandler([](Session& self) { self.applyUpgrade(self.upgrade_.onTimer(now())); }));
+}
+
+// The upgrade is abandoned (upgrade timeout, or a packet other than `2probe` and `5`).
+void Session::dropProbe() {
+  if (!probe_) return;
+  auto probe = probe_;
+  endUpgrade();
+  probe->close();
+}
+
+// While a probe is answered, a pending poll is released with a noop (at once, then every
+// 100 ms: SessionUpgrade), so the client can pause polling and send `5`.
 void Session::sendNoopForFastUpgrade() {
   if (transport_->name() == "polling" && transport_->writable())
     transport_->send({makePacket(PacketType::Noop)}, false);
-  upgradeCheckTimer_.expires_after(kUpgradeCheckInterval);
-  upgradeCheckTimer_.async_wait(weakHandler([](Session& self) { self.sendNoopForFastUpgrade(); }));
 }
 
 void Session::completeUpgrade() {
+  if (!probe_) return;
   auto next = probe_;
   endUpgrade();
   auto previous = std::exchange(transport_, next);
@@ -271,9 +273,8 @@ void Session::completeUpgrade() {
 
 void Session::endUpgrade() {
   probe_.reset();
-  probed_ = false;
-  upgradeTimeoutTimer_.cancel();
-  upgradeCheckTimer_.cancel();
+  upgrade_.end();
+  upgradeTimer_.cancel();
 }
 
 void Session::close() {
@@ -302,8 +303,8 @@ void Session::finish(std::string_view reason, std::string_view description) {
   if (state_ == ReadyState::Closed) return;
   auto keepAlive = shared_from_this();
   state_ = ReadyState::Closed;
-  pingIntervalTimer_.cancel();
-  pingTimeoutTimer_.cancel();
+  heartbeat_.stop();
+  heartbeatTimer_.cancel();
   if (probe_) {
     auto probe = probe_;
     endUpgrade();

@@ -1,7 +1,8 @@
 // One Engine.IO session (Node's engine.io `Socket`): the write buffer and its flushes, the
 // heartbeat (v4: the server pings, the client pongs; v3: the other way round), the upgrade
 // from polling to WebSocket, and the close with Node's reasons. Runs on the io_context thread;
-// transports report to it as their TransportListener.
+// transports report to it as their TransportListener. The heartbeat's and the upgrade's
+// decisions are SessionHeartbeat's and SessionUpgrade's; the session owns their timers.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -10,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+#include "session_heartbeat.hpp"
+#include "session_upgrade.hpp"
 #include "sio/engine/options.hpp"
 #include "sio/engine/server.hpp"
 #include "sio/engine/socket.hpp"
@@ -67,10 +70,12 @@ class Session final : public Socket,
   size_t outboundBound() const;
   void closeSlowConsumer();
   void flush();
-  void schedulePing();
-  void resetPingTimeout();
-  void onClientPing();
+  void applyHeartbeat(SessionHeartbeat::Action action);
+  void armHeartbeatTimer();
   void onProbePacket(Packet packet);
+  void applyUpgrade(SessionUpgrade::Action action);
+  void armUpgradeTimer();
+  void dropProbe();
   void completeUpgrade();
   void endUpgrade();
   void sendNoopForFastUpgrade();
@@ -89,17 +94,16 @@ class Session final : public Socket,
   std::shared_ptr<ServerStats> stats_;  // the server's counters (messages, bytes, upgrades)
   ReadyState state_ = ReadyState::Opening;
   bool upgraded_ = false;
-  bool probed_ = false;           // the probe answered `2probe`
   bool closeAfterDrain_ = false;  // close() was called with packets still buffered
   bool forcedClose_ = false;      // the server asked the transport to close
   bool abortTransport_ = false;   // the end tears the transport down (no graceful close)
   std::vector<Packet> writeBuffer_;
   size_t bufferedBytes_ = 0;
   bool compressBuffer_ = false;
-  boost::asio::steady_timer pingIntervalTimer_;
-  boost::asio::steady_timer pingTimeoutTimer_;
-  boost::asio::steady_timer upgradeTimeoutTimer_;
-  boost::asio::steady_timer upgradeCheckTimer_;
+  SessionHeartbeat heartbeat_;
+  SessionUpgrade upgrade_;
+  boost::asio::steady_timer heartbeatTimer_;  // at heartbeat_.deadline()
+  boost::asio::steady_timer upgradeTimer_;    // at upgrade_.deadline()
   MessageHandler onMessage_;
   CloseHandler onClose_;
   std::vector<UpgradeHandler> onUpgrade_;  // every one is called

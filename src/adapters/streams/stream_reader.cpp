@@ -1,10 +1,9 @@
 // Stream read loop: XREVRANGE for the starting id, then XREAD COUNT n BLOCK ms from the
 // last id handed on. Errors are retried after a short pause (no hot loop); after one, the
-// oldest entry is compared with our id to detect trimming.
+// oldest entry is compared with our id to detect trimming. What to send, and from which
+// id, is StreamCursor's decision.
 #include "stream_reader.hpp"
 #include "sio/log.hpp"
-
-#include <charconv>
 
 namespace sio::adapters::streams {
 namespace {
@@ -12,14 +11,6 @@ namespace {
 constexpr auto kRetryDelay = std::chrono::milliseconds(100);
 constexpr auto kLagInterval = std::chrono::seconds(5);
 constexpr int kMaxEntriesBehind = 1000;
-
-std::pair<uint64_t, uint64_t> splitId(const std::string& id) {
-  uint64_t ms = 0, seq = 0;
-  auto dash = id.find('-');
-  std::from_chars(id.data(), id.data() + (dash == std::string::npos ? id.size() : dash), ms);
-  if (dash != std::string::npos) std::from_chars(id.data() + dash + 1, id.data() + id.size(), seq);
-  return {ms, seq};
-}
 
 }  // namespace
 
@@ -39,16 +30,6 @@ std::vector<StreamEntry> parseEntries(const redis::Reply& list) {
   return entries;
 }
 
-std::string nextStreamId(const std::string& id) {
-  auto [ms, seq] = splitId(id);
-  return std::to_string(ms) + "-" + std::to_string(seq + 1);
-}
-
-int compareStreamIds(const std::string& a, const std::string& b) {
-  auto left = splitId(a), right = splitId(b);
-  return left < right ? -1 : (left > right ? 1 : 0);
-}
-
 StreamReader::StreamReader(std::shared_ptr<redis::Client> connection,
                            boost::asio::any_io_executor executor, std::string stream, int readCount,
                            std::chrono::milliseconds blockTime, EntryHandler onEntry)
@@ -60,47 +41,66 @@ StreamReader::StreamReader(std::shared_ptr<redis::Client> connection,
       onEntry_(std::move(onEntry)),
       lagTimer_(executor) {}
 
+StreamReader::Stats StreamReader::stats() const {
+  const auto& cursor = cursor_.stats();
+  Stats stats;
+  stats.entries = cursor.entries;
+  stats.errors = cursor.errors;
+  stats.trimGaps = cursor.trimGaps;
+  stats.lagMs = cursor.lagMs;
+  stats.entriesBehind = entriesBehind_;
+  return stats;
+}
+
 void StreamReader::start() {
-  if (started_) return;
-  started_ = true;
+  run(cursor_.start());
+}
+
+// Carries out the cursor's answer.
+void StreamReader::run(StreamCursor::Actions actions) {
+  if (actions.findStart) findStart();
+  if (actions.read) readNext();
+  if (actions.retryLater) retryLater();
+}
+
+void StreamReader::findStart() {
   measureLagSoon();
   connection_->start();
   connection_->send(stream_, redis::Command{"XREVRANGE", stream_, "+", "-", "COUNT", "1"},
                     [weak = weak_from_this()](std::error_code ec, redis::Reply reply) {
                       auto self = weak.lock();
-                      if (!self || self->stopped_) return;
+                      if (!self || self->cursor_.stopped()) return;
                       if (ec || reply.isError())
-                        return self->retryAfterError();  // start() again later
-                      auto entries = parseEntries(reply);
-                      self->offset_ = entries.empty() ? "0-0" : entries.front().id;
-                      self->readNext();
+                        return self->run(self->cursor_.onFailure());  // start again later
+                      self->run(self->cursor_.onStart(parseEntries(reply)));
                     });
 }
 
 // Every 5 s: how many entries follow the last one read (XRANGE from the next id, at most
 // 1,000 counted), on the other connection, while the reader's own blocks in XREAD.
 void StreamReader::measureLagSoon() {
-  if (!lagClient_ || stopped_) return;
+  if (!lagClient_ || cursor_.stopped()) return;
   lagTimer_.expires_after(kLagInterval);
   lagTimer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     auto self = weak.lock();
-    if (ec || !self || self->stopped_) return;
-    if (self->offset_.empty()) return self->measureLagSoon();
+    if (ec || !self || self->cursor_.stopped()) return;
+    auto from = self->cursor_.behindFrom();
+    if (!from) return self->measureLagSoon();
     self->lagClient_->send(self->stream_,
-                           redis::Command{"XRANGE", self->stream_, nextStreamId(self->offset_), "+",
-                                          "COUNT", std::to_string(kMaxEntriesBehind)},
+                           redis::Command{"XRANGE", self->stream_, *from, "+", "COUNT",
+                                          std::to_string(kMaxEntriesBehind)},
                            [weak](std::error_code error, redis::Reply reply) {
                              auto me = weak.lock();
-                             if (!me || me->stopped_) return;
+                             if (!me || me->cursor_.stopped()) return;
                              if (!error && reply.isArray())
-                               me->stats_.entriesBehind = reply.elements.size();
+                               me->entriesBehind_ = reply.elements.size();
                              me->measureLagSoon();
                            });
   });
 }
 
 void StreamReader::stop() {
-  stopped_ = true;
+  cursor_.stop();
   retryTimer_.cancel();
   lagTimer_.cancel();
   connection_->close();
@@ -113,15 +113,10 @@ void StreamReader::whenReady(std::function<void()> ready) {
 }
 
 void StreamReader::readNext() {
-  if (stopped_) return;
-  redis::Command read{"XREAD",
-                      "COUNT",
-                      std::to_string(readCount_),
-                      "BLOCK",
-                      std::to_string(blockTime_.count()),
-                      "STREAMS",
-                      stream_,
-                      offset_};
+  if (cursor_.stopped()) return;
+  redis::Command read{
+      "XREAD",   "COUNT", std::to_string(readCount_), "BLOCK", std::to_string(blockTime_.count()),
+      "STREAMS", stream_, cursor_.readFrom()};
   connection_->send(stream_, std::move(read),
                     [weak = weak_from_this()](std::error_code ec, redis::Reply reply) {
                       if (auto self = weak.lock()) self->onRead(ec, reply);
@@ -135,61 +130,45 @@ void StreamReader::readNext() {
 }
 
 void StreamReader::onRead(std::error_code ec, const redis::Reply& reply) {
-  if (stopped_) return;
-  if (ec || reply.isError()) return retryAfterError();
-  if (hadError_) {
-    hadError_ = false;
-    // Were entries after our id trimmed while we could not read? Compare with the oldest.
-    connection_->send(stream_, redis::Command{"XRANGE", stream_, "-", "+", "COUNT", "1"},
-                      [weak = weak_from_this()](std::error_code error, redis::Reply oldest) {
-                        auto self = weak.lock();
-                        if (!self || error) return;
-                        auto entries = parseEntries(oldest);
-                        if (!entries.empty() && self->offset_ != "0-0" &&
-                            compareStreamIds(entries.front().id, self->offset_) > 0) {
-                          ++self->stats_.trimGaps;
-                          log::warn("adapter: stream " + self->stream_ + " was trimmed past " +
-                                    self->offset_ + " while it could not be read: entries up to " +
-                                    entries.front().id + " are lost to this node");
-                        }
-                      });
-  }
-  // How far behind the stream's writers the loop runs: the age of the last entry read
-  // (its id holds the time it was added), 0 when a read came back empty (caught up).
-  stats_.lagMs = 0;
+  if (cursor_.stopped()) return;
+  if (ec || reply.isError()) return run(cursor_.onFailure());
+  if (cursor_.onReadAnswer()) checkTrim();
   if (reply.isArray()) {
     for (const auto& stream : reply.elements) {
       if (!stream.isArray() || stream.elements.size() != 2) continue;
       for (const auto& entry : parseEntries(stream.elements[1])) {
-        ++stats_.entries;
-        offset_ = entry.id;  // advance first: a bad entry is skipped, never re-read
+        cursor_.handOn(entry.id);  // advance first: a bad entry is skipped, never re-read
         onEntry_(entry);
-        if (stopped_) return;
+        if (cursor_.stopped()) return;
       }
     }
-    if (!offset_.empty()) {
-      auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-      auto added = static_cast<int64_t>(splitId(offset_).first);
-      stats_.lagMs = now > added ? uint64_t(now - added) : 0;
-    }
   }
-  readNext();
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  run(cursor_.onReadDone(reply.isArray(), now));
 }
 
-void StreamReader::retryAfterError() {
-  ++stats_.errors;
-  hadError_ = true;
+// Were entries after our id trimmed while we could not read? Compare with the oldest.
+void StreamReader::checkTrim() {
+  connection_->send(stream_, redis::Command{"XRANGE", stream_, "-", "+", "COUNT", "1"},
+                    [weak = weak_from_this()](std::error_code error, redis::Reply oldest) {
+                      auto self = weak.lock();
+                      if (!self || error) return;
+                      auto gap = self->cursor_.onOldest(parseEntries(oldest));
+                      if (!gap) return;
+                      log::warn("adapter: stream " + self->stream_ + " was trimmed past " +
+                                gap->after + " while it could not be read: entries up to " +
+                                gap->upTo + " are lost to this node");
+                    });
+}
+
+void StreamReader::retryLater() {
   retryTimer_.expires_after(kRetryDelay);
   retryTimer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     auto self = weak.lock();
-    if (ec || !self || self->stopped_) return;
-    if (self->offset_.empty()) {
-      self->started_ = false;
-      return self->start();
-    }
-    self->readNext();
+    if (ec || !self || self->cursor_.stopped()) return;
+    self->run(self->cursor_.onRetry());
   });
 }
 

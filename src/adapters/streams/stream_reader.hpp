@@ -2,7 +2,8 @@
 // never stalls other commands. It starts from the stream's last entry id at start-up (not
 // `$` between calls, which loses entries), always resumes from the last id it handed on,
 // and after an outage checks whether trimming removed entries it had not read (a gap,
-// logged and counted). A bad entry is counted and skipped; it never wedges the loop.
+// logged and counted). A bad entry is counted and skipped; it never wedges the loop. The
+// decisions are StreamCursor's; this class carries them out on its connection and timers.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -13,18 +14,14 @@
 #include <vector>
 
 #include "sio/redis/client.hpp"
+#include "stream_cursor.hpp"
 #include "stream_entry.hpp"
+#include "stream_id.hpp"
 
 namespace sio::adapters::streams {
 
 // Parses the entry list of an XRANGE reply (or of one stream in an XREAD reply).
 std::vector<StreamEntry> parseEntries(const redis::Reply& list);
-
-// Compares two stream ids `ms-seq` numerically (-1, 0, 1).
-int compareStreamIds(const std::string& a, const std::string& b);
-
-// The id right after `id` (an exclusive XRANGE start that also works before Redis 6.2).
-std::string nextStreamId(const std::string& id);
 
 class StreamReader : public std::enable_shared_from_this<StreamReader> {
  public:
@@ -49,13 +46,16 @@ class StreamReader : public std::enable_shared_from_this<StreamReader> {
   // Runs `ready` once the loop has its starting id and polls (at once when it already does).
   void whenReady(std::function<void()> ready);
   const std::string& stream() const { return stream_; }
-  const Stats& stats() const { return stats_; }
+  Stats stats() const;
 
  private:
+  void run(StreamCursor::Actions actions);
+  void findStart();
   void readNext();
   void measureLagSoon();
   void onRead(std::error_code ec, const redis::Reply& reply);
-  void retryAfterError();
+  void checkTrim();
+  void retryLater();
 
   std::shared_ptr<redis::Client> connection_;
   boost::asio::steady_timer retryTimer_;
@@ -63,10 +63,10 @@ class StreamReader : public std::enable_shared_from_this<StreamReader> {
   int readCount_;
   std::chrono::milliseconds blockTime_;
   EntryHandler onEntry_;
-  std::string offset_;
-  bool started_ = false, ready_ = false, stopped_ = false, hadError_ = false;
+  StreamCursor cursor_;
+  bool ready_ = false;
   std::vector<std::function<void()>> readyWaiters_;
-  Stats stats_;
+  uint64_t entriesBehind_ = 0;
   std::shared_ptr<redis::Client> lagClient_;
   boost::asio::steady_timer lagTimer_;
 };
