@@ -233,6 +233,8 @@ async function runUnit(t, name, { tls }) {
     assert.ok(stopMs > drainLimitMs(), `TimeoutStopSec (${stopMs} ms) above DrainOnSignal's limit (${drainLimitMs()} ms)`);
     const nofile = Number(one("LimitNOFILE"));
     assert.ok(nofile >= 4096, `LimitNOFILE=${nofile} leaves room for thousands of connections`);
+    const maxConnections = /--max-connections (\d+)/.exec(one("ExecStart"));
+    assert.ok(maxConnections && Number(maxConnections[1]) < nofile, `--max-connections below LimitNOFILE=${nofile}`);
     const signal = one("KillSignal");
     assert.match(signal, /^SIG[A-Z]+$/);
 
