@@ -274,7 +274,7 @@ export function proxySuite(p) {
       assert.deepEqual(await opOk(control, { op: "handshake" }), { address: "127.0.0.1", secure: false }, "node C, no --trust-proxy");
     }));
 
-    test("draining a node (SIGTERM): its polling clients reconnect through the proxy to the other node, recovered; no HTTP 400", wrap(async () => {
+    test("draining a node (SIGTERM): its polling clients reconnect through the proxy to the other node, recovered; a 400 only for a request racing the drain", wrap(async () => {
       // A pair of nodes of its own (named A and B, on a stream of their own), with recovery
       // on as sio-chat has it, and the documented proxy in front of them.
       const args = ["--adapter", "redis-streams", "--redis", ctx.redis.url, "--stream-name", `drain-${p.kind}`, "--cookie", "--trust-proxy", "--recovery", "--ping-interval", "2000", "--ping-timeout", "2000"];
@@ -300,8 +300,14 @@ export function proxySuite(p) {
       for (const s of onB) {
         assert.ok(s.connected && s.id === idsBefore.get(s) && s.io.engine.id === s.sid, `${s.address} on B undisturbed`);
       }
+      // A polling request of a drained session that was already on its way (the next GET,
+      // a queued POST) may get 400 "Session ID unknown", from the draining node or, once it
+      // has exited, from the other one; its client reconnects like the others (checked
+      // above). Nothing else gets a 400: not the other node's sessions, not the new ones.
+      const drained = new Set(onA.map((s) => s.sid));
       const entries = proxy.since(mark);
-      assert.deepEqual(entries.filter((e) => e.status === 400), [], `no HTTP 400 in the ${p.kind} log`);
+      const other400 = entries.filter((e) => e.status === 400 && !drained.has(sidOf(e.request)));
+      assert.deepEqual(other400, [], `no HTTP 400 in the ${p.kind} log but for the drained sessions (${[...drained]})`);
     }));
 
     p.extraTests?.({ ctx, open, wrap });
