@@ -9,6 +9,8 @@
 //            [--redis redis://127.0.0.1:6379 --peer http://localhost:3001 ...]
 //            [--tls-cert chain.pem --tls-key key.pem]   (HTTPS and WSS; SIGHUP reloads them)
 //            [--trust-proxy] [--cookie]                 (behind nginx or HAProxy)
+//            [--cors-origin https://www.example.com]    (pages of another origin, with cookies)
+//            [--max-connections N] [--max-len N] ...    (limits: see --help)
 // GET /healthz, /readyz and /metrics are served on the same port (docs/deployment.md).
 #include <boost/asio/io_context.hpp>
 #include <iostream>
@@ -37,8 +39,15 @@ struct Options {
   std::string logLevel = "warn";
   std::string tlsCert;  // with tlsKey: HTTPS and WSS
   std::string tlsKey;
-  bool trustProxy = false;  // client address and scheme from X-Forwarded-For / -Proto
-  bool cookie = false;      // Engine.IO's io cookie, for HAProxy's stickiness
+  bool trustProxy = false;      // client address and scheme from X-Forwarded-For / -Proto
+  size_t trustedProxyHops = 1;  // proxies of yours in a row
+  bool cookie = false;          // Engine.IO's io cookie, for HAProxy's stickiness
+  std::string cookieSameSite = "Lax";
+  std::vector<std::string> corsOrigins;  // empty: any origin, without credentials
+  size_t maxConnections = 0;             // 0: no limit
+  size_t maxBufferedBytes = 1u << 20;
+  int64_t maxDisconnectionDuration = 120000;  // ms
+  int64_t maxLen = 10000;                     // stream entries
 };
 
 const char* const kUsage =
@@ -55,7 +64,18 @@ const char* const kUsage =
     "  --tls-key FILE   PEM private key of --tls-cert\n"
     "  --trust-proxy    take the client's address and scheme from X-Forwarded-For and\n"
     "                   X-Forwarded-Proto (only behind a proxy of yours)\n"
+    "  --trusted-proxy-hops N  with --trust-proxy: proxies of yours in a row (1)\n"
     "  --cookie         set Engine.IO's io cookie on handshake (HAProxy sticks by it)\n"
+    "  --cookie-same-site S  the io cookie's SameSite: Lax, Strict or None (Lax); None\n"
+    "                   also marks it Secure (HTTPS only), for pages of another site\n"
+    "  --cors-origin O  allow pages of origin O (e.g. https://www.example.com) with\n"
+    "                   credentials (cookies); repeatable or comma-separated\n"
+    "                   (default: any origin, without credentials)\n"
+    "  --max-connections N  Engine.IO sessions at once; beyond, HTTP 503 (0: no limit)\n"
+    "  --max-buffered-bytes N  bytes queued for a client that does not read before it\n"
+    "                   is cut off (1048576; 0: no limit)\n"
+    "  --max-disconnection-duration MS  connection state recovery window (120000)\n"
+    "  --max-len N      with --redis: the stream's MAXLEN, entries kept (10000)\n"
     "  --log-level L    trace, debug, info, warn, error or off, to standard error (warn)\n"
     "  --help           print this and exit\n"
     "  --version        print the version and exit\n";
@@ -89,6 +109,19 @@ Options parseOptions(int argc, char** argv, bool* exitNow) {
     }
     if (i + 1 >= argc) throw Usage(flag + " needs a value");
     std::string value = argv[++i];
+    auto number = [&](int64_t min, int64_t max) {
+      size_t used = 0;
+      int64_t n = 0;
+      try {
+        n = std::stoll(value, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != value.size() || n < min || n > max)
+        throw Usage(flag + ": expected a number from " + std::to_string(min) + " to " +
+                    std::to_string(max) + ", got '" + value + "'");
+      return n;
+    };
     if (flag == "--port")
       options.port = static_cast<uint16_t>(std::stoi(value));
     else if (flag == "--host")
@@ -105,6 +138,29 @@ Options parseOptions(int argc, char** argv, bool* exitNow) {
       options.tlsCert = value;
     else if (flag == "--tls-key")
       options.tlsKey = value;
+    else if (flag == "--trusted-proxy-hops")
+      options.trustedProxyHops = static_cast<size_t>(number(1, 16));
+    else if (flag == "--cookie-same-site") {
+      if (value != "Lax" && value != "Strict" && value != "None")
+        throw Usage(flag + ": Lax, Strict or None, got '" + value + "'");
+      options.cookieSameSite = value;
+    } else if (flag == "--cors-origin") {
+      for (size_t start = 0; start <= value.size();) {
+        size_t comma = std::min(value.find(',', start), value.size());
+        std::string origin = value.substr(start, comma - start);
+        if (origin.empty() || origin == "*")
+          throw Usage(flag + ": an origin such as https://www.example.com, got '" + value + "'");
+        options.corsOrigins.push_back(origin);
+        start = comma + 1;
+      }
+    } else if (flag == "--max-connections")
+      options.maxConnections = static_cast<size_t>(number(0, 100'000'000));
+    else if (flag == "--max-buffered-bytes")
+      options.maxBufferedBytes = static_cast<size_t>(number(0, int64_t{1} << 40));
+    else if (flag == "--max-disconnection-duration")
+      options.maxDisconnectionDuration = number(0, 86'400'000);
+    else if (flag == "--max-len")
+      options.maxLen = number(1, 1'000'000'000);
     else if (flag == "--log-level" && log::parseLevel(value))
       options.logLevel = value;
     else
@@ -112,6 +168,8 @@ Options parseOptions(int argc, char** argv, bool* exitNow) {
   }
   if (options.tlsCert.empty() != options.tlsKey.empty())
     throw Usage("--tls-cert and --tls-key go together");
+  if (options.cookieSameSite != "Lax" && !options.cookie)
+    throw Usage("--cookie-same-site needs --cookie");
   return options;
 }
 
@@ -223,13 +281,28 @@ int main(int argc, char** argv) {
   if (!options.tlsCert.empty())
     httpOptions.tls = engine::TlsOptions{options.tlsCert, options.tlsKey};
   httpOptions.trustProxy = options.trustProxy;
+  httpOptions.trustedProxyHops = options.trustedProxyHops;
   engine::HttpServer http(io, httpOptions);
   engine::ReloadTlsOnSignal reloadTls(io, http);
   ServerOptions serverOptions;
-  serverOptions.connectionStateRecovery =
-      ConnectionStateRecoveryOptions{};               // resume where you left
-  serverOptions.engine.cors = engine::CorsOptions{};  // pages of the other nodes may move here
-  if (options.cookie) serverOptions.engine.cookie = engine::CookieOptions{};
+  ConnectionStateRecoveryOptions recovery;  // resume where you left
+  recovery.maxDisconnectionDuration = std::chrono::milliseconds(options.maxDisconnectionDuration);
+  serverOptions.connectionStateRecovery = recovery;
+  // Pages of the other nodes may move here: any origin, without cookies. Pages of named
+  // origins (--cors-origin) send cookies, which HAProxy's stickiness needs.
+  serverOptions.engine.cors = engine::CorsOptions{};
+  if (!options.corsOrigins.empty()) {
+    serverOptions.engine.cors->origin = options.corsOrigins;
+    serverOptions.engine.cors->credentials = true;
+  }
+  if (options.cookie) {
+    engine::CookieOptions cookie;
+    cookie.sameSite = options.cookieSameSite;
+    cookie.secure = options.cookieSameSite == "None";  // browsers require it with None
+    serverOptions.engine.cookie = cookie;
+  }
+  serverOptions.engine.maxConnections = options.maxConnections;
+  serverOptions.engine.maxBufferedBytes = options.maxBufferedBytes;
   std::shared_ptr<redis::Client> redis;
   if (!options.redis.empty()) {
     redis::ClientOptions redisOptions;
@@ -242,7 +315,9 @@ int main(int argc, char** argv) {
       return 2;
     }
     redis->start();
-    serverOptions.adapter = adapters::createRedisStreamsAdapter(redis);
+    adapters::RedisStreamsOptions streams;
+    streams.maxLen = options.maxLen;
+    serverOptions.adapter = adapters::createRedisStreamsAdapter(redis, streams);
   }
   Server server(io, serverOptions);
   server.attach(http);

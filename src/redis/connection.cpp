@@ -109,13 +109,19 @@ class AsioConnection final : public Connection,
     });
   }
 
-  // The first failure of a link that was up is a warning; the attempts that follow while
-  // it stays down are info lines, each with the backoff before the next one.
+  // The first failure of a link that was up is a warning, and so is the first failed
+  // attempt of a link never up yet (a node started while Redis is unreachable); the
+  // attempts that follow while it stays down are info lines, each with the backoff before
+  // the next one.
   void logLinkFailure(std::error_code ec, std::chrono::milliseconds wait) {
     std::string next = "; reconnecting in " + std::to_string(wait.count()) + " ms";
     if (!downSince_ && everReady_) {
       downSince_ = true;
       log::warn("redis: link to " + address() + " down (" + ec.message() + ")" + next);
+    } else if (!everReady_ && failedAttempts_ == 0) {
+      ++failedAttempts_;
+      log::warn("redis: cannot reach " + address() + " (" + ec.message() + ")" + next +
+                "; retrying until it answers (each attempt logged at info)");
     } else {
       ++failedAttempts_;
       if (log::enabled(log::Level::Info))
@@ -254,6 +260,9 @@ class AsioConnection final : public Connection,
     if (downSince_) {
       log::warn("redis: link to " + address() + " up again after " +
                 std::to_string(failedAttempts_) + " failed attempt(s)");
+    } else if (!everReady_ && failedAttempts_ > 0) {
+      log::warn("redis: connected to " + address() + " after " + std::to_string(failedAttempts_) +
+                " failed attempt(s)");
     } else if (!everReady_) {
       log::info("redis: connected to " + address());
     }

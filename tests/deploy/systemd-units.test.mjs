@@ -4,8 +4,10 @@
 // unknown key or a bad value is only a warning there, so any output fails), then the
 // unit's own ExecStart line runs (under its LimitNOFILE, with the port, the Redis URL and
 // the prefix substituted), serves /healthz, /readyz and the io cookie to a WebSocket
-// client, survives ExecReload, and exits 0 within TimeoutStopSec of its KillSignal.
-// Run: SIO_CHAT_BIN=build/release/examples/chat/sio-chat node --test tests/deploy/
+// client, survives ExecReload, and exits 0 within TimeoutStopSec of its KillSignal. Also:
+// the unit as edited for TLS in the process verifies too and serves HTTPS and WSS, and a
+// node started while Redis is down serves, is not ready, and says so at its log level.
+// Run: SIO_CHAT_BIN=build/debug/apps/sio-chat node --test tests/deploy/systemd-units.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
@@ -85,8 +87,38 @@ function installChat(prefix) {
 }
 
 // TLS in the process, as the unit's comment and docs/deployment.md say: these two flags
-// appended to ExecStart, the files where the guide puts them.
+// appended to ExecStart, the files where the guide puts them; --host the public address,
+// --port 443 (here: all addresses and a free port), --trust-proxy and --cookie removed.
 const TLS_ARGS = "--tls-cert /etc/socketio-cpp/tls/fullchain.pem --tls-key /etc/socketio-cpp/tls/privkey.pem";
+const TLS_DROPPED = ["--trust-proxy", "--cookie"];
+
+/** ExecStart's argv edited for TLS in the process, as the unit's comment says. */
+function tlsCommandLine(argv, prefix) {
+  setArg(argv, "--host", "0.0.0.0");
+  for (const flag of TLS_DROPPED) {
+    assert.ok(argv.includes(flag), `${flag} in ExecStart (the comment says to remove it)`);
+    argv.splice(argv.indexOf(flag), 1);
+  }
+  argv.push(...TLS_ARGS.replaceAll("/etc/socketio-cpp/", `${prefix}/etc/socketio-cpp/`).split(" "));
+  return argv;
+}
+
+/** The unit's text with the commented TLS lines turned on, as its comment says. */
+function tlsUnitText(text) {
+  const lines = text.split("\n");
+  const on = (re) => {
+    const i = lines.findIndex((l) => re.test(l));
+    assert.ok(i >= 0, `a line matching ${re} in the unit`);
+    lines[i] = lines[i].replace(/^#/, "");
+  };
+  on(/^#SupplementaryGroups=ssl-cert$/);
+  on(/^#CapabilityBoundingSet=CAP_NET_BIND_SERVICE$/);
+  on(/^#AmbientCapabilities=CAP_NET_BIND_SERVICE$/);
+  const empty = lines.indexOf("CapabilityBoundingSet=");
+  assert.ok(empty >= 0, "the empty CapabilityBoundingSet= line");
+  lines.splice(empty, 1);
+  return lines.join("\n");
+}
 
 /** The unit's text for this test: installed paths under `prefix`, the instance name set. */
 function localUnit(name, prefix, instance) {
@@ -142,14 +174,25 @@ async function until(what, ms, probe) {
 }
 
 for (const name of UNITS) {
-  test(`${name}: systemd-analyze verify prints nothing`, { skip: !has("systemd-analyze") && "no systemd-analyze (package systemd)" }, () => {
+  for (const tls of [false, true]) {
+    if (tls && name.includes("@.")) continue;
+    verifyTest(name, tls);
+  }
+
+  test(`${name}: ExecStart serves, ExecReload keeps it serving, KillSignal drains it to exit 0 within TimeoutStopSec`, (t) =>
+    runUnit(t, name, { tls: false }));
+}
+
+function verifyTest(name, tls) {
+  const what = tls ? `${name} with its TLS lines turned on` : name;
+  test(`${what}: systemd-analyze verify prints nothing`, { skip: !has("systemd-analyze") && "no systemd-analyze (package systemd)" }, () => {
     assert.ok(chatBin, "SIO_CHAT_BIN: the sio-chat binary");
     const prefix = mkdtempSync(join(tmpdir(), "sio-unit-"));
     try {
       installChat(prefix);
       const { text, file } = localUnit(name, prefix, 3000);
       const path = join(prefix, file);
-      writeFileSync(path, text);
+      writeFileSync(path, tls ? tlsUnitText(text) : text);
       // Warnings (an unknown key, a value it cannot parse) leave the exit status at 0.
       let output;
       try {
@@ -162,9 +205,6 @@ for (const name of UNITS) {
       rmSync(prefix, { recursive: true, force: true });
     }
   });
-
-  test(`${name}: ExecStart serves, ExecReload keeps it serving, KillSignal drains it to exit 0 within TimeoutStopSec`, (t) =>
-    runUnit(t, name, { tls: false }));
 }
 
 test("socketio-cpp.service with TLS in the process: HTTPS and WSS, ExecReload serves a renewed certificate", (t) =>
@@ -193,21 +233,22 @@ async function runUnit(t, name, { tls }) {
     assert.ok(stopMs > drainLimitMs(), `TimeoutStopSec (${stopMs} ms) above DrainOnSignal's limit (${drainLimitMs()} ms)`);
     const nofile = Number(one("LimitNOFILE"));
     assert.ok(nofile >= 4096, `LimitNOFILE=${nofile} leaves room for thousands of connections`);
+    const maxConnections = /--max-connections (\d+)/.exec(one("ExecStart"));
+    assert.ok(maxConnections && Number(maxConnections[1]) < nofile, `--max-connections below LimitNOFILE=${nofile}`);
     const signal = one("KillSignal");
     assert.match(signal, /^SIG[A-Z]+$/);
 
-    let execStart = one("ExecStart");
+    const argv = commandLine(one("ExecStart"), port);
+    if (!name.includes("@.")) setArg(argv, "--port", String(port));
+    setArg(argv, "--redis", redis.url);
     if (tls) {
       const dir = join(prefix, "etc/socketio-cpp/tls");
       mkdirSync(dir, { recursive: true });
       const issued = ca.issueServer();
       copyFileSync(issued.certFile, join(dir, "fullchain.pem"));
       copyFileSync(issued.keyFile, join(dir, "privkey.pem"));
-      execStart += " " + TLS_ARGS.replaceAll("/etc/socketio-cpp/", `${prefix}/etc/socketio-cpp/`);
+      tlsCommandLine(argv, prefix);
     }
-    const argv = commandLine(execStart, port);
-    if (!name.includes("@.")) setArg(argv, "--port", String(port));
-    setArg(argv, "--redis", redis.url);
     // systemd applies LimitNOFILE; prlimit does the same for this process, within this
     // machine's hard limit (a container's may be lower than the unit's value).
     const hard = execFileSync("sh", ["-c", "ulimit -Hn"], { encoding: "utf8" }).trim();
@@ -278,3 +319,38 @@ async function runUnit(t, name, { tls }) {
     rmSync(prefix, { recursive: true, force: true });
   }
 }
+
+// docs/deployment.md, "A systemd unit": a node started while Redis is unreachable serves,
+// is not ready, and warns once at the default log level; once Redis answers it is ready.
+test("a node started before its Redis: /healthz 200, /readyz 503 and a warning at the default level, then ready", async () => {
+  assert.ok(chatBin, "SIO_CHAT_BIN: the sio-chat binary");
+  const prefix = mkdtempSync(join(tmpdir(), "sio-unit-"));
+  const redis = await startRedis();
+  await redis.stop(); // its port stays reserved for the start below
+  let child;
+  try {
+    installChat(prefix);
+    const port = await freePort();
+    const argv = commandLine(parseUnit(localUnit("socketio-cpp@.service", prefix, port).text).Service.ExecStart[0], port);
+    setArg(argv, "--redis", redis.url);
+    setArg(argv, "--log-level", "warn"); // the default level
+    child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const base = `http://localhost:${port}`;
+    await until("/healthz 200", 10_000, async () => (await status(`${base}/healthz`)) === 200);
+    await until("the warning", 5_000, async () => /redis: cannot reach 127\.0\.0\.1:\d+ \(.*\); reconnecting in \d+ ms/.test(output));
+    assert.equal(await status(`${base}/readyz`), 503, "not ready without Redis");
+    await sleep(1500); // several attempts: still one warning per Redis connection
+    const warnings = output.match(/redis: cannot reach/g).length;
+    assert.ok(warnings <= 3, `one warning per connection (commands, pub/sub, stream reader), not per attempt:\n${output}`);
+    await redis.start();
+    await until("/readyz 200 once Redis answers", 15_000, async () => (await status(`${base}/readyz`)) === 200);
+    assert.match(output, /redis: connected to 127\.0\.0\.1:\d+ after \d+ failed attempt\(s\)/);
+  } finally {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await redis.stop();
+    rmSync(prefix, { recursive: true, force: true });
+  }
+});

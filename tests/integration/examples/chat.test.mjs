@@ -94,3 +94,48 @@ test("rooms are separate", async () => {
   a.disconnect();
   b.disconnect();
 });
+
+// The flags docs/deployment.md gives sio-chat for pages of another origin and for limits.
+test("deployment flags: --cors-origin with credentials, --cookie-same-site None, --max-connections", async () => {
+  const [bin, ...args] = command;
+  const flags = ["--cors-origin", "https://a.example,https://b.example", "--cors-origin", "https://c.example",
+    "--cookie", "--cookie-same-site", "None", "--max-connections", "2", "--max-buffered-bytes", "65536",
+    "--max-disconnection-duration", "30000", "--max-len", "5000", "--trust-proxy", "--trusted-proxy-hops", "2"];
+  const chat = spawn(bin, [...args, ...flags, "--host", "127.0.0.1", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    let out = "";
+    chat.stdout.setEncoding("utf8");
+    const chatPort = await new Promise((resolve, reject) => {
+      chat.stdout.on("data", (chunk) => {
+        out += chunk;
+        const match = /localhost:(\d+)/.exec(out);
+        if (match) resolve(Number(match[1]));
+      });
+      chat.on("exit", (code) => reject(new Error(`sio-chat ${flags.join(" ")} exited early (${code})`)));
+    });
+    const handshake = (origin) =>
+      fetch(`http://127.0.0.1:${chatPort}/socket.io/?EIO=4&transport=polling`, { headers: origin ? { Origin: origin } : {} });
+    for (const origin of ["https://b.example", "https://c.example"]) {
+      const res = await handshake(origin);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("access-control-allow-origin"), origin);
+      assert.equal(res.headers.get("access-control-allow-credentials"), "true");
+      assert.match(res.headers.get("set-cookie") ?? "", /^io=[\w-]+;.*; Secure; SameSite=None/);
+    }
+    // the preflight a page of a listed origin makes, and an origin not listed
+    const preflight = await fetch(`http://127.0.0.1:${chatPort}/socket.io/?EIO=4&transport=polling`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://a.example", "Access-Control-Request-Method": "POST" },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get("access-control-allow-origin"), "https://a.example");
+    assert.equal(preflight.headers.get("access-control-allow-credentials"), "true");
+    // two sessions so far: the third handshake is beyond --max-connections 2
+    const third = await handshake("https://evil.example");
+    assert.equal(third.status, 503);
+    assert.equal(third.headers.get("access-control-allow-origin"), null, "an origin not listed is not allowed");
+  } finally {
+    chat.kill("SIGTERM");
+    await once(chat, "exit");
+  }
+});

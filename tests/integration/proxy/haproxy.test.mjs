@@ -8,7 +8,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { eventually } from "../lib/cluster.mjs";
-import { haproxyStats, ioCookie, missingTools, replacing, startHaproxy, withoutLines } from "./helpers.mjs";
+import { existsSync } from "node:fs";
+import { checkHaproxyOnDebian, haproxyStats, ioCookie, missingTools, replacing, startHaproxy, withoutLines } from "./helpers.mjs";
 import { proxySuite } from "./suite.mjs";
 
 if (missingTools()) {
@@ -29,6 +30,10 @@ if (missingTools()) {
       assert.equal(ioCookie(socket), `${server === "A" ? "s1" : "s2"}~${socket.sid}`, `the io cookie of ${socket.sid} on ${server}`);
     },
     extraTests({ ctx, wrap }) {
+      test("appended to Debian's /etc/haproxy/haproxy.cfg (its global section kept), with IPv6 binds, haproxy -c accepts it",
+        { skip: !existsSync("/etc/haproxy/haproxy.cfg") && "no /etc/haproxy/haproxy.cfg" }, async () => {
+          assert.match(await checkHaproxyOnDebian(ctx.certs), /Configuration file is valid/);
+        });
       test("the health checks ask /healthz and find both nodes up", wrap(async () => {
         await eventually(async () => {
           const servers = (await haproxyStats(ctx.sticky)).filter((r) => r.pxname === "socketio_nodes" && /^s[12]$/.test(r.svname));

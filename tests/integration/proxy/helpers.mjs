@@ -404,3 +404,66 @@ export function ioCookie(socket) {
   for (const [name, cookie] of jar.cookies) if (name === "io") return cookie.value;
   return undefined;
 }
+
+// ---- the files as the guide installs them on Debian (docs/deployment.md, quick start) ----
+
+/**
+ * haproxy -c on Debian's /etc/haproxy/haproxy.cfg with docs/deploy/haproxy.cfg appended
+ * from its `defaults` line on, by the guide's own sed command, and the placeholders
+ * filled in for IPv4 and IPv6 (`:::80 v4v6`). Resolves haproxy's output; throws if it
+ * rejects the file. Needs /etc/haproxy/haproxy.cfg (Debian's package).
+ */
+export async function checkHaproxyOnDebian(certs) {
+  const dir = makeDir("sio-proxy-haproxy-debian-");
+  try {
+    const { stdout: appended } = await run("sed", ["-n", "/^defaults/,$p", path.join(DOCS, "haproxy.cfg")]);
+    const text = fs.readFileSync("/etc/haproxy/haproxy.cfg", "utf8") + fillIn(appended, {
+      LISTEN: ":::80 v4v6",
+      LISTEN_TLS: ":::443 v4v6",
+      TLS_PEM: certs.pem,
+      NODE_A: "127.0.0.1:3000",
+      NODE_B: "127.0.0.1:3001",
+    });
+    if (/^global/m.test(appended)) throw new Error("the appended part holds a global section");
+    fs.writeFileSync(path.join(dir, "haproxy.cfg"), text);
+    const { stdout, stderr } = await run(HAPROXY, ["-c", "-f", path.join(dir, "haproxy.cfg")]);
+    return stdout + stderr;
+  } finally {
+    removeDir(dir);
+  }
+}
+
+/**
+ * nginx -t on a copy of Debian's /etc/nginx (its paths pointed at the copy) without
+ * sites-enabled/default, with docs/deploy/nginx.conf in conf.d and the guide's IPv6
+ * `listen` lines added. Resolves nginx's output; throws if it rejects the configuration.
+ */
+export async function checkNginxOnDebian(certs) {
+  const dir = makeDir("sio-proxy-nginx-debian-");
+  try {
+    const etc = path.join(dir, "nginx");
+    fs.cpSync("/etc/nginx", etc, { recursive: true });
+    fs.rmSync(path.join(etc, "sites-enabled/default"));
+    const main = path.join(etc, "nginx.conf");
+    fs.writeFileSync(
+      main,
+      fs.readFileSync(main, "utf8").replaceAll("/etc/nginx/", `${etc}/`).replace(/^pid .*$/m, `pid ${dir}/nginx.pid;`),
+    );
+    const site = fillIn(documented("nginx.conf"), {
+      LISTEN: "80",
+      LISTEN_TLS: "443",
+      TLS_CERT: certs.cert,
+      TLS_KEY: certs.key,
+      NODE_A: "127.0.0.1:3000",
+      NODE_B: "127.0.0.1:3001",
+    })
+      .replace(/^(\s*)listen 80;$/m, "$1listen 80;\n$1listen [::]:80;")
+      .replace(/^(\s*)listen 443 ssl;$/m, "$1listen 443 ssl;\n$1listen [::]:443 ssl;");
+    if (!site.includes("listen [::]:80;") || !site.includes("listen [::]:443 ssl;")) throw new Error("the IPv6 lines were not added");
+    fs.writeFileSync(path.join(etc, "conf.d/socketio.conf"), site);
+    const { stdout, stderr } = await run(NGINX, ["-t", "-c", main]);
+    return stdout + stderr;
+  } finally {
+    removeDir(dir);
+  }
+}

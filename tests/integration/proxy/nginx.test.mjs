@@ -7,7 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connected, opOk } from "../lib/sio.mjs";
-import { missingTools, replacing, startNginx, withoutLines } from "./helpers.mjs";
+import { existsSync } from "node:fs";
+import { checkNginxOnDebian, missingTools, replacing, startNginx, withoutLines } from "./helpers.mjs";
 import { proxySuite } from "./suite.mjs";
 
 const STICKINESS = /^\s*hash \$remote_addr consistent;\s*$/;
@@ -24,6 +25,10 @@ if (missingTools()) {
     spreadAddress: (i) => `127.0.0.${i}`,
     cookies: false,
     extraTests({ ctx, open, wrap }) {
+      test("in Debian's /etc/nginx (sites-enabled/default removed), with IPv6 listen lines, nginx -t accepts it",
+        { skip: !existsSync("/etc/nginx/nginx.conf") && "no /etc/nginx/nginx.conf" }, async () => {
+          assert.match(await checkNginxOnDebian(ctx.certs), /test is successful/);
+        });
       test("ip_hash, which the documentation avoids, sends every client of 127.0.0.x to one node", wrap(async () => {
         const proxy = await startNginx({
           nodes: [ctx.a, ctx.b],

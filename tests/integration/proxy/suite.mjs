@@ -50,6 +50,7 @@ export function proxySuite(p) {
         all.push(n);
         return n;
       };
+      ctx.node = node;
       ctx.a = await node("A", [...common, "--trust-proxy"]);
       ctx.b = await node("B", [...common, "--trust-proxy"]);
       // the control: a node that does not trust proxies (no adapter: it serves alone)
@@ -64,6 +65,7 @@ export function proxySuite(p) {
         ctx.proxies.push(proxy);
         return proxy;
       };
+      ctx.startProxy = startProxy;
       ctx.sticky = await startProxy([ctx.a, ctx.b]);
       ctx.plain = await startProxy([ctx.a, ctx.b], p.withoutStickiness);
       ctx.toC = await startProxy([ctx.c, ctx.c]);
@@ -270,6 +272,42 @@ export function proxySuite(p) {
       const control = open(ctx.toC.tlsUrl, p.address(181), {});
       await connected(control);
       assert.deepEqual(await opOk(control, { op: "handshake" }), { address: "127.0.0.1", secure: false }, "node C, no --trust-proxy");
+    }));
+
+    test("draining a node (SIGTERM): its polling clients reconnect through the proxy to the other node, recovered; a 400 only for a request racing the drain", wrap(async () => {
+      // A pair of nodes of its own (named A and B, on a stream of their own), with recovery
+      // on as sio-chat has it, and the documented proxy in front of them.
+      const args = ["--adapter", "redis-streams", "--redis", ctx.redis.url, "--stream-name", `drain-${p.kind}`, "--cookie", "--trust-proxy", "--recovery", "--ping-interval", "2000", "--ping-timeout", "2000"];
+      const a = await ctx.node("A", args);
+      const b = await ctx.node("B", args);
+      const proxy = await ctx.startProxy([a, b]);
+      const clients = await spread(proxy, 130, { transports: ["polling"], reconnection: true, reconnectionDelay: 200, reconnectionDelayMax: 1000 });
+      const onA = clients.filter((s) => s.server === "A");
+      const onB = clients.filter((s) => s.server === "B");
+      const idsBefore = new Map(clients.map((s) => [s, s.id]));
+      const mark = proxy.mark();
+      await a.stop(); // SIGTERM: drains (sessions saved to Redis, clients told to go), exits 0
+      await eventually(async () => {
+        for (const s of onA) {
+          assert.ok(s.connected, `${s.address} reconnected`);
+          assert.equal((await opOk(s, { op: "whoami" })).server, "B", `${s.address} now on B`);
+        }
+      }, 20_000, 200);
+      for (const s of onA) {
+        assert.ok(s.recovered, `${s.address}'s session recovered on B`);
+        assert.equal(s.id, idsBefore.get(s), "the same socket id");
+      }
+      for (const s of onB) {
+        assert.ok(s.connected && s.id === idsBefore.get(s) && s.io.engine.id === s.sid, `${s.address} on B undisturbed`);
+      }
+      // A polling request of a drained session that was already on its way (the next GET,
+      // a queued POST) may get 400 "Session ID unknown", from the draining node or, once it
+      // has exited, from the other one; its client reconnects like the others (checked
+      // above). Nothing else gets a 400: not the other node's sessions, not the new ones.
+      const drained = new Set(onA.map((s) => s.sid));
+      const entries = proxy.since(mark);
+      const other400 = entries.filter((e) => e.status === 400 && !drained.has(sidOf(e.request)));
+      assert.deepEqual(other400, [], `no HTTP 400 in the ${p.kind} log but for the drained sessions (${[...drained]})`);
     }));
 
     p.extraTests?.({ ctx, open, wrap });
