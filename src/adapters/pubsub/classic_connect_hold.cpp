@@ -1,7 +1,7 @@
 // The classic adapter's broadcast subscription and the sockets held before their CONNECT
-// until it is confirmed (connect_hold.hpp). Only decisions here: the adapter subscribes,
+// until it is confirmed (classic_connect_hold.hpp). Only decisions here: the adapter subscribes,
 // unsubscribes and runs the timer.
-#include "connect_hold.hpp"
+#include "classic_connect_hold.hpp"
 
 namespace sio::adapters::pubsub {
 

@@ -7,7 +7,7 @@
 
 #include "../redis_link_stats.hpp"
 #include "classic_codec.hpp"
-#include "connect_hold.hpp"
+#include "classic_connect_hold.hpp"
 #include "pubsub_hub.hpp"
 #include "sio/adapter/cluster_adapter.hpp"
 
@@ -70,7 +70,7 @@ class RedisAdapter final : public ClusterAdapter, public RedisAdapterApi {
     std::set<Room> rooms;  // this node's own first
     RoomsCallback done;
   };
-  // A legacy request of this node (legacy_requests.cpp): SOCKETS, waiting for every other
+  // A legacy request of this node (classic_legacy_requests.cpp): SOCKETS, waiting for every other
   // node, or a sid form of REMOTE_JOIN/LEAVE/DISCONNECT, waiting for the node of the sid.
   struct LegacyRequest {
     ClassicType type = ClassicType::Sockets;

@@ -4,7 +4,7 @@
 // the requests only the classic protocol has (ALL_ROOMS, SOCKETS, legacy sid forms).
 // While the namespace has no local socket, its broadcasts are not listened to; a socket
 // connecting then is held until the subscription is confirmed.
-#include "redis_adapter.hpp"
+#include "classic_adapter.hpp"
 
 #include "../subscriber_count.hpp"
 

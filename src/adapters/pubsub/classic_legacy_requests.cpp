@@ -1,10 +1,10 @@
 // The requester side of the legacy requests of the classic adapter (socket.io-redis 6's
 // `sockets(rooms)`, `remoteJoin`, `remoteLeave`, `remoteDisconnect`; spec §4.3 types 0, 2,
 // 3 and 4 in their sid form), still answered by @socket.io/redis-adapter 8.3 and by
-// redis_adapter.cpp. SOCKETS waits for every node counted by NUMSUB (this one counts as
+// classic_adapter.cpp. SOCKETS waits for every node counted by NUMSUB (this one counts as
 // one answer); a sid request waits for the one node that has the socket. The Adapter
 // interface reaches them too (requestSockets, requestRemote*), with error codes.
-#include "redis_adapter.hpp"
+#include "classic_adapter.hpp"
 
 #include "sio/adapter/errors.hpp"
 #include "sio/codec/json.hpp"

@@ -1,7 +1,7 @@
 // ConnectHold, the classic adapter's broadcast subscription and the sockets held before
 // their CONNECT until it is confirmed: driven by hand, with Effects that record what the
 // adapter would do on Redis (no sockets, timers or Redis).
-#include "connect_hold.hpp"
+#include "classic_connect_hold.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 // from the first socket (or held one) and dropped when none is left; a socket connecting
 // meanwhile is held until the subscription is confirmed, and with subscribeToLocalRoomsOnly
 // until its own room's channel is. A timeout lets every held socket through. Sans-io: the
-// adapter (redis_adapter.cpp) carries out the Effects and reports the confirmations.
+// adapter (classic_adapter.cpp) carries out the Effects and reports the confirmations.
 #pragma once
 
 #include <cstdint>
