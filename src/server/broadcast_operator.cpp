@@ -93,7 +93,9 @@ BroadcastOperator::BroadcastOperator(std::shared_ptr<Adapter> adapter, RoomSet r
                                      std::shared_ptr<HandlerGuard> guard)
     : adapter_(std::move(adapter)),
       opts_{std::move(rooms), std::move(except), flags},
-      guard_(std::move(guard)) {}
+      guard_(std::move(guard)) {
+  if (!adapter_->hostGone()) executor_ = adapter_->nsp().executor();
+}
 
 BroadcastOperator BroadcastOperator::to(const Room& room) const {
   auto next = *this;
@@ -137,6 +139,7 @@ BroadcastOperator BroadcastOperator::timeout(std::chrono::milliseconds timeout) 
 }
 
 bool BroadcastOperator::emit(const std::string& event, Args args) const {
+  if (namespaceGone()) return false;
   protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt,
                           protocol::eventData(event, std::move(args))};
   adapter_->broadcast(std::move(packet), opts_);
@@ -144,6 +147,10 @@ bool BroadcastOperator::emit(const std::string& event, Args args) const {
 }
 
 bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ack) const {
+  if (namespaceGone()) {
+    if (ack) ack(Error{"the adapter was closed", std::nullopt}, {});
+    return false;
+  };
   if (!ack) return emit(event, std::move(args));
   protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt,
                           protocol::eventData(event, std::move(args))};
@@ -165,6 +172,7 @@ bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ac
 }
 
 void BroadcastOperator::fetchSockets(FetchCallback done) const {
+  if (namespaceGone()) return done({}, Error{"the adapter was closed", std::nullopt});
   adapter_->fetchSockets(
       opts_, [adapter = adapter_, guard = guard_, done](std::vector<SocketDetails> sockets,
                                                         std::optional<Error> error) {
@@ -183,7 +191,7 @@ void BroadcastOperator::checkEvent(const std::string& event) {
 }
 
 boost::asio::any_io_executor BroadcastOperator::executor() const {
-  return adapter_->nsp().executor();
+  return executor_;
 }
 
 void BroadcastOperator::startEmitWithAck(const std::string& event, Args args,
@@ -202,6 +210,7 @@ void BroadcastOperator::startFetchSockets(Completion<std::vector<RemoteSocket>> 
 }
 
 void BroadcastOperator::startAllSockets(Completion<std::set<SocketId>> done) const {
+  if (namespaceGone()) return done(make_error_code(Errc::AdapterClosed), {});
   std::set<Room> rooms(opts_.rooms.begin(), opts_.rooms.end());
   if (!opts_.flags.local) return adapter_->requestSockets(std::move(rooms), std::move(done));
   auto ids = adapter_->sockets(opts_.rooms);
@@ -209,12 +218,15 @@ void BroadcastOperator::startAllSockets(Completion<std::set<SocketId>> done) con
 }
 
 void BroadcastOperator::socketsJoin(const std::vector<Room>& rooms) const {
+  if (namespaceGone()) return;
   adapter_->addSockets(opts_, rooms);
 }
 void BroadcastOperator::socketsLeave(const std::vector<Room>& rooms) const {
+  if (namespaceGone()) return;
   adapter_->delSockets(opts_, rooms);
 }
 void BroadcastOperator::disconnectSockets(bool close) const {
+  if (namespaceGone()) return;
   adapter_->disconnectSockets(opts_, close);
 }
 

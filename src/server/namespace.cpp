@@ -32,7 +32,9 @@ Value connectErrorData(const Error& error, int protocol) {
 
 Namespace::Namespace(Server& server, std::string name) : server_(server), name_(std::move(name)) {}
 
-Namespace::~Namespace() = default;
+Namespace::~Namespace() {
+  if (adapter_) adapter_->detachHost();  // operators may hold the adapter longer
+}
 
 void Namespace::initAdapter() {
   const auto& factory = server_.options().adapter;

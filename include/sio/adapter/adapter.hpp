@@ -181,6 +181,10 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   void onLeaveRoom(MemberEvent handler) { onLeaveRoom_.push_back(std::move(handler)); }
 
   AdapterHost& nsp() { return nsp_; }
+  // The namespace is gone (its destructor says so): operators and remote sockets that
+  // outlive it must not reach it through this adapter any more.
+  void detachHost() { hostGone_ = true; }
+  bool hostGone() const { return hostGone_; }
 
  protected:
   // A room got its first local member / lost its last one (after the handlers above ran).
@@ -194,6 +198,7 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
 
   AdapterHost& nsp_;
   RestoreFailures restoreFailures_;
+  bool hostGone_ = false;
 
  private:
   std::unordered_set<SocketId> exceptSids(const RoomSet& except) const;

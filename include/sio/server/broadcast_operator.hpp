@@ -109,9 +109,13 @@ class BroadcastOperator {
   void startFetchSockets(Completion<std::vector<RemoteSocket>> done) const;
   void startAllSockets(Completion<std::set<SocketId>> done) const;
 
+  // The namespace is gone: emits do nothing, requests fail with "the adapter was closed".
+  bool namespaceGone() const { return adapter_->hostGone(); }
+
   std::shared_ptr<Adapter> adapter_;
   BroadcastOptions opts_;
-  std::shared_ptr<HandlerGuard> guard_;  // none: callbacks are called directly
+  std::shared_ptr<HandlerGuard> guard_;    // none: callbacks are called directly
+  boost::asio::any_io_executor executor_;  // the namespace's, kept for after it is gone
 };
 
 // A socket as fetchSockets returns it: maybe on another node, reached through the adapter.

@@ -347,3 +347,35 @@ TEST(CompletionTokens, ServerWithoutSockets) {
 }
 
 }  // namespace
+
+// An operator kept after its namespace is gone reaches nothing through the adapter: emits
+// do nothing and report it, requests fail with "the adapter was closed".
+TEST(OperatorAfterNamespace, ReachesNothingAndReportsTheAdapterClosed) {
+  FakeHost host;
+  auto& a = host.connect("a", {"room"});
+  auto op = host.all();
+  host.adapter->detachHost();  // what ~Namespace does
+  EXPECT_FALSE(op.emit("plain", {1}));
+  error_code code;
+  bool called = false;
+  op.emitWithAck("question", {1}, [&](error_code ec, Args) {
+    called = true;
+    code = ec;
+  });
+  std::set<SocketId> ids{"x"};
+  error_code idsCode;
+  op.allSockets([&](error_code ec, std::set<SocketId> found) {
+    idsCode = ec;
+    ids = std::move(found);
+  });
+  op.disconnectSockets(true);
+  op.socketsLeave({"room"});
+  host.io.run();
+  EXPECT_TRUE(called);
+  EXPECT_EQ(code, make_error_code(Errc::AdapterClosed));
+  EXPECT_EQ(idsCode, make_error_code(Errc::AdapterClosed));
+  EXPECT_TRUE(ids.empty());
+  EXPECT_TRUE(a.acks.empty()) << "the socket was not asked for an ack";
+  EXPECT_EQ(a.disconnected, "");
+  EXPECT_EQ(host.adapter->sockets({"room"}).size(), 1u);
+}
