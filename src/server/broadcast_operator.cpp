@@ -150,7 +150,7 @@ bool BroadcastOperator::emit(const std::string& event, Args args, AckCallback ac
   if (namespaceGone()) {
     if (ack) ack(Error{"the adapter was closed", std::nullopt}, {});
     return false;
-  };
+  }
   if (!ack) return emit(event, std::move(args));
   protocol::Packet packet{protocol::PacketType::Event, "/", std::nullopt,
                           protocol::eventData(event, std::move(args))};
