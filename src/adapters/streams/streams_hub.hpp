@@ -53,7 +53,6 @@ class StreamsHub : public std::enable_shared_from_this<StreamsHub> {
     uint64_t badEntries = 0, badMessages = 0, unroutedEntries = 0, foreignMessages = 0;
   };
   const Stats& stats() const { return stats_; }
-  uint64_t pubsubGaps() const { return pubsub_->stats().gaps; }
 
  private:
   struct Registered {
