@@ -1,9 +1,9 @@
-// A stream layer under Beast's WebSocket stream that gathers the bytes of many writes and
-// hands them to the kernel in one system call: a write is copied into a pending buffer and
-// completes at once; one socket write is in flight at a time, and whatever was appended
-// meanwhile goes out in the next. Whole frames can also be appended directly (the fast path
-// of the WebSocket transport), so Beast's control frames and ours never interleave inside a
-// frame. Reads pass straight through. Included only by websocket_transport.cpp.
+// A stream layer under Beast's WebSocket stream that gathers the bytes of Beast's writes
+// and hands them to the kernel in one system call: a write is copied into a pending buffer
+// and completes at once; one socket write is in flight at a time, and whatever was
+// appended meanwhile goes out in the next. Used for the upgrade handshake and by the
+// transport in which Beast frames (permessage-deflate, TLS). Reads pass straight through.
+// Included only by websocket_transport.cpp.
 #pragma once
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -51,10 +51,6 @@ class CoalescingStream {
   // Drops what waits behind the write in flight (a hard teardown); that write's buffer
   // goes when its operation ends, which closing the socket makes immediate.
   void discardPending() { std::string().swap(pending_); }
-
-  // Appends bytes of whole frames; flush() sends them (or they follow the write in flight).
-  void append(std::string_view bytes) { pending_.append(bytes); }
-  std::string& pendingBuffer() { return pending_; }
 
   void flush() {
     if (busy() || pending_.empty() || error_) return;

@@ -96,6 +96,10 @@ void Session::sendPacket(Packet packet, bool compress) {
   size_t queued = bufferedBytes_ + transport_->bufferedBytes();
   size_t bound = outboundBound();
   if (bound && queued > 0 && queued + size > bound) return closeSlowConsumer();
+  if (writeBuffer_.empty() && state_ == ReadyState::Open && transport_->writable()) {
+    // nothing waits before it: straight to the transport, which queues it for this turn
+    return transport_->sendOne(std::move(packet), compress);
+  }
   bufferedBytes_ += size;
   compressBuffer_ = compressBuffer_ || compress;
   writeBuffer_.push_back(std::move(packet));

@@ -34,6 +34,13 @@ class Transport {
   virtual std::string_view name() const = 0;
   virtual bool writable() const = 0;
   virtual void send(std::vector<Packet> packets, bool compress) = 0;
+  // One packet (a broadcast's delivery): a transport that queues packets one by one skips
+  // the batch's vector.
+  virtual void sendOne(Packet packet, bool compress) {
+    std::vector<Packet> packets;
+    packets.push_back(std::move(packet));
+    send(std::move(packets), compress);
+  }
   // Orderly close: flush what is queued, tell the peer, then report onTransportClose.
   virtual void close() = 0;
   // Hard teardown (a slow consumer, a stuck write): nothing more is written, the

@@ -1,17 +1,12 @@
-// The WebSocket transport. Beast answers the upgrade. Then, without permessage-deflate (the
-// default), the transport frames by itself: it waits until the socket is readable, reads
-// into a per-thread scratch buffer (an idle connection holds no read buffer), decodes every
-// complete frame it got (ClientFrameReader) and handles them in one turn, and appends its
-// frames to the CoalescingStream, so a session's queued packets leave in one system call.
-// With permessage-deflate offered, Beast reads and writes one message at a time.
-// Text packets are `<type><data>` text frames, binary ones binary frames (v3: led by the
-// type byte, or `b4<base64>` text for a client without binary). Orderly close after the
-// writes drain; a message over maxHttpBufferSize fails with close code 1009.
+// The WebSocket upgrade: Beast answers the handshake, then the connection goes to a
+// transport. Without permessage-deflate and TLS (the default) that is the transport that
+// frames by itself (websocket_framed_transport.cpp); otherwise BeastWebSocketTransport,
+// where Beast reads and writes one message at a time over a CoalescingStream. Orderly close
+// after the writes drain; a message over maxHttpBufferSize fails with close code 1009.
 #include "websocket_transport.hpp"
 
 #include <array>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket.hpp>
@@ -21,7 +16,7 @@
 #include "coalescing_stream.hpp"
 #include "payload_v3.hpp"
 #include "transport.hpp"
-#include "websocket_frames.hpp"
+#include "websocket_framed_transport.hpp"
 
 namespace sio::engine {
 namespace beast = boost::beast;
@@ -31,48 +26,40 @@ using tcp = boost::asio::ip::tcp;
 
 namespace {
 
-class WebSocketTransport final : public Transport,
-                                 public std::enable_shared_from_this<WebSocketTransport> {
- public:
-  WebSocketTransport(ConnectionStream stream, const WebSocketSettings& settings)
-      : ws_(std::make_unique<BeastStream>(std::move(stream))),
-        reader_(settings.maxMessageSize),
-        wire_(settings.wire) {
-    ws_->read_message_max(settings.maxMessageSize);
-    ws_->auto_fragment(false);
-    websocket::stream_base::timeout timeouts{};
-    timeouts.handshake_timeout = std::chrono::seconds(30);
-    timeouts.idle_timeout = websocket::stream_base::none();
-    timeouts.keep_alive_pings = false;
-    ws_->set_option(timeouts);
-    if (settings.perMessageDeflate) {
-      websocket::permessage_deflate deflate;
-      deflate.server_enable = true;
-      deflate.msg_size_threshold = settings.deflateThreshold;
-      ws_->set_option(deflate);
-    }
-  }
+using BeastStream = websocket::stream<CoalescingStream>;
 
-  template <class Handler>
-  void accept(const http::request<http::string_body>& request, HeaderList headers, bool beastFrames,
-              Handler handler) {
-    framesHere_ = !beastFrames;
+// Beast's stream with Beast's options: the handshake, and the whole connection when Beast
+// frames (permessage-deflate offered, or TLS).
+std::shared_ptr<BeastStream> makeBeastStream(ConnectionStream stream,
+                                             const WebSocketSettings& settings, bool deflate) {
+  auto ws = std::make_shared<BeastStream>(std::move(stream));
+  ws->read_message_max(settings.maxMessageSize);
+  ws->auto_fragment(false);
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = std::chrono::seconds(30);
+  timeouts.idle_timeout = websocket::stream_base::none();
+  timeouts.keep_alive_pings = false;
+  ws->set_option(timeouts);
+  if (deflate) {
+    websocket::permessage_deflate options;
+    options.server_enable = true;
+    options.msg_size_threshold = settings.deflateThreshold;
+    ws->set_option(options);
+  }
+  return ws;
+}
+
+// The WebSocket transport when Beast reads and writes one message at a time.
+class BeastWebSocketTransport final : public Transport,
+                                      public std::enable_shared_from_this<BeastWebSocketTransport> {
+ public:
+  BeastWebSocketTransport(std::shared_ptr<BeastStream> ws, const WebSocketSettings& settings)
+      : ws_(std::move(ws)), wire_(settings.wire) {}
+
+  // Hears when the CoalescingStream's socket writes end.
+  void attach() {
     ws_->next_layer().setOwner(weak_from_this(), [weak = weak_from_this()](beast::error_code ec) {
       if (auto self = weak.lock()) self->onFlushed(ec);
-    });
-    ws_->set_option(websocket::stream_base::decorator(
-        [headers = std::move(headers)](websocket::response_type& response) {
-          for (const auto& [name, value] : headers) response.insert(name, value);
-        }));
-    ws_->async_accept(request, [self = shared_from_this(), handler](beast::error_code ec) {
-      if (ec || !self->framesHere_) return handler(ec);
-      // Beast's part ends with the handshake: keep the connection, free Beast's state
-      // (an idle connection is then little more than its socket).
-      self->ws_->next_layer().whenIdle([self, handler] {
-        self->own_.emplace(std::move(self->ws_->next_layer()));
-        self->ws_.reset();
-        handler(beast::error_code{});
-      });
     });
   }
 
@@ -82,29 +69,10 @@ class WebSocketTransport final : public Transport,
     return !out().busy() && !writing_ && queue_.empty();
   }
 
-  void start() override {
-    if (!framesHere_) return readNext();
-    startReading();
-  }
+  void start() override { readNext(); }
 
   void send(std::vector<Packet> packets, bool) override {
     if (closing_ || closed_) return;
-    if (framesHere_) {
-      if (closeSent_) return;
-      auto& frames = out().pendingBuffer();
-      for (const auto& packet : packets) {
-        if (packet.binary && wire_.protocol == 3) {
-          appendV3BinaryFrame(packet, frames);
-        } else if (packet.binary) {
-          appendServerFrame(WebSocketOpcode::Binary, {}, packet.view(), frames);
-        } else {
-          char type = typeChar(packet.type);
-          appendServerFrame(WebSocketOpcode::Text, std::string_view(&type, 1), packet.view(),
-                            frames);
-        }
-      }
-      return out().flush();
-    }
     for (auto& packet : packets) {
       queuedBytes_ += packet.view().size() + 1;
       queue_.push_back(std::move(packet));
@@ -123,20 +91,20 @@ class WebSocketTransport final : public Transport,
     beast::error_code ignored;
     socket().set_option(boost::asio::socket_base::linger(true, 0), ignored);
     out().discardPending();
-    finish();  // the read buffer goes with the transport (a caller may still be reading it)
+    finish();
   }
 
   void close() override {
     if (closing_ || closed_) return;
     closing_ = true;
-    if (framesHere_) {
-      sendClose(websocket_close::kNormal);
-    } else {
-      continueBeastWrites();
-    }
+    continueWrites();
   }
 
  private:
+  tcp::socket& socket() { return out().next_layer().socket(); }
+  CoalescingStream& out() { return ws_->next_layer(); }
+  const CoalescingStream& out() const { return ws_->next_layer(); }
+
   void readNext() {
     ws_->async_read(readBuffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
       self->onRead(ec);
@@ -173,154 +141,6 @@ class WebSocketTransport final : public Transport,
       listener.onTransportParseError(*this);
   }
 
-  // v3: a binary frame led by the packet's type byte, or `b4<base64>` text for a client
-  // that asked for base64 (b64=1).
-  void appendV3BinaryFrame(const Packet& packet, std::string& frames) const {
-    if (wire_.supportsBinary) {
-      char type = char(packet.type);
-      appendServerFrame(WebSocketOpcode::Binary, std::string_view(&type, 1), packet.view(), frames);
-    } else {
-      std::string text;
-      v3::appendTextPacket(packet, text);
-      appendServerFrame(WebSocketOpcode::Text, {}, text, frames);
-    }
-  }
-
-  // ---- own framing (no permessage-deflate) ----
-
-  tcp::socket& socket() { return out().next_layer().socket(); }
-  CoalescingStream& out() { return own_ ? *own_ : ws_->next_layer(); }
-  const CoalescingStream& out() const { return own_ ? *own_ : ws_->next_layer(); }
-
-  void startReading() {
-    if (reading_) return;
-    reading_ = true;
-    beast::error_code ignored;
-    socket().non_blocking(true, ignored);
-    if (auto head = out().next_layer().takePreread(); !head.empty()) {
-      // Handled on the next turn, as a read would be: whoever started the transport is
-      // done setting up its handlers by then.
-      return boost::asio::post(socket().get_executor(),
-                               [self = shared_from_this(), head = std::move(head)] {
-                                 if (self->closed_ || self->peerClosed_) return;
-                                 self->consume(head);
-                                 if (!self->closed_ && !self->peerClosed_) self->waitReadable();
-                               });
-    }
-    waitReadable();
-  }
-
-  void waitReadable() {
-    socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
-      self->onReadable(ec);
-    });
-  }
-
-  void onReadable(beast::error_code ec) {
-    if (closed_) return;
-    // One scratch buffer per thread: what a read leaves unparsed (a partial frame) is kept.
-    static thread_local std::array<char, 65536> scratch;
-    std::size_t size = 0;
-    if (!ec) {
-      size = socket().read_some(boost::asio::buffer(scratch), ec);
-      if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
-        return waitReadable();
-      }
-    }
-    if (ec) return onReadFailed();
-    if (peerClosed_) return;  // the end is near: what follows a close frame is not read
-    consume(std::string_view(scratch.data(), size));
-    if (closed_) return;
-    waitReadable();
-  }
-
-  // Handles the frames in what was read (after what a previous read left unparsed).
-  void consume(std::string_view input) {
-    if (!partial_.empty()) {
-      partial_.append(input);
-      input = partial_;
-    }
-    handleFrames(input);
-    if (closed_) return;
-    if (input.empty()) {
-      std::string().swap(partial_);
-    } else if (input.data() != partial_.data() || input.size() != partial_.size()) {
-      partial_ = std::string(input);
-    }
-  }
-
-  // The connection ended without a close frame (or reading failed): as Node, a close.
-  void onReadFailed() { finish(); }
-
-  void handleFrames(std::string_view& input) {
-    auto self = shared_from_this();
-    while (!closed_ && !peerClosed_) {
-      auto event = reader_.next(input);
-      if (!event) return;
-      using Kind = ClientFrameReader::Event::Kind;
-      switch (event->kind) {
-        case Kind::Text:
-        case Kind::Binary:
-          if (!closing_) deliver(std::move(*event));
-          break;
-        case Kind::Ping:
-          // A peer that pings without reading gets no more pongs than fit a small bound
-          // (RFC 6455 5.5.3 lets a pong answer only the latest ping).
-          if (!closeSent_ && out().pendingBytes() < kMaxPendingPongBytes) {
-            appendServerFrame(WebSocketOpcode::Pong, {}, event->payload, out().pendingBuffer());
-            out().flush();
-          }
-          break;
-        case Kind::Pong:
-          break;
-        case Kind::Close:
-          peerClosed_ = true;
-          sendClose(event->code == websocket_close::kNoStatus ? websocket_close::kNormal
-                                                              : event->code);
-          break;
-        case Kind::Fail: {
-          bool wasClosing = closing_;
-          peerClosed_ = true;  // nothing more is read from it
-          sendClose(event->code);
-          if (auto listener = this->listener(); listener && !wasClosing) {
-            listener->onTransportError(*this, event->payload);
-          }
-          break;
-        }
-      }
-    }
-  }
-
-  void deliver(ClientFrameReader::Event event) {
-    auto listener = this->listener();
-    if (!listener) return;
-    receive(*listener, std::move(event.payload),
-            event.kind == ClientFrameReader::Event::Kind::Binary);
-  }
-
-  // Sends a close frame once; the connection ends when it is written and the peer's close
-  // frame came (at once if it already did), or after a grace period in any case.
-  void sendClose(std::uint16_t code) {
-    closing_ = true;
-    if (!closeSent_) {
-      closeSent_ = true;
-      appendCloseFrame(code, out().pendingBuffer());
-      out().flush();
-      closeTimer_.emplace(socket().get_executor());
-      closeTimer_->expires_after(kCloseGrace);
-      closeTimer_->async_wait([self = shared_from_this()](beast::error_code ec) {
-        if (!ec) self->finish();
-      });
-      startReading();  // the peer's close frame ends it (a refused transport never read)
-    }
-    if (peerClosed_) {
-      out().whenIdle([self = shared_from_this()] { self->finish(); });
-    }
-  }
-
-  static constexpr auto kCloseGrace = std::chrono::seconds(5);
-  static constexpr std::size_t kMaxPendingPongBytes = 64 * 1024;
-
   void onFlushed(beast::error_code ec) {
     if (closed_) return;
     if (ec) {
@@ -329,8 +149,7 @@ class WebSocketTransport final : public Transport,
       return finish();
     }
     if (out().busy()) return;
-    if (!framesHere_) return continueBeastWrites();
-    if (!closing_) reportDrained();
+    continueWrites();
   }
 
   void reportDrained() {
@@ -377,21 +196,17 @@ class WebSocketTransport final : public Transport,
     }
     queuedBytes_ -= queue_.front().view().size() + 1;
     queue_.pop_front();
-    continueBeastWrites();
+    continueWrites();
   }
 
   // Beast's writes complete once copied into the CoalescingStream: the next message waits
   // until the socket took the previous ones, so a peer that does not read is still felt.
-  void continueBeastWrites() {
+  void continueWrites() {
     if (writing_ || out().busy()) return;  // onWrite / onFlushed come back here
     if (!queue_.empty()) return writeNext();
     if (!closing_) return reportDrained();
     if (closeStarted_) return;
     closeStarted_ = true;
-    closeHandshake();
-  }
-
-  void closeHandshake() {
     ws_->async_close(websocket::close_code::normal,
                      [self = shared_from_this()](beast::error_code) { self->finish(); });
   }
@@ -401,32 +216,18 @@ class WebSocketTransport final : public Transport,
     closed_ = true;
     queue_.clear();
     queuedBytes_ = 0;
-    if (closeTimer_) closeTimer_->cancel();
     beast::error_code ignored;
     socket().close(ignored);
     if (auto listener = this->listener()) listener->onTransportClose(*this);
   }
 
-  using BeastStream = websocket::stream<CoalescingStream>;
-  // Beast's stream: the handshake, then everything when permessage-deflate may be on.
-  std::unique_ptr<BeastStream> ws_;
-  // own framing after the handshake: the connection taken over from Beast
-  std::optional<CoalescingStream> own_;
-  // own framing
-  ClientFrameReader reader_;
-  WireFormat wire_;      // v3 frames binary packets differently
-  std::string partial_;  // bytes of a frame not yet complete
-  std::optional<boost::asio::steady_timer> closeTimer_;
-  bool reading_ = false;
-  bool closeSent_ = false;
-  bool peerClosed_ = false;
-  // Beast's reading and writing (permessage-deflate)
+  std::shared_ptr<BeastStream> ws_;
+  WireFormat wire_;          // v3 frames binary packets differently
   beast::flat_buffer readBuffer_;
   std::list<Packet> queue_;  // a list: an empty one allocates nothing (a deque does)
   size_t queuedBytes_ = 0;   // of queue_
   char typeChar_ = '4';      // the type prefix of the message being written
   std::string v3Text_;       // v3 without binary: the `b4<base64>` message being written
-  bool framesHere_ = true;   // false when permessage-deflate may be on: Beast frames
   bool writing_ = false;
   bool closeStarted_ = false;
   bool closing_ = false;
@@ -461,19 +262,34 @@ class BeastPendingUpgrade final : public PendingUpgrade,
 
   void accept(const WebSocketSettings& settings, HeaderList headers,
               std::function<void(std::shared_ptr<Transport>)> onOpen) override {
-    bool secure = stream_.secure();
-    auto transport = std::make_shared<WebSocketTransport>(std::move(stream_), settings);
     bool deflateOffered =
         settings.perMessageDeflate && httpRequest_[http::field::sec_websocket_extensions].find(
                                           "permessage-deflate") != beast::string_view::npos;
     // Our own framing reads the TCP socket directly; over TLS (or with compression) Beast
     // reads and writes the messages.
-    bool beastFrames = deflateOffered || secure;
-    transport->accept(
-        httpRequest_, std::move(headers), beastFrames,
-        [self = shared_from_this(), transport, onOpen = std::move(onOpen)](beast::error_code ec) {
-          if (!ec) onOpen(transport);
-        });
+    bool beastFrames = deflateOffered || stream_.secure();
+    auto ws = makeBeastStream(std::move(stream_), settings, settings.perMessageDeflate);
+    ws->set_option(websocket::stream_base::decorator(
+        [headers = std::move(headers)](websocket::response_type& response) {
+          for (const auto& [name, value] : headers) response.insert(name, value);
+        }));
+    ws->async_accept(httpRequest_, [self = shared_from_this(), ws, settings, beastFrames,
+                                    onOpen = std::move(onOpen)](beast::error_code ec) {
+      if (ec) return;
+      if (beastFrames) {
+        auto transport = std::make_shared<BeastWebSocketTransport>(ws, settings);
+        transport->attach();
+        return onOpen(transport);
+      }
+      // Beast's part ends with the handshake: once its response is written, the socket
+      // goes to the transport and Beast's state is freed (an idle connection is then
+      // little more than its socket).
+      ws->next_layer().whenIdle([ws, settings, onOpen] {
+        auto& connection = ws->next_layer().next_layer();
+        onOpen(makeFramedWebSocketTransport(std::move(connection.socket()),
+                                            connection.takePreread(), settings));
+      });
+    });
   }
 
  private:
