@@ -4,6 +4,9 @@
 // cluster of one.
 #include "sio/adapter/adapter.hpp"
 
+#include <string_view>
+#include <vector>
+
 #include "sio/adapter/errors.hpp"
 
 namespace sio {
@@ -14,9 +17,64 @@ void notify(const Handlers& handlers, const Args&... args) {
   for (const auto& handler : handlers) handler(args...);
 }
 
+// The sockets one apply() walks: pointers to the ids in the adapter's own sets, so a
+// broadcast copies no id. A change of membership during the walk (a callback that joins,
+// leaves or disconnects a socket) first turns the targets not yet reached into copies, so
+// the walk still reaches exactly the sockets selected when it began, as in Node.
+class ApplyTargets {
+ public:
+  explicit ApplyTargets(const Adapter* adapter);
+  ApplyTargets(const ApplyTargets&) = delete;
+  ApplyTargets& operator=(const ApplyTargets&) = delete;
+  ~ApplyTargets();
+
+  void reserve(std::size_t count) { refs_.reserve(count); }
+  void add(const SocketId& id) { refs_.push_back(&id); }
+  // The next target, or null at the end.
+  const SocketId* next() {
+    if (copied_) return next_ < copies_.size() ? &copies_[next_++] : nullptr;
+    return next_ < refs_.size() ? refs_[next_++] : nullptr;
+  }
+
+  // The adapter's membership is about to change: keep what is left as copies.
+  static void beforeMembershipChange(const Adapter* adapter);
+
+ private:
+  void copyRemaining() {
+    if (copied_) return;
+    for (std::size_t i = next_; i < refs_.size(); ++i) copies_.push_back(*refs_[i]);
+    refs_.clear();
+    next_ = 0;
+    copied_ = true;
+  }
+
+  const Adapter* adapter_;
+  std::vector<const SocketId*> refs_;
+  std::vector<SocketId> copies_;
+  std::size_t next_ = 0;
+  bool copied_ = false;
+};
+
+// The walks in progress on this thread (nested when a callback broadcasts).
+thread_local std::vector<ApplyTargets*> walksInProgress;
+
+ApplyTargets::ApplyTargets(const Adapter* adapter) : adapter_(adapter) {
+  walksInProgress.push_back(this);
+}
+
+ApplyTargets::~ApplyTargets() {
+  std::erase(walksInProgress, this);
+}
+
+void ApplyTargets::beforeMembershipChange(const Adapter* adapter) {
+  for (auto* walk : walksInProgress)
+    if (walk->adapter_ == adapter) walk->copyRemaining();
+}
+
 }  // namespace
 
 void Adapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
+  ApplyTargets::beforeMembershipChange(this);
   auto& joined = sids_[id];
   for (const auto& room : rooms) {
     joined.insert(room);
@@ -28,6 +86,7 @@ void Adapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
 }
 
 void Adapter::del(const SocketId& id, const Room& room) {
+  ApplyTargets::beforeMembershipChange(this);
   if (auto sid = sids_.find(id); sid != sids_.end()) sid->second.erase(room);
   auto it = rooms_.find(room);
   if (it == rooms_.end()) return;
@@ -40,6 +99,7 @@ void Adapter::del(const SocketId& id, const Room& room) {
 }
 
 void Adapter::delAll(const SocketId& id) {
+  ApplyTargets::beforeMembershipChange(this);
   auto sid = sids_.find(id);
   if (sid == sids_.end()) return;
   RoomSet joined = std::move(sid->second);
@@ -181,30 +241,29 @@ std::unordered_set<SocketId> Adapter::exceptSids(const RoomSet& except) const {
 
 void Adapter::apply(const BroadcastOptions& opts, const std::function<void(LocalSocket&)>& fn) {
   auto except = exceptSids(opts.except);
-  // Collect first: a callback may change room membership (join, leave, disconnect).
-  std::vector<SocketId> targets;
+  ApplyTargets targets(this);
   if (opts.rooms.empty()) {
     targets.reserve(sids_.size());
     for (const auto& [id, joined] : sids_)
-      if (except.empty() || !except.count(id)) targets.push_back(id);
+      if (except.empty() || !except.count(id)) targets.add(id);
   } else if (opts.rooms.size() == 1) {  // one room holds each socket once: no dedupe
     auto it = rooms_.find(*opts.rooms.begin());
     if (it != rooms_.end()) {
       targets.reserve(it->second.size());
       for (const auto& id : it->second)
-        if (except.empty() || !except.count(id)) targets.push_back(id);
+        if (except.empty() || !except.count(id)) targets.add(id);
     }
   } else {
-    std::unordered_set<SocketId> seen;
+    std::unordered_set<std::string_view> seen;
     for (const auto& room : opts.rooms) {
       auto it = rooms_.find(room);
       if (it == rooms_.end()) continue;
       for (const auto& id : it->second)
-        if (!except.count(id) && seen.insert(id).second) targets.push_back(id);
+        if (!except.count(id) && seen.insert(id).second) targets.add(id);
     }
   }
-  for (const auto& id : targets)
-    if (auto* socket = nsp_.localSocket(id)) fn(*socket);
+  while (const SocketId* id = targets.next())
+    if (auto* socket = nsp_.localSocket(*id)) fn(*socket);
 }
 
 }  // namespace sio

@@ -527,6 +527,28 @@ TEST_F(AdapterTest, DisconnectSocketsWhileIterating) {
   EXPECT_TRUE(adapter->rooms().empty());
 }
 
+TEST_F(AdapterTest, AWalkSurvivesEveryTargetLeavingTheRoomItWalks) {
+  for (int i = 0; i < 50; ++i) host.connect("m" + std::to_string(i), {"room"});
+  host.clearRecords();
+  // Each disconnect erases from the very set being walked (a stale reference would be a
+  // use after free under AddressSanitizer); each socket is still reached exactly once.
+  adapter->disconnectSockets(to({"room"}), true);
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(host.socket("m" + std::to_string(i)).disconnects, (std::vector<bool>{true}));
+  EXPECT_EQ(adapter->rooms().count("room"), 0u);
+}
+
+TEST_F(AdapterTest, AWalkReachesTheSocketsSelectedWhenItBegan) {
+  populate();
+  host.clearRecords();
+  // s1 and s2 leave "a" and "b" while the walk over both rooms runs: s3 is reached still.
+  adapter->delSockets(to({"a", "b"}), {"a", "b"});
+  EXPECT_EQ(host.socket("s1").leaves, (std::vector<Room>{"a", "b"}));
+  EXPECT_EQ(host.socket("s2").leaves, (std::vector<Room>{"a", "b"}));
+  EXPECT_EQ(host.socket("s3").leaves, (std::vector<Room>{"a", "b"}));
+  EXPECT_TRUE(host.socket("s4").leaves.empty());
+}
+
 TEST_F(AdapterTest, ServerSideEmitAnswersAlone) {
   int calls = 0;
   adapter->serverSideEmit(Args{"hello", 1}, [&](const std::optional<Error>& error, Args args) {
