@@ -141,6 +141,7 @@ class FramedWebSocketTransport final : public Transport,
 
   void awaitWritable() {
     awaitingWritable_ = true;
+    wasRefused_ = true;
     socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](error_code ec) {
       self->awaitingWritable_ = false;
       if (self->close_.closed()) return;
@@ -157,10 +158,12 @@ class FramedWebSocketTransport final : public Transport,
     finish();
   }
 
-  // Everything queued is with the kernel.
+  // Everything queued is with the kernel. Only a session that was told "not writable"
+  // (while the kernel refused bytes) may hold packets back, so only then is it told.
   void onWritten() {
     if (finishWhenWritten_) return finish();
-    if (!close_.open()) return;
+    if (!close_.open() || !wasRefused_) return;
+    wasRefused_ = false;
     if (auto listener = this->listener()) {
       listener->onTransportDrain(*this);
       listener->onTransportReady(*this);
@@ -327,6 +330,7 @@ class FramedWebSocketTransport final : public Transport,
   bool reading_ = false;
   bool corked_ = false;            // in the WriteCork, waiting for this turn's drain
   bool awaitingWritable_ = false;  // the kernel took no more: waiting for room
+  bool wasRefused_ = false;        // since the last drain report
   bool finishWhenWritten_ = false;
 };
 
