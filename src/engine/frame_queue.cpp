@@ -8,6 +8,8 @@ namespace sio::engine {
 void FrameQueue::appendShared(SharedBytes frame) {
   if (!frame || frame->empty()) return;
   bytes_ += frame->size();
+  // a turn usually queues a few broadcasts: one allocation for them, not three regrowths
+  if (segments_.capacity() == 0) segments_.reserve(kInitialSegments);
   segments_.push_back(Segment{std::move(frame), {}});
 }
 

@@ -49,6 +49,8 @@ class FrameQueue {
 
   std::string& ownedTail();
 
+  static constexpr std::size_t kInitialSegments = 4;
+
   std::vector<Segment> segments_;
   std::size_t head_ = 0;         // the first segment not fully written
   std::size_t headOffset_ = 0;   // bytes of it already written
