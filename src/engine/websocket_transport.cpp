@@ -306,7 +306,7 @@ class WebSocketTransport final : public Transport,
       closeSent_ = true;
       appendCloseFrame(code, out().pendingBuffer());
       out().flush();
-      closeTimer_.emplace(socket().get_executor());
+      closeTimer_ = std::make_unique<boost::asio::steady_timer>(socket().get_executor());
       closeTimer_->expires_after(kCloseGrace);
       closeTimer_->async_wait([self = shared_from_this()](beast::error_code ec) {
         if (!ec) self->finish();
@@ -416,7 +416,7 @@ class WebSocketTransport final : public Transport,
   ClientFrameReader reader_;
   WireFormat wire_;      // v3 frames binary packets differently
   std::string partial_;  // bytes of a frame not yet complete
-  std::optional<boost::asio::steady_timer> closeTimer_;
+  std::unique_ptr<boost::asio::steady_timer> closeTimer_;  // only while closing
   bool reading_ = false;
   bool closeSent_ = false;
   bool peerClosed_ = false;

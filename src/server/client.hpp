@@ -5,12 +5,12 @@
 // (socket.io-client 2.x) joins `/` at once, and names a namespace's query in its CONNECT.
 #pragma once
 
-#include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
 
 #include "sio/adapter/broadcast_options.hpp"
 #include "sio/engine/socket.hpp"
+#include "sio/engine/timer_wheel.hpp"
 #include "sio/protocol/parser.hpp"
 
 namespace sio {
@@ -43,12 +43,13 @@ class Client : public std::enable_shared_from_this<Client> {
   void doConnect(const std::shared_ptr<Namespace>& nsp, Value auth);
   void onClose(const std::string& reason, const std::string& description);
   void onUpgrade(std::string_view transport);
+  void onConnectDeadline();
 
   Server& server_;
   std::shared_ptr<engine::Socket> conn_;
   std::unique_ptr<protocol::PacketDecoder> decoder_;        // of the server's parser
   std::map<std::string, std::shared_ptr<Socket>> sockets_;  // by namespace name
-  boost::asio::steady_timer connectTimer_;
+  engine::TimerWheel::Entry connectDeadline_;  // on the io_context's wheel, until a CONNECT
   bool closed_ = false;
 };
 
