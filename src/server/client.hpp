@@ -25,6 +25,8 @@ class Client : public std::enable_shared_from_this<Client> {
 
   void start();
   engine::Socket& conn() { return *conn_; }
+  // The request that opened the connection, shared (it lives as long as the connection).
+  std::shared_ptr<const engine::Request> request() const { return {conn_, &conn_->request()}; }
   bool open() const { return conn_->readyState() == engine::ReadyState::Open; }
   // The client's Engine.IO revision: 3 for socket.io-client 2.x (allowEIO3), else 4.
   int protocol() const { return conn_->protocol(); }

@@ -38,7 +38,7 @@ Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, V
     id_ = engine::generateSessionId();
     if (nsp_->recoveryEnabled()) pid_ = engine::generateSessionId();
   }
-  handshake_ = buildHandshake(client_->conn().request(), std::move(auth));
+  handshake_ = buildHandshake(client_->request(), std::move(auth));
 }
 
 Socket::~Socket() = default;
