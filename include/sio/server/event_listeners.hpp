@@ -25,7 +25,8 @@ class EventListeners {
     for (const auto& entry : entries_)
       if (entry.event == event) handlers.push_back(entry.handler);
     if (!handlers.empty())
-      std::erase_if(entries_, [&](const Entry& entry) { return entry.once && entry.event == event; });
+      std::erase_if(entries_,
+                    [&](const Entry& entry) { return entry.once && entry.event == event; });
     return handlers;
   }
   void clear() { std::vector<Entry>().swap(entries_); }
