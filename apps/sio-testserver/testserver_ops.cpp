@@ -240,7 +240,7 @@ const std::map<std::string, Handler>& handlers() {
        [](const Request& r, Done done) {
          const auto& handshake = r.socket->handshake();
          done(std::nullopt,
-              Value::object({{"address", handshake.address}, {"secure", handshake.secure}}));
+              Value::object({{"address", handshake.address()}, {"secure", handshake.secure()}}));
        }},
   };
   return table;

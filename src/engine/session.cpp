@@ -4,7 +4,7 @@
 // server answers pong and closes the session when no ping comes within pingInterval +
 // pingTimeout); an upgrade answers the probe, nudges the polling side with noops and
 // switches transports on `5`. SessionHeartbeat and SessionUpgrade decide; this file keeps
-// their timers at their deadlines and carries out what they answer.
+// their wheel entries at their deadlines and carries out what they answer.
 #include "session.hpp"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 
 #include "sio/engine/close_reason.hpp"
+#include "sio/engine/context_timer_wheel.hpp"
 #include "wire_format.hpp"
 
 namespace sio::engine {
@@ -36,7 +37,8 @@ std::string openPacketJson(const std::string& id, bool offerWebSocket,
 Session::Session(boost::asio::io_context& io, std::string id, Request request,
                  std::shared_ptr<const ServerOptions> options, std::shared_ptr<Transport> transport,
                  ClosedHook onClosed, std::shared_ptr<ServerStats> stats)
-    : id_(std::move(id)),
+    : timers_(ContextTimerWheel::of(io)),
+      id_(std::move(id)),
       request_(std::move(request)),
       protocol_(protocolOf(request_)),
       options_(std::move(options)),
@@ -45,19 +47,21 @@ Session::Session(boost::asio::io_context& io, std::string id, Request request,
       stats_(stats ? std::move(stats) : std::make_shared<ServerStats>()),
       heartbeat_(protocol_, options_->pingInterval, options_->pingTimeout),
       upgrade_(options_->upgradeTimeout),
-      heartbeatTimer_(io),
-      upgradeTimer_(io) {}
+      heartbeatDeadline_([this] { onHeartbeatDeadline(); }),
+      upgradeDeadline_([this] { onUpgradeDeadline(); }) {}
 
 Session::~Session() = default;
 
-// Wraps a timer completion so that it runs only while the session is alive and the wait
-// was not cancelled.
-template <class Fn>
-auto Session::weakHandler(Fn fn) {
-  return [weak = weak_from_this(), fn](const boost::system::error_code& ec) {
-    if (ec) return;
-    if (auto self = weak.lock()) fn(*self);
-  };
+// The wheel calls these only while their entry, a member, is alive (destroying it unlinks
+// it); the session is kept alive while they run.
+void Session::onHeartbeatDeadline() {
+  auto self = weak_from_this().lock();
+  if (self) applyHeartbeat(heartbeat_.onTimer(now()));
+}
+
+void Session::onUpgradeDeadline() {
+  auto self = weak_from_this().lock();
+  if (self) applyUpgrade(upgrade_.onTimer(now()));
 }
 
 void Session::open() {
@@ -116,7 +120,7 @@ void Session::closeSlowConsumer() {
   abortTransport_ = true;
   transport_->clearListener();
   transport_->abort();  // reports nothing, so it is safe here; finish() follows
-  boost::asio::post(heartbeatTimer_.get_executor(), [weak = weak_from_this()] {
+  boost::asio::post(timers_.executor(), [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->finish(close_reason::kTransportError, kSlowConsumer);
   });
 }
@@ -152,10 +156,8 @@ void Session::applyHeartbeat(SessionHeartbeat::Action action) {
 
 void Session::armHeartbeatTimer() {
   auto deadline = heartbeat_.deadline();
-  if (!deadline) return;
-  heartbeatTimer_.expires_at(*deadline);
-  heartbeatTimer_.async_wait(
-      weakHandler([](Session& self) { self.applyHeartbeat(self.heartbeat_.onTimer(now())); }));
+  if (!deadline) return heartbeatDeadline_.cancel();
+  timers_.schedule(heartbeatDeadline_, *deadline);
 }
 
 void Session::onTransportPacket(Transport& transport, Packet packet) {
@@ -238,10 +240,8 @@ void Session::applyUpgrade(SessionUpgrade::Action action) {
 
 void Session::armUpgradeTimer() {
   auto deadline = upgrade_.deadline();
-  if (!deadline) return;
-  upgradeTimer_.expires_at(*deadline);
-  upgradeTimer_.async_wait(
-      weakHandler([](Session& self) { self.applyUpgrade(self.upgrade_.onTimer(now())); }));
+  if (!deadline) return upgradeDeadline_.cancel();
+  timers_.schedule(upgradeDeadline_, *deadline);
 }
 
 // The upgrade is abandoned (upgrade timeout, or a packet other than `2probe` and `5`).
@@ -278,7 +278,7 @@ void Session::completeUpgrade() {
 void Session::endUpgrade() {
   probe_.reset();
   upgrade_.end();
-  upgradeTimer_.cancel();
+  upgradeDeadline_.cancel();
 }
 
 void Session::close() {
@@ -301,14 +301,14 @@ void Session::closeTransport() {
   transport_->close();
 }
 
-// Ends the session once: stops the timers, lets the transport go and tells the
+// Ends the session once: cancels its deadlines, lets the transport go and tells the
 // application and the server.
 void Session::finish(std::string_view reason, std::string_view description) {
   if (state_ == ReadyState::Closed) return;
   auto keepAlive = shared_from_this();
   state_ = ReadyState::Closed;
   heartbeat_.stop();
-  heartbeatTimer_.cancel();
+  heartbeatDeadline_.cancel();
   if (probe_) {
     auto probe = probe_;
     endUpgrade();

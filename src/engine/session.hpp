@@ -2,11 +2,11 @@
 // heartbeat (v4: the server pings, the client pongs; v3: the other way round), the upgrade
 // from polling to WebSocket, and the close with Node's reasons. Runs on the io_context thread;
 // transports report to it as their TransportListener. The heartbeat's and the upgrade's
-// decisions are SessionHeartbeat's and SessionUpgrade's; the session owns their timers.
+// decisions are SessionHeartbeat's and SessionUpgrade's; the session keeps their deadlines
+// as entries of its io_context's timer wheel (no timer of its own).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -16,9 +16,12 @@
 #include "sio/engine/options.hpp"
 #include "sio/engine/server.hpp"
 #include "sio/engine/socket.hpp"
+#include "sio/engine/timer_wheel.hpp"
 #include "transport.hpp"
 
 namespace sio::engine {
+
+class ContextTimerWheel;
 
 class Session final : public Socket,
                       public TransportListener,
@@ -81,9 +84,10 @@ class Session final : public Socket,
   void sendNoopForFastUpgrade();
   void closeTransport();
   void finish(std::string_view reason, std::string_view description = {});
-  template <class Fn>
-  auto weakHandler(Fn fn);
+  void onHeartbeatDeadline();
+  void onUpgradeDeadline();
 
+  ContextTimerWheel& timers_;  // of the io_context
   std::string id_;
   Request request_;
   int protocol_;  // Engine.IO revision: 4, or 3 (the client pings)
@@ -102,8 +106,8 @@ class Session final : public Socket,
   bool compressBuffer_ = false;
   SessionHeartbeat heartbeat_;
   SessionUpgrade upgrade_;
-  boost::asio::steady_timer heartbeatTimer_;  // at heartbeat_.deadline()
-  boost::asio::steady_timer upgradeTimer_;    // at upgrade_.deadline()
+  TimerWheel::Entry heartbeatDeadline_;  // at heartbeat_.deadline()
+  TimerWheel::Entry upgradeDeadline_;    // at upgrade_.deadline()
   MessageHandler onMessage_;
   CloseHandler onClose_;
   std::vector<UpgradeHandler> onUpgrade_;  // every one is called

@@ -288,7 +288,7 @@ class FramedWebSocketTransport final : public Transport,
   void apply(WebSocketCloseState::Step step) {
     if (step.sendCloseFrame) {
       queue_.appendOwned([&](std::string& out) { appendCloseFrame(step.code, out); });
-      closeTimer_.emplace(socket_.get_executor());
+      closeTimer_ = std::make_unique<boost::asio::steady_timer>(socket_.get_executor());
       closeTimer_->expires_after(kCloseGrace);
       closeTimer_->async_wait([self = shared_from_this()](error_code ec) {
         if (!ec) self->finish();
@@ -325,7 +325,7 @@ class FramedWebSocketTransport final : public Transport,
   WriteCorkService& writes_;
   FrameQueue queue_;
   std::string partial_;  // bytes of a frame not yet complete
-  std::optional<boost::asio::steady_timer> closeTimer_;
+  std::unique_ptr<boost::asio::steady_timer> closeTimer_;  // only while closing
   WebSocketCloseState close_;
   bool reading_ = false;
   bool corked_ = false;            // in the WriteCork, waiting for this turn's drain

@@ -11,6 +11,7 @@
 
 #include "sio/codec/query_string.hpp"
 #include "sio/engine/close_reason.hpp"
+#include "sio/engine/context_timer_wheel.hpp"
 #include "sio/server/disconnect_reason.hpp"
 #include "sio/server/server.hpp"
 
@@ -49,7 +50,7 @@ Client::Client(Server& server, std::shared_ptr<engine::Socket> conn)
     : server_(server),
       conn_(std::move(conn)),
       decoder_(server.options().parser->decoder(decoderLimits(server.options()))),
-      connectTimer_(server.context()) {}
+      connectDeadline_([this] { onConnectDeadline(); }) {}
 
 void Client::start() {
   auto self = shared_from_this();
@@ -60,12 +61,9 @@ void Client::start() {
   conn_->onUpgrade([weak = weak_from_this()](std::string_view transport) {
     if (auto self = weak.lock()) self->onUpgrade(transport);
   });
-  connectTimer_.expires_after(server_.options().connectTimeout);
-  connectTimer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
-    auto self = weak.lock();
-    if (ec || !self || !self->sockets_.empty()) return;
-    self->close();
-  });
+  engine::ContextTimerWheel::of(server_.context())
+      .schedule(connectDeadline_,
+                engine::TimerWheel::Clock::now() + server_.options().connectTimeout);
   if (protocol() == 3) connect("/", Value::object());  // v2 clients never CONNECT to `/`
 }
 
@@ -131,7 +129,7 @@ void Client::doConnect(const std::shared_ptr<Namespace>& nsp, Value auth) {
              auto self = weak.lock();
              if (!self) return;
              self->sockets_[socket->nsp().name()] = socket;
-             self->connectTimer_.cancel();
+             self->connectDeadline_.cancel();
            });
 }
 
@@ -153,6 +151,13 @@ void Client::close() {
   onClose(std::string(disconnect_reason::kForcedServerClose), {});
 }
 
+// No namespace joined within connectTimeout: the connection is closed.
+void Client::onConnectDeadline() {
+  auto self = weak_from_this().lock();
+  if (!self || !sockets_.empty()) return;
+  close();
+}
+
 void Client::onUpgrade(std::string_view transport) {
   auto sockets = sockets_;  // a handler may disconnect one
   for (auto& [name, socket] : sockets) socket->transportUpgraded(transport);
@@ -161,7 +166,7 @@ void Client::onUpgrade(std::string_view transport) {
 void Client::onClose(const std::string& reason, const std::string& description) {
   if (closed_) return;
   closed_ = true;
-  connectTimer_.cancel();
+  connectDeadline_.cancel();
   auto sockets = std::move(sockets_);
   sockets_.clear();
   for (auto& [name, socket] : sockets) socket->onClose(reason, description);

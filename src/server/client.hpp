@@ -5,12 +5,12 @@
 // (socket.io-client 2.x) joins `/` at once, and names a namespace's query in its CONNECT.
 #pragma once
 
-#include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
 
 #include "sio/adapter/broadcast_options.hpp"
 #include "sio/engine/socket.hpp"
+#include "sio/engine/timer_wheel.hpp"
 #include "sio/protocol/parser.hpp"
 
 namespace sio {
@@ -25,6 +25,8 @@ class Client : public std::enable_shared_from_this<Client> {
 
   void start();
   engine::Socket& conn() { return *conn_; }
+  // The request that opened the connection, shared (it lives as long as the connection).
+  std::shared_ptr<const engine::Request> request() const { return {conn_, &conn_->request()}; }
   bool open() const { return conn_->readyState() == engine::ReadyState::Open; }
   // The client's Engine.IO revision: 3 for socket.io-client 2.x (allowEIO3), else 4.
   int protocol() const { return conn_->protocol(); }
@@ -43,12 +45,13 @@ class Client : public std::enable_shared_from_this<Client> {
   void doConnect(const std::shared_ptr<Namespace>& nsp, Value auth);
   void onClose(const std::string& reason, const std::string& description);
   void onUpgrade(std::string_view transport);
+  void onConnectDeadline();
 
   Server& server_;
   std::shared_ptr<engine::Socket> conn_;
   std::unique_ptr<protocol::PacketDecoder> decoder_;        // of the server's parser
   std::map<std::string, std::shared_ptr<Socket>> sockets_;  // by namespace name
-  boost::asio::steady_timer connectTimer_;
+  engine::TimerWheel::Entry connectDeadline_;  // on the io_context's wheel, until a CONNECT
   bool closed_ = false;
 };
 

@@ -1,11 +1,20 @@
-// Handshake records: request headers and query as objects (repeated headers joined with
-// ", ", repeated query keys as arrays, as Node does), the time in JS's Date format.
+// Handshake records: the opening request kept by reference, the time as a number; request
+// headers and query turned into objects on demand (repeated headers joined with ", ",
+// repeated query keys as arrays, as Node does), the time in JS's Date format.
 #include <chrono>
 #include <ctime>
 
 #include "handshake_builder.hpp"
 
 namespace sio {
+namespace {
+
+const std::string& emptyString() {
+  static const std::string empty;
+  return empty;
+}
+
+}  // namespace
 
 std::string jsDateString(std::chrono::system_clock::time_point time) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(time);
@@ -16,46 +25,72 @@ std::string jsDateString(std::chrono::system_clock::time_point time) {
   return std::string(buffer) + " (Coordinated Universal Time)";
 }
 
-Handshake buildHandshake(const engine::Request& request, Value auth) {
+Handshake buildHandshake(std::shared_ptr<const engine::Request> request, Value auth) {
   Handshake handshake;
-  handshake.headers = Value::object();
-  for (const auto& [name, value] : request.headers) {
-    if (Value* existing = handshake.headers.find(name)) {
-      *existing = Value(existing->asString() + ", " + value);
-    } else {
-      handshake.headers.set(name, value);
-    }
-  }
+  handshake.request = std::move(request);
   auto now = std::chrono::system_clock::now();
-  handshake.time = jsDateString(now);
   handshake.issued =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  handshake.address = request.remoteAddress;
-  handshake.xdomain = request.header("origin") != nullptr;
-  handshake.secure = request.secure;
-  handshake.url = request.url;
-  handshake.query = Value::object();
-  for (const auto& [key, value] : request.query) {
-    if (Value* existing = handshake.query.find(key)) {
-      if (!existing->isArray()) *existing = Value::array({*existing});
-      existing->push(value);
-    } else {
-      handshake.query.set(key, value);
-    }
-  }
   handshake.auth = auth.isObject() ? std::move(auth) : Value::object();
   return handshake;
 }
 
+Value Handshake::headers() const {
+  Value headers = Value::object();
+  if (!request) return headers;
+  for (const auto& [name, value] : request->headers) {
+    if (Value* existing = headers.find(name)) {
+      *existing = Value(existing->asString() + ", " + value);
+    } else {
+      headers.set(name, value);
+    }
+  }
+  return headers;
+}
+
+std::string Handshake::time() const {
+  return jsDateString(std::chrono::system_clock::time_point(std::chrono::milliseconds(issued)));
+}
+
+const std::string& Handshake::address() const {
+  return request ? request->remoteAddress : emptyString();
+}
+
+bool Handshake::xdomain() const {
+  return request && request->header("origin") != nullptr;
+}
+
+bool Handshake::secure() const {
+  return request && request->secure;
+}
+
+const std::string& Handshake::url() const {
+  return request ? request->url : emptyString();
+}
+
+Value Handshake::query() const {
+  Value query = Value::object();
+  if (!request) return query;
+  for (const auto& [key, value] : request->query) {
+    if (Value* existing = query.find(key)) {
+      if (!existing->isArray()) *existing = Value::array({*existing});
+      existing->push(value);
+    } else {
+      query.set(key, value);
+    }
+  }
+  return query;
+}
+
 Value Handshake::toValue() const {
-  return Value::object({{"headers", headers},
-                        {"time", time},
-                        {"address", address},
-                        {"xdomain", xdomain},
-                        {"secure", secure},
+  return Value::object({{"headers", headers()},
+                        {"time", time()},
+                        {"address", address()},
+                        {"xdomain", xdomain()},
+                        {"secure", secure()},
                         {"issued", issued},
-                        {"url", url},
-                        {"query", query},
+                        {"url", url()},
+                        {"query", query()},
                         {"auth", auth}});
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "sio/engine/request.hpp"
@@ -9,9 +10,9 @@
 
 namespace sio {
 
-Handshake buildHandshake(const engine::Request& request, Value auth);
+Handshake buildHandshake(std::shared_ptr<const engine::Request> request, Value auth);
 
-// The current time as JavaScript's Date.prototype.toString() writes it (in UTC), e.g.
+// The time as JavaScript's Date.prototype.toString() writes it (in UTC), e.g.
 // "Sat Nov 21 2026 22:00:00 GMT+0000 (Coordinated Universal Time)".
 std::string jsDateString(std::chrono::system_clock::time_point time);
 

@@ -23,7 +23,7 @@ Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, V
     : nsp_(std::move(nsp)),
       client_(std::move(client)),
       guard_(nsp_->server().handlerGuard()),
-      previous_(std::move(previous)) {
+      previous_(previous ? std::make_unique<RestoredSession>(std::move(*previous)) : nullptr) {
   if (previous_) {
     id_ = previous_->sid;
     pid_ = previous_->pid;
@@ -38,7 +38,7 @@ Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, V
     id_ = engine::generateSessionId();
     if (nsp_->recoveryEnabled()) pid_ = engine::generateSessionId();
   }
-  handshake_ = buildHandshake(client_->conn().request(), std::move(auth));
+  handshake_ = buildHandshake(client_->request(), std::move(auth));
 }
 
 Socket::~Socket() = default;
@@ -60,13 +60,13 @@ RoomSet Socket::rooms() const {
 }
 
 void Socket::on(const std::string& event, EventHandler handler) {
-  listeners_[event].push_back(Listener{std::move(handler), false});
+  listeners_.add(event, std::move(handler), false);
 }
 void Socket::once(const std::string& event, EventHandler handler) {
-  listeners_[event].push_back(Listener{std::move(handler), true});
+  listeners_.add(event, std::move(handler), true);
 }
 void Socket::off(const std::string& event) {
-  listeners_.erase(event);
+  listeners_.remove(event);
 }
 void Socket::onAny(AnyHandler handler) {
   anyListeners_.push_back(std::move(handler));
@@ -307,15 +307,11 @@ void Socket::dispatch(Args args, Ack ack) {
     if (!self->connected_) return;
     Args& packet = *shared;
     std::string event = packet[0].asString();
-    auto it = self->listeners_.find(event);
-    if (it == self->listeners_.end()) return;
-    auto listeners = it->second;
-    auto& stored = it->second;
-    std::erase_if(stored, [](const Listener& listener) { return listener.once; });
-    if (stored.empty()) self->listeners_.erase(it);
+    auto listeners = self->listeners_.take(event);
+    if (listeners.empty()) return;
     Args rest(std::make_move_iterator(packet.begin() + 1), std::make_move_iterator(packet.end()));
     for (auto& listener : listeners)
-      if (!self->guarded(event, [&] { listener.handler(rest, ack); })) return;
+      if (!self->guarded(event, [&] { listener(rest, ack); })) return;
   });
 }
 

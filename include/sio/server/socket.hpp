@@ -17,6 +17,7 @@
 #include "sio/engine/socket.hpp"
 #include "sio/server/broadcast_operator.hpp"
 #include "sio/server/event.hpp"
+#include "sio/server/event_listeners.hpp"
 #include "sio/server/handshake.hpp"
 
 namespace sio {
@@ -134,10 +135,6 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   void disconnectForHandlerError();
 
  private:
-  struct Listener {
-    EventHandler handler;
-    bool once;
-  };
   void onEvent(protocol::Packet& packet);
   void onAckPacket(protocol::Packet& packet);
   void dispatch(Args args, Ack ack);
@@ -167,7 +164,7 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   bool closing_ = false;  // onClose has begun (its disconnect handlers may be running)
   bool recovered_ = false;
   BroadcastFlags flags_;
-  std::map<std::string, std::vector<Listener>> listeners_;
+  EventListeners listeners_;
   std::vector<AnyHandler> anyListeners_;
   std::vector<AnyHandler> anyOutgoingListeners_;
   std::vector<PacketMiddleware> middlewares_;
@@ -177,7 +174,7 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   std::vector<std::function<void(std::string_view)>> onTransportUpgrade_;
   std::unordered_map<uint64_t, std::function<void(Args)>> acks_;
   std::unordered_map<uint64_t, std::shared_ptr<boost::asio::steady_timer>> ackTimers_;
-  std::optional<RestoredSession> previous_;
+  std::unique_ptr<RestoredSession> previous_;  // until onConnect (a restored session)
 };
 
 }  // namespace sio

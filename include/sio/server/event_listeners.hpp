@@ -1,0 +1,44 @@
+// The event listeners of one socket (socket.on/once/off), kept flat: a socket has a few,
+// and one vector of them costs one allocation where a map of vectors costs two per event.
+// Dispatch takes the handlers of an event in the order they were added and drops the
+// `once` ones, as Node's EventEmitter does.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sio/server/event.hpp"
+
+namespace sio {
+
+class EventListeners {
+ public:
+  void add(std::string event, EventHandler handler, bool once) {
+    entries_.push_back(Entry{std::move(event), std::move(handler), once});
+  }
+  void remove(const std::string& event) {
+    std::erase_if(entries_, [&](const Entry& entry) { return entry.event == event; });
+  }
+  // The handlers of `event` in the order added; the `once` ones are removed.
+  std::vector<EventHandler> take(const std::string& event) {
+    std::vector<EventHandler> handlers;
+    for (const auto& entry : entries_)
+      if (entry.event == event) handlers.push_back(entry.handler);
+    if (!handlers.empty())
+      std::erase_if(entries_,
+                    [&](const Entry& entry) { return entry.once && entry.event == event; });
+    return handlers;
+  }
+  void clear() { std::vector<Entry>().swap(entries_); }
+  bool empty() const { return entries_.empty(); }
+
+ private:
+  struct Entry {
+    std::string event;
+    EventHandler handler;
+    bool once;
+  };
+  std::vector<Entry> entries_;
+};
+
+}  // namespace sio
