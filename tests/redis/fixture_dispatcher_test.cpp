@@ -69,14 +69,16 @@ TEST(RedisFixtureDispatcher, AnswersEachLineWithItsIdAndReportsErrorsAsReplies) 
   EXPECT_TRUE(bad.find("id")->isNull());
   EXPECT_NE(Str(bad, "error").find("not JSON"), std::string::npos);
 
-  Value program = Result(Call(d, R"({"id":5,"op":"runProgram","argv":["sh","-c","echo $X; exit 3"],"env":{"X":"hi"}})"));
+  Value program = Result(Call(
+      d, R"({"id":5,"op":"runProgram","argv":["sh","-c","echo $X; exit 3"],"env":{"X":"hi"}})"));
   EXPECT_EQ(Int(program, "code"), 3);
   EXPECT_EQ(Str(program, "stdout"), "hi\n");
 }
 
 TEST(RedisFixtureDispatcher, DrivesAServerByItsHandle) {
   FixtureDispatcher d;
-  Value s = Result(Call(d, R"({"id":1,"op":"startServer","options":{"appendOnly":true,"password":"pw"}})"));
+  Value s = Result(
+      Call(d, R"({"id":1,"op":"startServer","options":{"appendOnly":true,"password":"pw"}})"));
   const std::string handle = Str(s, "handle");
   const int port = Int(s, "port");
   EXPECT_EQ(handle, "s1");
@@ -86,7 +88,9 @@ TEST(RedisFixtureDispatcher, DrivesAServerByItsHandle) {
   EXPECT_TRUE(std::filesystem::exists(Str(s, "configFile")));
 
   const std::string ref = R"("handle":")" + handle + R"(")";
-  EXPECT_EQ(Result(Call(d, R"({"id":2,"op":"cli",)" + ref + R"(,"args":["SET","k",1]})")).asString(), "OK");
+  EXPECT_EQ(
+      Result(Call(d, R"({"id":2,"op":"cli",)" + ref + R"(,"args":["SET","k",1]})")).asString(),
+      "OK");
   Value stopped = Call(d, R"({"id":3,"op":"stop",)" + ref + "}");
   EXPECT_FALSE(Result(stopped).find("running")->asBool());
   EXPECT_FALSE((*stopped.find("servers"))[handle].find("running")->asBool());
@@ -94,7 +98,8 @@ TEST(RedisFixtureDispatcher, DrivesAServerByItsHandle) {
 
   Value started = Result(Call(d, R"({"id":4,"op":"start",)" + ref + "}"));
   EXPECT_EQ(Int(started, "port"), port);
-  EXPECT_EQ(Result(Call(d, R"({"id":5,"op":"cli",)" + ref + R"(,"args":["GET","k"]})")).asString(), "1");
+  EXPECT_EQ(Result(Call(d, R"({"id":5,"op":"cli",)" + ref + R"(,"args":["GET","k"]})")).asString(),
+            "1");
 
   Result(Call(d, R"({"id":6,"op":"cleanup",)" + ref + "}"));
   EXPECT_FALSE(std::filesystem::exists(Str(s, "dir")));
@@ -122,23 +127,25 @@ TEST(RedisFixtureDispatcher, KillsAndRemovesEverythingWhenTheInputEnds) {
 
 TEST(RedisFixtureDispatcher, NamesTheNodesOfAClusterByHandle) {
   FixtureDispatcher d;
-  Value c = Result(Call(d, R"({"id":1,"op":"startCluster","options":{"masters":3,"replicasPerMaster":0}})"));
+  Value c = Result(
+      Call(d, R"({"id":1,"op":"startCluster","options":{"masters":3,"replicasPerMaster":0}})"));
   const std::string ref = R"("handle":")" + Str(c, "handle") + R"(")";
   const Value& nodes = *c.find("nodes");
   ASSERT_EQ(nodes.size(), 3u);
   EXPECT_EQ(Result(Call(d, R"({"id":2,"op":"masters",)" + ref + "}")).size(), 3u);
 
-  const int slot = Int(Call(d, R"({"id":3,"op":"keySlot",)" + ref + R"(,"key":"moving"})"), "result");
-  const std::string from = Result(Call(d, R"({"id":4,"op":"nodeForSlot",)" + ref + ",\"slot\":" +
-                                              std::to_string(slot) + "}"))
+  const int slot =
+      Int(Call(d, R"({"id":3,"op":"keySlot",)" + ref + R"(,"key":"moving"})"), "result");
+  const std::string from = Result(Call(d, R"({"id":4,"op":"nodeForSlot",)" + ref +
+                                              ",\"slot\":" + std::to_string(slot) + "}"))
                                .asString();
   std::string to;
   for (const Value& n : nodes.asArray())
     if (Str(n, "handle") != from) to = Str(n, "handle");
   Result(Call(d, R"({"id":5,"op":"migrateSlot",)" + ref + ",\"slot\":" + std::to_string(slot) +
                      R"(,"from":")" + from + R"(","to":")" + to + R"("})"));
-  EXPECT_EQ(Result(Call(d, R"({"id":6,"op":"nodeForSlot",)" + ref + ",\"slot\":" +
-                               std::to_string(slot) + "}"))
+  EXPECT_EQ(Result(Call(d, R"({"id":6,"op":"nodeForSlot",)" + ref +
+                               ",\"slot\":" + std::to_string(slot) + "}"))
                 .asString(),
             to);
 

@@ -2,18 +2,25 @@
 // operation name to a small handler over the registry. A server is described as {handle,
 // port, busPort, pid, running, password, dir, configFile, logFile}; cluster and setup
 // operations that name servers take and return their handles. The operations:
-//   freePorts {count} -> [port]          runProgram {argv, env?, timeoutMs?} -> {code, stdout, stderr}
-//   startServer {options?} -> server     state|stop|kill|start|restart|pause|resume {handle} -> server
-//   cli {handle, args} -> stdout         cleanup {handle} (a server, cluster or setup) -> null
+//   freePorts {count} -> [port]
+//   runProgram {argv, env?, timeoutMs?} -> {code, stdout, stderr}
+//   startServer {options?} -> server
+//   state|stop|kill|start|restart|pause|resume {handle} -> server
+//   cli {handle, args} -> stdout
+//   cleanup {handle} (a server, cluster or setup) -> null
 //   startCluster {options?} -> {handle, nodes: [server]}
-//   masters {handle} -> [handle]         replicasOf {handle, master} -> [handle]
-//   nodeForSlot {handle, slot} -> handle nodeId {handle, node} -> id      keySlot {handle, key} -> slot
+//   masters {handle} -> [handle]
+//   replicasOf {handle, master} -> [handle]
+//   nodeForSlot {handle, slot} -> handle
+//   nodeId {handle, node} -> id
+//   keySlot {handle, key} -> slot
 //   beginSlotMigration|finishSlotMigration|migrateSlot {handle, slot, from, to} -> null
 //   migrateSlotKeys {handle, slot, from, to} -> count
 //   failover {handle, replica, mode?: ""|"FORCE"|"TAKEOVER"} -> null
 //   waitHealthy {handle} (a cluster or setup) -> null
 //   startSentinel {options?} -> {handle, masterName, dataNodes: [server], sentinels: [server]}
-//   currentMaster {handle} -> "127.0.0.1:PORT"   master|replica {handle} -> handle
+//   currentMaster {handle} -> "127.0.0.1:PORT"
+//   master|replica {handle} -> handle
 //   forceFailover {handle} -> the new master's address
 #include "support/redis_fixture_dispatcher.hpp"
 
@@ -31,7 +38,8 @@ using Handler = Value (*)(FixtureDispatcher&, const FixtureRequest&);
 
 struct FixtureOps {
   static FixtureRegistry& reg(FixtureDispatcher& d) { return d.registry_; }
-  static RedisServer& server(FixtureDispatcher& d, const FixtureRequest& r, const char* key = "handle") {
+  static RedisServer& server(FixtureDispatcher& d, const FixtureRequest& r,
+                             const char* key = "handle") {
     return d.registry_.server(r.string(key));
   }
   static RedisCluster& cluster(FixtureDispatcher& d, const FixtureRequest& r) {
@@ -51,7 +59,8 @@ struct FixtureOps {
 
   static Value runProgram(FixtureDispatcher&, const FixtureRequest& r) {
     const int timeoutMs = r.integer("timeoutMs", static_cast<int>(kDefaultTimeout.count()));
-    ProgramResult p = RunProgram(r.strings("argv"), r.stringMap("env"), std::chrono::milliseconds{timeoutMs});
+    ProgramResult p =
+        RunProgram(r.strings("argv"), r.stringMap("env"), std::chrono::milliseconds{timeoutMs});
     return Value::object({{"code", p.exitCode}, {"stdout", p.out}, {"stderr", p.err}});
   }
 
@@ -64,21 +73,20 @@ struct FixtureOps {
     return d.describe(s);
   }
 
-  static Value state(FixtureDispatcher& d, const FixtureRequest& r) { return d.describe(server(d, r)); }
-  static Value stop(FixtureDispatcher& d, const FixtureRequest& r) { return act(d, r, &RedisServer::stop); }
-  static Value kill(FixtureDispatcher& d, const FixtureRequest& r) { return act(d, r, &RedisServer::kill); }
-  static Value start(FixtureDispatcher& d, const FixtureRequest& r) { return act(d, r, &RedisServer::start); }
-  static Value restart(FixtureDispatcher& d, const FixtureRequest& r) { return act(d, r, &RedisServer::restart); }
-  static Value pause(FixtureDispatcher& d, const FixtureRequest& r) { return act(d, r, &RedisServer::pause); }
-  static Value resume(FixtureDispatcher& d, const FixtureRequest& r) { return act(d, r, &RedisServer::resume); }
-
-  static Value act(FixtureDispatcher& d, const FixtureRequest& r, void (RedisServer::*what)()) {
+  static Value state(FixtureDispatcher& d, const FixtureRequest& r) {
+    return d.describe(server(d, r));
+  }
+  /// stop, kill, start, restart, pause, resume: the server's method, then its description.
+  template <void (RedisServer::*What)()>
+  static Value act(FixtureDispatcher& d, const FixtureRequest& r) {
     RedisServer& s = server(d, r);
-    (s.*what)();
+    (s.*What)();
     return d.describe(s);
   }
 
-  static Value cli(FixtureDispatcher& d, const FixtureRequest& r) { return server(d, r).cli(r.strings("args")); }
+  static Value cli(FixtureDispatcher& d, const FixtureRequest& r) {
+    return server(d, r).cli(r.strings("args"));
+  }
 
   static Value cleanup(FixtureDispatcher& d, const FixtureRequest& r) {
     reg(d).release(r.string("handle"));
@@ -96,7 +104,9 @@ struct FixtureOps {
     return Value::object({{"handle", handle}, {"nodes", std::move(nodes)}});
   }
 
-  static Value masters(FixtureDispatcher& d, const FixtureRequest& r) { return d.handles(cluster(d, r).masters()); }
+  static Value masters(FixtureDispatcher& d, const FixtureRequest& r) {
+    return d.handles(cluster(d, r).masters());
+  }
   static Value replicasOf(FixtureDispatcher& d, const FixtureRequest& r) {
     return d.handles(cluster(d, r).replicasOf(server(d, r, "master")));
   }
@@ -106,14 +116,17 @@ struct FixtureOps {
   static Value nodeId(FixtureDispatcher& d, const FixtureRequest& r) {
     return cluster(d, r).nodeId(server(d, r, "node"));
   }
-  static Value keySlot(FixtureDispatcher& d, const FixtureRequest& r) { return cluster(d, r).keySlot(r.string("key")); }
+  static Value keySlot(FixtureDispatcher& d, const FixtureRequest& r) {
+    return cluster(d, r).keySlot(r.string("key"));
+  }
 
   static Value beginSlotMigration(FixtureDispatcher& d, const FixtureRequest& r) {
     cluster(d, r).beginSlotMigration(r.integer("slot"), server(d, r, "from"), server(d, r, "to"));
     return nullptr;
   }
   static Value migrateSlotKeys(FixtureDispatcher& d, const FixtureRequest& r) {
-    return cluster(d, r).migrateSlotKeys(r.integer("slot"), server(d, r, "from"), server(d, r, "to"));
+    return cluster(d, r).migrateSlotKeys(r.integer("slot"), server(d, r, "from"),
+                                         server(d, r, "to"));
   }
   static Value finishSlotMigration(FixtureDispatcher& d, const FixtureRequest& r) {
     cluster(d, r).finishSlotMigration(r.integer("slot"), server(d, r, "from"), server(d, r, "to"));
@@ -127,16 +140,21 @@ struct FixtureOps {
   static Value failover(FixtureDispatcher& d, const FixtureRequest& r) {
     const std::string mode = r.string("mode", "");
     RedisCluster::FailoverMode m = RedisCluster::FailoverMode::Default;
-    if (mode == "FORCE") m = RedisCluster::FailoverMode::Force;
-    else if (mode == "TAKEOVER") m = RedisCluster::FailoverMode::Takeover;
-    else if (!mode.empty()) throw std::invalid_argument("'mode' must be \"\", \"FORCE\" or \"TAKEOVER\"");
+    if (mode == "FORCE")
+      m = RedisCluster::FailoverMode::Force;
+    else if (mode == "TAKEOVER")
+      m = RedisCluster::FailoverMode::Takeover;
+    else if (!mode.empty())
+      throw std::invalid_argument("'mode' must be \"\", \"FORCE\" or \"TAKEOVER\"");
     cluster(d, r).failover(server(d, r, "replica"), m);
     return nullptr;
   }
 
   static Value waitHealthy(FixtureDispatcher& d, const FixtureRequest& r) {
-    if (reg(d).isSentinel(r.string("handle"))) sentinel(d, r).waitHealthy();
-    else cluster(d, r).waitHealthy();
+    if (reg(d).isSentinel(r.string("handle")))
+      sentinel(d, r).waitHealthy();
+    else
+      cluster(d, r).waitHealthy();
     return nullptr;
   }
 
@@ -155,10 +173,18 @@ struct FixtureOps {
                           {"sentinels", std::move(sentinels)}});
   }
 
-  static Value currentMaster(FixtureDispatcher& d, const FixtureRequest& r) { return sentinel(d, r).currentMaster(); }
-  static Value master(FixtureDispatcher& d, const FixtureRequest& r) { return reg(d).handleOf(sentinel(d, r).master()); }
-  static Value replica(FixtureDispatcher& d, const FixtureRequest& r) { return reg(d).handleOf(sentinel(d, r).replica()); }
-  static Value forceFailover(FixtureDispatcher& d, const FixtureRequest& r) { return sentinel(d, r).forceFailover(); }
+  static Value currentMaster(FixtureDispatcher& d, const FixtureRequest& r) {
+    return sentinel(d, r).currentMaster();
+  }
+  static Value master(FixtureDispatcher& d, const FixtureRequest& r) {
+    return reg(d).handleOf(sentinel(d, r).master());
+  }
+  static Value replica(FixtureDispatcher& d, const FixtureRequest& r) {
+    return reg(d).handleOf(sentinel(d, r).replica());
+  }
+  static Value forceFailover(FixtureDispatcher& d, const FixtureRequest& r) {
+    return sentinel(d, r).forceFailover();
+  }
 
   static const std::map<std::string, Handler>& table() {
     static const std::map<std::string, Handler> ops = {
@@ -166,12 +192,12 @@ struct FixtureOps {
         {"runProgram", runProgram},
         {"startServer", startServer},
         {"state", state},
-        {"stop", stop},
-        {"kill", kill},
-        {"start", start},
-        {"restart", restart},
-        {"pause", pause},
-        {"resume", resume},
+        {"stop", act<&RedisServer::stop>},
+        {"kill", act<&RedisServer::kill>},
+        {"start", act<&RedisServer::start>},
+        {"restart", act<&RedisServer::restart>},
+        {"pause", act<&RedisServer::pause>},
+        {"resume", act<&RedisServer::resume>},
         {"cli", cli},
         {"cleanup", cleanup},
         {"startCluster", startCluster},

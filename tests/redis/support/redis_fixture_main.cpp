@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
            "Starts and controls redis-server processes for tests: one JSON request per line on\n"
            "stdin, one JSON reply per line on stdout, e.g.\n"
            "  {\"id\":1,\"op\":\"startServer\",\"options\":{\"appendOnly\":true}}\n"
-           "  {\"id\":1,\"ok\":true,\"result\":{\"handle\":\"s1\",\"port\":40123,...},\"servers\":{...}}\n"
+           "  {\"id\":1,\"ok\":true,\"result\":{\"handle\":\"s1\",\"port\":40123,...},...}\n"
            "Everything it started is killed and removed when stdin ends. The operations are\n"
            "listed in tests/redis/support/redis_fixture_dispatcher.cpp.\n";
     return help ? 0 : 2;

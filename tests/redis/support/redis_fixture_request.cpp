@@ -3,6 +3,7 @@
 #include "support/redis_fixture_request.hpp"
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -40,18 +41,36 @@ std::vector<std::string> AsStrings(const Value& v, std::string_view name) {
   return out;
 }
 
-std::chrono::milliseconds AsMs(const Value& v, std::string_view name) {
-  return std::chrono::milliseconds{AsInt(v, name)};
+/// Parses an option into its field: option name -> setter.
+using Setters = std::map<std::string, std::function<void(const Value&, std::string_view)>>;
+
+auto Flag(bool& field) {
+  return [&field](const Value& v, std::string_view name) { field = AsBool(v, name); };
+}
+auto Number(int& field) {
+  return [&field](const Value& v, std::string_view name) { field = AsInt(v, name); };
+}
+auto Text(std::string& field) {
+  return [&field](const Value& v, std::string_view name) { field = AsString(v, name); };
+}
+auto Lines(std::vector<std::string>& field) {
+  return [&field](const Value& v, std::string_view name) { field = AsStrings(v, name); };
+}
+auto Duration(std::chrono::milliseconds& field) {
+  return [&field](const Value& v, std::string_view name) {
+    field = std::chrono::milliseconds{AsInt(v, name)};
+  };
 }
 
-/// Calls apply(key, value) for every member of request["options"] (absent: none).
-template <class Apply>
-void ForEachOption(const Value* options, Apply apply) {
+/// Applies every member of request["options"] (absent: none) with its setter.
+void ApplyOptions(const Value* options, const Setters& setters) {
   if (!options || options->isNull()) return;
   if (!options->isObject()) WrongType("options", "an object");
   for (const auto& [key, value] : options->asObject()) {
     if (value.isNull()) continue;  // JS undefined / null: the default
-    if (!apply(key, value)) throw std::invalid_argument("unknown option '" + key + "'");
+    auto it = setters.find(key);
+    if (it == setters.end()) throw std::invalid_argument("unknown option '" + key + "'");
+    it->second(value, key);
   }
 }
 
@@ -101,52 +120,43 @@ std::map<std::string, std::string> FixtureRequest::stringMap(std::string_view ke
 
 RedisServer::Options FixtureRequest::serverOptions() const {
   RedisServer::Options o;
-  ForEachOption(find("options"), [&](const std::string& key, const Value& v) {
-    if (key == "appendOnly") o.appendOnly = AsBool(v, key);
-    else if (key == "password") o.password = AsString(v, key);
-    else if (key == "aclUsers") o.aclUsers = AsStrings(v, key);
-    else if (key == "clusterEnabled") o.clusterEnabled = AsBool(v, key);
-    else if (key == "clusterNodeTimeoutMs") o.clusterNodeTimeoutMs = AsInt(v, key);
-    else if (key == "extraConfig") o.extraConfig = AsStrings(v, key);
-    else if (key == "sentinel") o.mode = AsBool(v, key) ? RedisServer::Mode::Sentinel : RedisServer::Mode::Server;
-    else if (key == "timeoutMs") o.timeout = AsMs(v, key);
-    else return false;
-    return true;
-  });
+  auto sentinel = [&o](const Value& v, std::string_view name) {
+    o.mode = AsBool(v, name) ? RedisServer::Mode::Sentinel : RedisServer::Mode::Server;
+  };
+  ApplyOptions(find("options"), {{"appendOnly", Flag(o.appendOnly)},
+                                 {"password", Text(o.password)},
+                                 {"aclUsers", Lines(o.aclUsers)},
+                                 {"clusterEnabled", Flag(o.clusterEnabled)},
+                                 {"clusterNodeTimeoutMs", Number(o.clusterNodeTimeoutMs)},
+                                 {"extraConfig", Lines(o.extraConfig)},
+                                 {"sentinel", sentinel},
+                                 {"timeoutMs", Duration(o.timeout)}});
   return o;
 }
 
 RedisCluster::Options FixtureRequest::clusterOptions() const {
   RedisCluster::Options o;
-  ForEachOption(find("options"), [&](const std::string& key, const Value& v) {
-    if (key == "masters") o.masters = AsInt(v, key);
-    else if (key == "replicasPerMaster") o.replicasPerMaster = AsInt(v, key);
-    else if (key == "nodeTimeoutMs") o.nodeTimeoutMs = AsInt(v, key);
-    else if (key == "appendOnly") o.appendOnly = AsBool(v, key);
-    else if (key == "password") o.password = AsString(v, key);
-    else if (key == "extraConfig") o.extraConfig = AsStrings(v, key);
-    else if (key == "timeoutMs") o.timeout = AsMs(v, key);
-    else return false;
-    return true;
-  });
+  ApplyOptions(find("options"), {{"masters", Number(o.masters)},
+                                 {"replicasPerMaster", Number(o.replicasPerMaster)},
+                                 {"nodeTimeoutMs", Number(o.nodeTimeoutMs)},
+                                 {"appendOnly", Flag(o.appendOnly)},
+                                 {"password", Text(o.password)},
+                                 {"extraConfig", Lines(o.extraConfig)},
+                                 {"timeoutMs", Duration(o.timeout)}});
   return o;
 }
 
 RedisSentinelSetup::Options FixtureRequest::sentinelOptions() const {
   RedisSentinelSetup::Options o;
-  ForEachOption(find("options"), [&](const std::string& key, const Value& v) {
-    if (key == "masterName") o.masterName = AsString(v, key);
-    else if (key == "sentinels") o.sentinels = AsInt(v, key);
-    else if (key == "quorum") o.quorum = AsInt(v, key);
-    else if (key == "downAfterMs") o.downAfterMs = AsInt(v, key);
-    else if (key == "failoverTimeoutMs") o.failoverTimeoutMs = AsInt(v, key);
-    else if (key == "password") o.password = AsString(v, key);
-    else if (key == "appendOnly") o.appendOnly = AsBool(v, key);
-    else if (key == "fastSentinelTimers") o.fastSentinelTimers = AsBool(v, key);
-    else if (key == "timeoutMs") o.timeout = AsMs(v, key);
-    else return false;
-    return true;
-  });
+  ApplyOptions(find("options"), {{"masterName", Text(o.masterName)},
+                                 {"sentinels", Number(o.sentinels)},
+                                 {"quorum", Number(o.quorum)},
+                                 {"downAfterMs", Number(o.downAfterMs)},
+                                 {"failoverTimeoutMs", Number(o.failoverTimeoutMs)},
+                                 {"password", Text(o.password)},
+                                 {"appendOnly", Flag(o.appendOnly)},
+                                 {"fastSentinelTimers", Flag(o.fastSentinelTimers)},
+                                 {"timeoutMs", Duration(o.timeout)}});
   return o;
 }
 
