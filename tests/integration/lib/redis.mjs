@@ -55,8 +55,15 @@ class FixtureProcess {
   #read(chunk) {
     this.#buffer += chunk;
     for (let nl; (nl = this.#buffer.indexOf("\n")) >= 0; ) {
-      const reply = JSON.parse(this.#buffer.slice(0, nl));
+      const line = this.#buffer.slice(0, nl);
       this.#buffer = this.#buffer.slice(nl + 1);
+      let reply;
+      try {
+        reply = JSON.parse(line);
+      } catch {
+        this.#fail(`redis-fixture wrote a line that is not a reply: ${line.slice(0, 200)}`);
+        return;
+      }
       for (const [handle, state] of Object.entries(reply.servers ?? {})) serverObjects.get(handle)?.update(state);
       const p = this.#pending.get(reply.id);
       if (!p) continue;
