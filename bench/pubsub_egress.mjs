@@ -5,7 +5,8 @@
 // `key#nsp#*` every node receives every broadcast; with interest-based subscription only
 // the node that has the room does. Measured: Redis's total_net_output_bytes over the run,
 // for both modes; every broadcast is checked to arrive exactly at its room's client.
-// Usage: SIO_TESTSERVER='["build/release/apps/sio-testserver"]' node bench/pubsub_egress.mjs [NODES ROOMS BROADCASTS]
+// Usage: SIO_TESTSERVER='["build/release/apps/sio-testserver"]' SIO_REDIS_FIXTURE=build/release/tests/redis/redis-fixture \
+//          node bench/pubsub_egress.mjs [NODES ROOMS BROADCASTS]
 
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";

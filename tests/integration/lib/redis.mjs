@@ -1,72 +1,115 @@
-// Real Redis processes for Node.js black-box tests (the twin of tests/redis/support): a
-// standalone server (AOF, password, ACL users, restart/kill), a cluster (slot migration,
-// manual failover) and a sentinel setup (forced failover), each on free ports of 127.0.0.1
-// with data in its own temporary directory. cleanup() (or the with*() helpers) kills the
-// processes and removes the directories; a process 'exit' hook and setpriv --pdeathsig catch
-// what a failing test leaves behind. Needs redis-server and redis-cli in PATH.
+// Real Redis processes for Node.js black-box tests: a standalone server (AOF, password, ACL
+// users, restart/kill), a cluster (slot migration, manual failover) and a sentinel setup
+// (forced failover), each on free ports of 127.0.0.1 with data in its own temporary
+// directory. The processes belong to the C++ fixtures of tests/redis/support, served by the
+// redis-fixture tool: this module starts one per test process (SIO_REDIS_FIXTURE names it;
+// ctest sets it for every suite) and asks it, one JSON line per request. When this process
+// ends, however it ends, the tool sees its stdin close and kills and removes everything.
+// What runs here: the RESP client (tests talk to Redis directly), waitFor, infoField, the
+// pause/resume signals (synchronous, as tests use them) and the log tail (a file read).
 
-import { spawn, execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-const SLOTS = 16384;
-const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => fs.existsSync(p));
 
-// ---- process-wide cleanup ----
+// ---- the redis-fixture process ----
 
-const live = new Set(); // RedisServer objects not cleaned up yet
+/** One redis-fixture process; requests are written as lines, replies matched by id. */
+class FixtureProcess {
+  #child;
+  #pending = new Map(); // id -> {resolve, reject, trace}
+  #nextId = 0;
+  #buffer = "";
+  #gone = ""; // why the tool cannot answer any more
 
-process.once("exit", () => {
-  for (const server of live) server.cleanupSync();
-});
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, () => {
-    for (const server of live) server.cleanupSync();
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  });
-}
-
-function keepDirs() {
-  return process.env.SIO_REDIS_KEEP_DIRS === "1";
-}
-
-/** Removes fixture directories whose owning test process is gone (killed with SIGKILL). */
-function removeStaleDirs(base) {
-  let entries = [];
-  try {
-    entries = fs.readdirSync(base);
-  } catch {
-    return;
+  constructor(file) {
+    this.#child = spawn(file, [], { stdio: ["pipe", "pipe", "inherit"], detached: true });
+    this.#child.stdout.setEncoding("utf8");
+    this.#child.stdout.on("data", (chunk) => this.#read(chunk));
+    this.#child.stdin.on("error", () => {}); // a dead tool is reported by 'exit'
+    this.#child.on("error", (e) => this.#fail(`cannot run redis-fixture (${file}): ${e.message}`));
+    this.#child.on("exit", (code, signal) => this.#fail(`redis-fixture (${file}) exited (code ${code}, signal ${signal})`));
+    this.#refs(false);
   }
-  for (const name of entries) {
-    if (!name.startsWith("sio-redis-")) continue;
-    const dir = path.join(base, name);
-    let owner = 0;
-    try {
-      owner = Number.parseInt(fs.readFileSync(path.join(dir, "owner.pid"), "utf8"), 10);
-    } catch {
-      continue;
+
+  /** Resolves the request's result; rejects with the tool's error message. */
+  call(op, fields = {}) {
+    const trace = new Error(); // the caller's stack, for the rejection
+    if (this.#gone) return Promise.reject(withTrace(this.#gone, trace));
+    const id = ++this.#nextId;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, trace });
+      this.#refs(true);
+      this.#child.stdin.write(`${JSON.stringify({ ...fields, id, op })}\n`);
+    });
+  }
+
+  /** A request whose reply nobody waits for. */
+  send(op, fields = {}) {
+    if (!this.#gone) this.#child.stdin.write(`${JSON.stringify({ ...fields, id: 0, op })}\n`);
+  }
+
+  #read(chunk) {
+    this.#buffer += chunk;
+    for (let nl; (nl = this.#buffer.indexOf("\n")) >= 0; ) {
+      const line = this.#buffer.slice(0, nl);
+      this.#buffer = this.#buffer.slice(nl + 1);
+      let reply;
+      try {
+        reply = JSON.parse(line);
+      } catch {
+        this.#fail(`redis-fixture wrote a line that is not a reply: ${line.slice(0, 200)}`);
+        return;
+      }
+      for (const [handle, state] of Object.entries(reply.servers ?? {})) serverObjects.get(handle)?.update(state);
+      const p = this.#pending.get(reply.id);
+      if (!p) continue;
+      this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) this.#refs(false);
+      if (reply.ok) p.resolve(reply.result);
+      else p.reject(withTrace(reply.error, p.trace));
     }
-    if (!(owner > 0)) continue;
-    try {
-      process.kill(owner, 0);
-    } catch (e) {
-      if (e.code === "ESRCH") fs.rmSync(dir, { recursive: true, force: true });
-    }
+  }
+
+  #fail(message) {
+    this.#gone ||= message;
+    for (const p of this.#pending.values()) p.reject(withTrace(this.#gone, p.trace));
+    this.#pending.clear();
+    this.#refs(false);
+  }
+
+  /** Keeps this process alive while a reply is awaited, and only then. */
+  #refs(busy) {
+    for (const handle of [this.#child, this.#child.stdout, this.#child.stdin]) busy ? handle.ref() : handle.unref();
   }
 }
 
-function makeTempDir() {
-  const base = os.tmpdir();
-  removeStaleDirs(base);
-  const dir = fs.mkdtempSync(path.join(base, "sio-redis-"));
-  fs.writeFileSync(path.join(dir, "owner.pid"), `${process.pid}\n`);
-  return dir;
+function withTrace(message, trace) {
+  const error = new Error(message);
+  error.stack = `Error: ${message}\n${trace.stack.split("\n").slice(1).join("\n")}`;
+  return error;
 }
+
+let tool = null;
+
+/** The redis-fixture process of this test process (started on first use). */
+function fixture() {
+  if (!tool) {
+    const file = process.env.SIO_REDIS_FIXTURE;
+    if (!file)
+      throw new Error(
+        "SIO_REDIS_FIXTURE is not set: it names the redis-fixture tool that runs the Redis processes " +
+          "(built with the tests: build/debug/tests/redis/redis-fixture); ctest sets it for every suite",
+      );
+    tool = new FixtureProcess(file);
+  }
+  return tool;
+}
+
+const call = async (op, fields) => fixture().call(op, fields);
 
 // ---- small helpers ----
 
@@ -76,21 +119,8 @@ export async function freePort() {
 }
 
 /** `count` distinct free ports (all held open until every one is picked). */
-export async function freePorts(count) {
-  const servers = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const srv = net.createServer();
-      servers.push(srv);
-      await new Promise((resolve, reject) => {
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", resolve);
-      });
-    }
-    return servers.map((s) => s.address().port);
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(() => resolve()))));
-  }
+export function freePorts(count) {
+  return call("freePorts", { count });
 }
 
 /** Polls `probe` (returns "" when done, else what is still wrong) until done or timeout. */
@@ -231,77 +261,54 @@ export async function respCommand(port, args, options = {}) {
   return (await respPipeline(port, [args], options))[0];
 }
 
-/** Runs a program; resolves {code, stdout, stderr}; rejects if it cannot start or times out. */
-export function runProgram(file, args, { env = {}, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
-  return new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      { env: { ...process.env, ...env }, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 << 20 },
-      (error, stdout, stderr) => {
-        if (error && (error.killed || typeof error.code !== "number")) {
-          reject(
-            new Error(`'${[file, ...args].join(" ")}' failed: ${error.message}\n${stdout}${stderr}`),
-          );
-          return;
-        }
-        resolve({ code: error ? error.code : 0, stdout, stderr });
-      },
-    );
-  });
+/** Runs a program; resolves {code, stdout, stderr}; rejects if it cannot start, is killed or times out. */
+export async function runProgram(file, args, { env = {}, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+  const r = await call("runProgram", { argv: [file, ...args].map(String), env, timeoutMs });
+  if (r.code < 0) throw new Error(`'${[file, ...args].join(" ")}' was killed by a signal\n${r.stdout}${r.stderr}`);
+  return r;
 }
-
-const trimNewlines = (s) => s.replace(/[\r\n]+$/, "");
-const role = async (server) => {
-  const r = await server.command("ROLE");
-  if (!Array.isArray(r)) return { role: "", masterPort: 0 };
-  return { role: r[0], masterPort: r[0] === "slave" ? Number(r[2]) : 0 };
-};
 
 // ---- RedisServer ----
 
+const serverObjects = new Map(); // handle -> RedisServer, so that a handle is always the same object
+
+/** The RedisServer of a server description (or handle) of redis-fixture. */
+function serverFor(description) {
+  const handle = typeof description === "string" ? description : description.handle;
+  if (!serverObjects.has(handle)) serverObjects.set(handle, new RedisServer(description));
+  return serverObjects.get(handle);
+}
+
+/** After the cleanup of their cluster or setup: the nodes are gone. */
+function forget(servers) {
+  for (const s of servers) {
+    s.update({ running: false });
+    serverObjects.delete(s.handle);
+  }
+}
+
 /**
- * One redis-server (or sentinel) process. Options:
+ * One redis-server (or sentinel) process. Options of start():
  *   appendOnly (appendonly yes + appendfsync always), password (requirepass + masterauth),
  *   aclUsers (["alice on >pw ~* +@all", ...] written as `user ...`), clusterEnabled,
  *   clusterNodeTimeoutMs (2000), extraConfig (lines), sentinel (run as redis-server --sentinel),
  *   timeoutMs (each start, and stop() before SIGKILL; 30000).
+ * Fields: port, busPort, dir, configFile, logFile; `running` and `pid` are as of the last
+ * reply of redis-fixture (every reply brings them).
  */
 export class RedisServer {
   /** Starts the server and resolves once it answers PING (and is really our process). */
   static async start(options = {}) {
-    const server = new RedisServer(options);
-    live.add(server);
-    try {
-      await server.#launch(true);
-    } catch (e) {
-      server.cleanupSync();
-      throw e;
-    }
-    return server;
+    return serverFor(await call("startServer", { options }));
   }
 
-  #child = null;
-  #exited = null;
-  #exitInfo = null;
+  #pid = 0;
+  #running = false;
 
-  constructor(options) {
-    this.options = {
-      appendOnly: false,
-      password: "",
-      aclUsers: [],
-      clusterEnabled: false,
-      clusterNodeTimeoutMs: 2000,
-      extraConfig: [],
-      sentinel: false,
-      timeoutMs: DEFAULT_TIMEOUT_MS,
-      ...options,
-    };
-    this.dir = makeTempDir();
-    this.configFile = path.join(this.dir, "redis.conf");
-    this.logFile = path.join(this.dir, "redis.log");
-    this.port = 0;
-    this.busPort = 0;
+  /** Not for tests: RedisServer.start() and the clusters and setups make them. */
+  constructor({ handle, port, busPort, password, dir, configFile, logFile, pid, running }) {
+    Object.assign(this, { handle, port, busPort, password, dir, configFile, logFile });
+    this.update({ pid, running });
   }
 
   get url() {
@@ -311,175 +318,48 @@ export class RedisServer {
     return `127.0.0.1:${this.port}`;
   }
   get pid() {
-    return this.#child?.pid ?? 0;
+    return this.#pid;
   }
   get running() {
-    return this.#child !== null && this.#exitInfo === null;
+    return this.#running;
   }
-  /** Resolves {code, signal} once the current process has exited. */
+  /** Resolves once the current process has exited (asks redis-fixture every 100 ms). */
   get exited() {
-    return this.#exited ?? Promise.resolve(this.#exitInfo);
-  }
-
-  #writeConfig() {
-    const o = this.options;
-    const lines = [
-      "# generated by the socketio-cpp Redis test fixtures",
-      `port ${this.port}`,
-      "bind 127.0.0.1",
-      `dir ${JSON.stringify(this.dir)}`,
-      'logfile ""',
-      "daemonize no",
-    ];
-    if (o.sentinel) {
-      lines.push("sentinel resolve-hostnames no");
-    } else {
-      lines.push('save ""', `appendonly ${o.appendOnly ? "yes" : "no"}`);
-      if (o.appendOnly) lines.push("appendfsync always");
-      lines.push("enable-debug-command yes", "repl-diskless-sync-delay 0");
-      if (o.password)
-        lines.push(`requirepass ${JSON.stringify(o.password)}`, `masterauth ${JSON.stringify(o.password)}`);
-      for (const u of o.aclUsers) lines.push(u.startsWith("user ") ? u : `user ${u}`);
-      if (o.clusterEnabled)
-        lines.push(
-          "cluster-enabled yes",
-          "cluster-config-file nodes.conf",
-          `cluster-port ${this.busPort}`,
-          `cluster-node-timeout ${o.clusterNodeTimeoutMs}`,
-        );
-    }
-    lines.push(...o.extraConfig);
-    fs.writeFileSync(this.configFile, lines.join("\n") + "\n");
-  }
-
-  #spawn() {
-    const logFd = fs.openSync(this.logFile, "a");
-    const argv = ["redis-server", this.configFile, ...(this.options.sentinel ? ["--sentinel"] : [])];
-    const [file, args] = SETPRIV ? [SETPRIV, ["--pdeathsig", "KILL", "--", ...argv]] : [argv[0], argv.slice(1)];
-    let child;
-    try {
-      child = spawn(file, args, { stdio: ["ignore", logFd, logFd], detached: true });
-    } finally {
-      fs.closeSync(logFd);
-    }
-    this.#child = child;
-    this.#exitInfo = null;
-    this.#exited = new Promise((resolve) => {
-      child.once("exit", (code, signal) => {
-        this.#exitInfo = { code, signal };
-        resolve(this.#exitInfo);
-      });
-      child.once("error", (error) => {
-        this.#exitInfo = { code: null, signal: null, error };
-        resolve(this.#exitInfo);
-      });
-    });
-    child.unref(); // a forgotten server must not keep the test process alive ('exit' kills it)
-  }
-
-  async #launch(mayChangePort) {
-    const end = Date.now() + this.options.timeoutMs;
-    let portRetries = 0;
-    let newPorts = mayChangePort;
-    for (;;) {
-      if (newPorts) {
-        const ports = await freePorts(this.options.clusterEnabled ? 2 : 1);
-        this.port = ports[0];
-        this.busPort = this.options.clusterEnabled ? ports[1] : 0;
-        this.#writeConfig();
+    return (async () => {
+      while (this.#running) {
+        await delay(100);
+        await this.#do("state").catch(() => this.update({ running: false })); // cleaned up meanwhile
       }
-      const logOffset = fs.existsSync(this.logFile) ? fs.statSync(this.logFile).size : 0;
-      this.#spawn();
-      let problem = "no answer yet";
-      let retry = false;
-      for (;;) {
-        if (!this.running) {
-          // let the 'exit' settle before reading the log
-          const info = await this.exited;
-          const log = fs.readFileSync(this.logFile).subarray(logOffset).toString("utf8");
-          const portTaken = log.includes("Address already in use");
-          if (portTaken && mayChangePort && ++portRetries <= 10) {
-            newPorts = true;
-            retry = true;
-            break;
-          }
-          if (portTaken && !mayChangePort && Date.now() < end) {
-            await delay(250);
-            newPorts = false;
-            retry = true;
-            break;
-          }
-          throw new Error(
-            `redis-server (port ${this.port}) exited during start (${JSON.stringify(info)}); log:\n${this.logTail()}`,
-          );
-        }
-        try {
-          const [ping, info] = await respPipeline(this.port, [["PING"], ["INFO", "server"]], {
-            password: this.options.password,
-            timeoutMs: 2000,
-          });
-          if (ping instanceof RespError && /^(LOADING|BUSY)/.test(ping.message)) {
-            problem = ping.message;
-          } else if (typeof info === "string") {
-            if (infoField(info, "process_id") === String(this.pid)) return;
-            problem = `port ${this.port} answered by process ${infoField(info, "process_id")}`;
-          } else {
-            return; // e.g. NOAUTH when ACL users lock out the default user: it does answer
-          }
-        } catch (e) {
-          problem = e.message;
-        }
-        if (Date.now() >= end) {
-          await this.kill();
-          throw new Error(
-            `redis-server on port ${this.port} not ready within ${this.options.timeoutMs} ms (${problem}); log:\n${this.logTail()}`,
-          );
-        }
-        await delay(20);
-      }
-      if (!retry) return;
-    }
+    })();
+  }
+
+  /** Takes {pid, running} from a reply of redis-fixture. */
+  update({ pid, running }) {
+    if (pid > 0) this.#pid = pid;
+    this.#running = running;
+  }
+
+  async #do(op) {
+    this.update(await call(op, { handle: this.handle }));
   }
 
   /** SIGTERM and wait (SIGKILL after timeoutMs). No-op when not running. */
-  async stop() {
-    if (!this.running) return;
-    this.#child.ref(); // keep the event loop alive until the 'exit' arrives
-    const pid = this.pid;
-    try {
-      process.kill(pid, "SIGTERM");
-      process.kill(pid, "SIGCONT"); // in case it was paused
-    } catch {}
-    const timeout = delay(this.options.timeoutMs, "timeout", { ref: false });
-    if ((await Promise.race([this.exited, timeout])) === "timeout") await this.kill();
+  stop() {
+    return this.#do("stop");
   }
-
   /** SIGKILL (the whole process group) and wait. No-op when not running. */
-  async kill() {
-    if (!this.running) return;
-    this.#child.ref(); // keep the event loop alive until the 'exit' arrives
-    try {
-      process.kill(-this.pid, "SIGKILL");
-    } catch {
-      try {
-        process.kill(this.pid, "SIGKILL");
-      } catch {}
-    }
-    await this.exited;
+  kill() {
+    return this.#do("kill");
   }
-
   /** Starts again after stop()/kill(): same port, directory and (possibly rewritten) config. */
-  async start() {
-    if (this.running) throw new Error(`redis-server on port ${this.port} is already running`);
-    await this.#launch(false);
+  start() {
+    return this.#do("start");
+  }
+  restart() {
+    return this.#do("restart");
   }
 
-  async restart() {
-    await this.stop();
-    await this.start();
-  }
-
-  /** SIGSTOP / SIGCONT: a hung server that keeps its connections. */
+  /** SIGSTOP / SIGCONT, sent at once: a hung server that keeps its connections. */
   pause() {
     if (this.running) process.kill(this.pid, "SIGSTOP");
   }
@@ -491,17 +371,13 @@ export class RedisServer {
    * `redis-cli -h 127.0.0.1 -p PORT ...args` (password via REDISCLI_AUTH): its stdout without
    * trailing newlines. Error replies come back as text ("ERR ..."); a non-zero exit rejects.
    */
-  async cli(...args) {
-    const argv = ["-h", "127.0.0.1", "-p", String(this.port), ...args.map(String)];
-    const env = this.options.password ? { REDISCLI_AUTH: this.options.password } : {};
-    const r = await runProgram("redis-cli", argv, { env, timeoutMs: this.options.timeoutMs });
-    if (r.code !== 0) throw new Error(`redis-cli ${argv.join(" ")} exited with ${r.code}: ${r.stderr}${r.stdout}`);
-    return trimNewlines(r.stdout);
+  cli(...args) {
+    return call("cli", { handle: this.handle, args: args.map(String) });
   }
 
   /** respCommand on this server with its password (error replies are RespError values). */
   command(...args) {
-    return respCommand(this.port, args, { password: this.options.password });
+    return respCommand(this.port, args, { password: this.password });
   }
 
   /** command() that rejects on an error reply. */
@@ -524,26 +400,26 @@ export class RedisServer {
     }
   }
 
-  /** Kills the process and removes the directory (kept with SIO_REDIS_KEEP_DIRS=1). */
+  /** Kills the process and removes the directory (kept with SIO_REDIS_KEEP_DIRS=1). A node of a
+   * cluster or setup is only killed: its directory goes with its cluster or setup. */
   async cleanup() {
-    await this.kill();
-    this.cleanupSync();
+    await call("cleanup", { handle: this.handle }).catch((e) => {
+      if (!/no server/.test(e.message)) throw e; // cleaned up already
+    });
+    this.#running = false;
+    serverObjects.delete(this.handle);
   }
 
+  /** cleanup() without waiting: SIGKILL now, the directory when redis-fixture gets to it. */
   cleanupSync() {
     if (this.running) {
       try {
         process.kill(-this.pid, "SIGKILL");
-      } catch {
-        try {
-          process.kill(this.pid, "SIGKILL");
-        } catch {}
-      }
+      } catch {}
     }
-    if (live.delete(this)) {
-      if (keepDirs()) process.stderr.write(`[redis fixtures] kept ${this.dir}\n`);
-      else fs.rmSync(this.dir, { recursive: true, force: true });
-    }
+    this.#running = false;
+    serverObjects.delete(this.handle);
+    fixture().send("cleanup", { handle: this.handle });
   }
 }
 
@@ -569,61 +445,18 @@ export async function withRedis(options, fn) {
  */
 export class RedisCluster {
   static async start(options = {}) {
-    const cluster = new RedisCluster({
-      masters: 3,
-      replicasPerMaster: 1,
-      nodeTimeoutMs: 2000,
-      appendOnly: false,
-      password: "",
-      extraConfig: [],
-      timeoutMs: DEFAULT_TIMEOUT_MS,
-      ...options,
-    });
-    try {
-      await cluster.#create();
-    } catch (e) {
-      await cluster.cleanup();
-      throw e;
-    }
-    return cluster;
+    return new RedisCluster(await call("startCluster", { options }), options);
   }
 
-  #ids = new Map(); // port -> node id
-
-  constructor(options) {
+  /** Not for tests: use RedisCluster.start(). */
+  constructor({ handle, nodes }, options) {
+    this.handle = handle;
     this.options = options;
-    this.nodes = [];
+    this.nodes = nodes.map(serverFor);
   }
 
-  async #create() {
-    const o = this.options;
-    const total = o.masters * (1 + o.replicasPerMaster);
-    const nodeOptions = {
-      clusterEnabled: true,
-      clusterNodeTimeoutMs: o.nodeTimeoutMs,
-      appendOnly: o.appendOnly,
-      password: o.password,
-      extraConfig: o.extraConfig,
-      timeoutMs: o.timeoutMs,
-    };
-    const started = await Promise.allSettled(
-      Array.from({ length: total }, () => RedisServer.start(nodeOptions)),
-    );
-    for (const s of started) if (s.status === "fulfilled") this.nodes.push(s.value);
-    const failed = started.find((s) => s.status === "rejected");
-    if (failed) throw failed.reason;
-    const args = [
-      "--cluster",
-      "create",
-      ...this.nodes.map((n) => n.address),
-      "--cluster-replicas",
-      String(o.replicasPerMaster),
-      "--cluster-yes",
-    ];
-    const env = o.password ? { REDISCLI_AUTH: o.password } : {};
-    const r = await runProgram("redis-cli", args, { env, timeoutMs: 2 * o.timeoutMs });
-    if (r.code !== 0) throw new Error(`redis-cli ${args.join(" ")} failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
-    await this.waitHealthy();
+  #call(op, fields = {}) {
+    return call(op, { ...fields, handle: this.handle });
   }
 
   /** "redis://127.0.0.1:PORT" / "127.0.0.1:PORT" of every node. */
@@ -636,26 +469,12 @@ export class RedisCluster {
 
   /** Running nodes whose ROLE is master (asked now). */
   async masters() {
-    const out = [];
-    for (const n of this.nodes) if (n.running && (await role(n)).role === "master") out.push(n);
-    return out;
+    return (await this.#call("masters")).map(serverFor);
   }
 
   /** Running replicas of `master` (asked now). */
   async replicasOf(master) {
-    const out = [];
-    for (const n of this.nodes) {
-      if (!n.running) continue;
-      const r = await role(n);
-      if (r.role === "slave" && r.masterPort === master.port) out.push(n);
-    }
-    return out;
-  }
-
-  #anyRunning() {
-    const n = this.nodes.find((x) => x.running);
-    if (!n) throw new Error("no cluster node is running");
-    return n;
+    return (await this.#call("replicasOf", { master: master.handle })).map(serverFor);
   }
 
   nodeByPort(port) {
@@ -666,71 +485,42 @@ export class RedisCluster {
 
   /** The master serving `slot`, per CLUSTER SLOTS of a running node. */
   async nodeForSlot(slot) {
-    const slots = await this.#anyRunning().commandOk("CLUSTER", "SLOTS");
-    for (const [lo, hi, [, port]] of slots) if (slot >= lo && slot <= hi) return this.nodeByPort(port);
-    throw new Error(`slot ${slot} is not served: ${JSON.stringify(slots)}`);
+    return serverFor(await this.#call("nodeForSlot", { slot: Number(slot) }));
   }
 
-  async nodeId(node) {
-    if (!this.#ids.has(node.port)) this.#ids.set(node.port, await node.commandOk("CLUSTER", "MYID"));
-    return this.#ids.get(node.port);
+  /** CLUSTER MYID of `node` (cached). */
+  nodeId(node) {
+    return this.#call("nodeId", { node: node.handle });
   }
 
-  async keySlot(key) {
-    return this.#anyRunning().commandOk("CLUSTER", "KEYSLOT", key);
+  /** CLUSTER KEYSLOT on a running node. */
+  keySlot(key) {
+    return this.#call("keySlot", { key: String(key) });
   }
 
   /** SETSLOT IMPORTING on `to`, MIGRATING on `from` (clients now get ASK). */
   async beginSlotMigration(slot, from, to) {
-    await to.commandOk("CLUSTER", "SETSLOT", slot, "IMPORTING", await this.nodeId(from));
-    await from.commandOk("CLUSTER", "SETSLOT", slot, "MIGRATING", await this.nodeId(to));
+    await this.#call("beginSlotMigration", { slot: Number(slot), from: from.handle, to: to.handle });
   }
 
   /** MIGRATE every key of `slot` from `from` to `to`; resolves how many moved. */
-  async migrateSlotKeys(slot, from, to) {
-    let moved = 0;
-    for (;;) {
-      const keys = await from.commandOk("CLUSTER", "GETKEYSINSLOT", slot, 100);
-      if (keys.length === 0) return moved;
-      const auth = this.options.password ? ["AUTH", this.options.password] : [];
-      await from.commandOk("MIGRATE", "127.0.0.1", to.port, "", 0, 10000, ...auth, "KEYS", ...keys);
-      moved += keys.length;
-    }
+  migrateSlotKeys(slot, from, to) {
+    return this.#call("migrateSlotKeys", { slot: Number(slot), from: from.handle, to: to.handle });
   }
 
   /** SETSLOT NODE on `to`, `from`, then the other running masters. */
   async finishSlotMigration(slot, from, to) {
-    const toId = await this.nodeId(to);
-    await to.commandOk("CLUSTER", "SETSLOT", slot, "NODE", toId);
-    await from.commandOk("CLUSTER", "SETSLOT", slot, "NODE", toId);
-    for (const m of await this.masters())
-      if (m !== from && m !== to) await m.commandOk("CLUSTER", "SETSLOT", slot, "NODE", toId);
+    await this.#call("finishSlotMigration", { slot: Number(slot), from: from.handle, to: to.handle });
   }
 
   /** The three steps, then waitHealthy(). */
   async migrateSlot(slot, from, to) {
-    await this.beginSlotMigration(slot, from, to);
-    await this.migrateSlotKeys(slot, from, to);
-    await this.finishSlotMigration(slot, from, to);
-    await this.waitHealthy();
+    await this.#call("migrateSlot", { slot: Number(slot), from: from.handle, to: to.handle });
   }
 
   /** CLUSTER FAILOVER [FORCE|TAKEOVER] on `replica`, wait until it is master and healthy. */
   async failover(replica, mode = "") {
-    if ((await role(replica)).role !== "slave") throw new Error(`failover: ${replica.address} is not a replica`);
-    const cmd = ["CLUSTER", "FAILOVER", ...(mode ? [mode.toUpperCase()] : [])];
-    await replica.commandOk(...cmd);
-    let sent = Date.now();
-    await waitFor(`failover to ${replica.address}`, this.options.timeoutMs, async () => {
-      if ((await role(replica)).role === "master") return "";
-      if (Date.now() - sent > 8000) {
-        // a manual failover gives up after 5 s: ask again
-        await replica.commandOk(...cmd);
-        sent = Date.now();
-      }
-      return `${replica.address} is not master yet`;
-    });
-    await this.waitHealthy();
+    await this.#call("failover", { replica: replica.handle, mode: mode.toUpperCase() });
   }
 
   /**
@@ -739,68 +529,13 @@ export class RedisCluster {
    * and every running replica's link is up. Killed nodes are ignored (waits out a failover).
    */
   async waitHealthy() {
-    await waitFor("cluster healthy", this.options.timeoutMs, () => this.#problem());
+    await this.#call("waitHealthy");
   }
 
-  async #problem() {
-    const liveNodes = this.nodes.filter((n) => n.running);
-    if (liveNodes.length === 0) return "no node is running";
-    const byId = new Map();
-    for (const n of liveNodes) byId.set(await this.nodeId(n), n);
-    let first = null;
-    let firstNode = null;
-    for (const n of liveNodes) {
-      const [info, nodes] = await respPipeline(n.port, [["CLUSTER", "INFO"], ["CLUSTER", "NODES"]], {
-        password: this.options.password,
-      });
-      if (info instanceof RespError || nodes instanceof RespError) return `${n.address}: ${info} / ${nodes}`;
-      const state = infoField(info, "cluster_state");
-      if (state !== "ok") return `${n.address} has cluster_state:${state}`;
-      const view = new Map();
-      for (const line of nodes.split("\n")) {
-        const w = line.trim().split(/\s+/);
-        if (w.length < 8 || !byId.has(w[0])) continue;
-        const who = byId.get(w[0]).address;
-        const flags = w[2];
-        for (const bad of ["fail", "handshake", "noaddr"])
-          if (flags.includes(bad)) return `${n.address} sees ${who} as ${flags}`;
-        if (!flags.includes("myself") && w[7] !== "connected") return `${n.address} has no link to ${who}`;
-        const master = flags.includes("master");
-        const slots = w.slice(8).filter((s) => !s.startsWith("["));
-        view.set(w[0], `${master ? "master -" : `slave ${w[3]}`} ${slots.join(" ")}`.trim());
-      }
-      if (view.size !== byId.size) return `${n.address} knows ${view.size} of the ${byId.size} running nodes`;
-      if (!first) {
-        first = view;
-        firstNode = n;
-      } else {
-        for (const [id, desc] of view)
-          if (first.get(id) !== desc)
-            return `${n.address} sees ${byId.get(id).address} as '${desc}' but ${firstNode.address} as '${first.get(id)}'`;
-      }
-    }
-    const covered = new Uint8Array(SLOTS);
-    for (const desc of first.values()) {
-      const w = desc.split(" ");
-      if (w[0] !== "master") continue;
-      for (const range of w.slice(2)) {
-        const [lo, hi = lo] = range.split("-").map(Number);
-        covered.fill(1, lo, hi + 1);
-      }
-    }
-    const missing = covered.reduce((acc, c) => acc + (c ? 0 : 1), 0);
-    if (missing) return `${missing} slots not served by a running master`;
-    for (const [id, desc] of first) {
-      if (!desc.startsWith("slave")) continue;
-      const replica = byId.get(id);
-      const link = infoField(await replica.info("replication"), "master_link_status");
-      if (link !== "up") return `replica ${replica.address} master_link_status:${link}`;
-    }
-    return "";
-  }
-
+  /** Kills every node and removes their directories. */
   async cleanup() {
-    await Promise.all(this.nodes.map((n) => n.cleanup()));
+    await this.#call("cleanup");
+    forget(this.nodes);
   }
 }
 
@@ -824,73 +559,24 @@ export async function withCluster(options, fn) {
  * ("mymaster"). Options: masterName, sentinels, quorum (2), downAfterMs (1000),
  * failoverTimeoutMs (5000), password (data nodes + sentinel auth-pass), appendOnly,
  * fastSentinelTimers (true: SENTINEL DEBUG info-period 1000 publish-period 500), timeoutMs.
+ * Fields: dataNodes (initially master, replica) and sentinels, RedisServer objects.
  */
 export class RedisSentinelSetup {
   static async start(options = {}) {
-    const setup = new RedisSentinelSetup({
-      masterName: "mymaster",
-      sentinels: 3,
-      quorum: 2,
-      downAfterMs: 1000,
-      failoverTimeoutMs: 5000,
-      password: "",
-      appendOnly: false,
-      fastSentinelTimers: true,
-      timeoutMs: DEFAULT_TIMEOUT_MS,
-      ...options,
-    });
-    try {
-      await setup.#create();
-    } catch (e) {
-      await setup.cleanup();
-      throw e;
-    }
-    return setup;
+    return new RedisSentinelSetup(await call("startSentinel", { options }), options);
   }
 
-  constructor(options) {
+  /** Not for tests: use RedisSentinelSetup.start(). */
+  constructor({ handle, masterName, dataNodes, sentinels }, options) {
+    this.handle = handle;
     this.options = options;
-    this.dataNodes = [];
-    this.sentinels = [];
+    this.masterName = masterName;
+    this.dataNodes = dataNodes.map(serverFor);
+    this.sentinels = sentinels.map(serverFor);
   }
 
-  get masterName() {
-    return this.options.masterName;
-  }
-
-  async #create() {
-    const o = this.options;
-    const dataOptions = { password: o.password, appendOnly: o.appendOnly, timeoutMs: o.timeoutMs };
-    const master = await RedisServer.start(dataOptions);
-    this.dataNodes.push(master);
-    const replica = await RedisServer.start({
-      ...dataOptions,
-      extraConfig: [`replicaof 127.0.0.1 ${master.port}`],
-    });
-    this.dataNodes.push(replica);
-    await waitFor(`replica ${replica.address} synced`, o.timeoutMs, async () => {
-      const link = infoField(await replica.info("replication"), "master_link_status");
-      return link === "up" ? "" : `master_link_status:${link}`;
-    });
-    const name = o.masterName;
-    const extraConfig = [
-      `sentinel monitor ${name} 127.0.0.1 ${master.port} ${o.quorum}`,
-      `sentinel down-after-milliseconds ${name} ${o.downAfterMs}`,
-      `sentinel failover-timeout ${name} ${o.failoverTimeoutMs}`,
-      ...(o.password ? [`sentinel auth-pass ${name} ${JSON.stringify(o.password)}`] : []),
-    ];
-    const started = await Promise.allSettled(
-      Array.from({ length: o.sentinels }, () =>
-        RedisServer.start({ sentinel: true, extraConfig, timeoutMs: o.timeoutMs }),
-      ),
-    );
-    for (const s of started) if (s.status === "fulfilled") this.sentinels.push(s.value);
-    const failed = started.find((s) => s.status === "rejected");
-    if (failed) throw failed.reason;
-    if (o.fastSentinelTimers)
-      for (const s of this.sentinels)
-        await s.commandOk("SENTINEL", "DEBUG", "info-period", 1000, "publish-period", 500);
-    await this.waitHealthy();
+  #call(op) {
+    return call(op, { handle: this.handle });
   }
 
   /** "127.0.0.1:PORT" of every sentinel. */
@@ -899,34 +585,16 @@ export class RedisSentinelSetup {
   }
 
   /** "127.0.0.1:PORT" from SENTINEL get-master-addr-by-name of the first running sentinel. */
-  async currentMaster() {
-    let last = "no sentinel is running";
-    for (const s of this.sentinels) {
-      if (!s.running) continue;
-      try {
-        const r = await s.command("SENTINEL", "get-master-addr-by-name", this.masterName);
-        if (Array.isArray(r) && r.length === 2) return `${r[0]}:${r[1]}`;
-        last = `${s.address}: ${r}`;
-      } catch (e) {
-        last = e.message;
-      }
-    }
-    throw new Error(`currentMaster: ${last}`);
-  }
-
-  #dataNodeAt(address) {
-    const n = this.dataNodes.find((d) => d.address === address);
-    if (!n) throw new Error(`no data node at ${address}`);
-    return n;
+  currentMaster() {
+    return this.#call("currentMaster");
   }
 
   /** The data node at currentMaster() / the other one. */
   async master() {
-    return this.#dataNodeAt(await this.currentMaster());
+    return serverFor(await this.#call("master"));
   }
   async replica() {
-    const m = await this.master();
-    return this.dataNodes.find((d) => d !== m);
+    return serverFor(await this.#call("replica"));
   }
 
   /**
@@ -934,44 +602,8 @@ export class RedisSentinelSetup {
    * reports another master, it has role:master, the old master is its synced replica, and
    * waitHealthy() holds. Resolves the new master address.
    */
-  async forceFailover() {
-    const name = this.masterName;
-    const oldAddr = await this.currentMaster();
-    const oldMaster = this.#dataNodeAt(oldAddr);
-    const end = Date.now() + this.options.timeoutMs;
-    for (;;) {
-      const sentinel = this.sentinels.find((s) => s.running);
-      if (!sentinel) throw new Error("forceFailover: no sentinel is running");
-      const r = await sentinel.command("SENTINEL", "FAILOVER", name);
-      if (!(r instanceof RespError)) break;
-      if (!/NOGOODSLAVE|INPROG/.test(r.message) || Date.now() >= end)
-        throw new Error(`SENTINEL FAILOVER ${name} on ${sentinel.address}: ${r.message}`);
-      await delay(200);
-    }
-    let newAddr = "";
-    await waitFor("sentinel failover", Math.max(1000, end - Date.now()), async () => {
-      for (const s of this.sentinels) {
-        if (!s.running) continue;
-        const r = await s.command("SENTINEL", "get-master-addr-by-name", name);
-        const addr = Array.isArray(r) ? `${r[0]}:${r[1]}` : String(r);
-        if (addr === oldAddr) return `${s.address} still reports ${oldAddr}`;
-        newAddr = addr;
-      }
-      const newMaster = this.#dataNodeAt(newAddr);
-      if ((await role(newMaster)).role !== "master") return `${newAddr} does not have role:master yet`;
-      if (oldMaster.running) {
-        const info = await oldMaster.info("replication");
-        if (
-          infoField(info, "role") !== "slave" ||
-          infoField(info, "master_port") !== String(newMaster.port) ||
-          infoField(info, "master_link_status") !== "up"
-        )
-          return `old master ${oldAddr} is not yet a synced replica of ${newAddr}`;
-      }
-      return "";
-    });
-    await this.waitHealthy();
-    return newAddr;
+  forceFailover() {
+    return this.#call("forceFailover");
   }
 
   /**
@@ -980,67 +612,13 @@ export class RedisSentinelSetup {
    * and passes SENTINEL CKQUORUM.
    */
   async waitHealthy() {
-    await waitFor("sentinel setup healthy", this.options.timeoutMs, () => this.#problem());
-  }
-
-  async #problem() {
-    const name = this.masterName;
-    const liveSentinels = this.sentinels.filter((s) => s.running);
-    if (liveSentinels.length === 0) return "no sentinel is running";
-    let masterAddr = "";
-    for (const s of liveSentinels) {
-      const r = await s.command("SENTINEL", "get-master-addr-by-name", name);
-      if (!Array.isArray(r) || r.length !== 2) return `${s.address} get-master-addr-by-name: ${r}`;
-      const addr = `${r[0]}:${r[1]}`;
-      masterAddr ||= addr;
-      if (addr !== masterAddr) return `sentinels disagree on the master: ${masterAddr} vs ${addr}`;
-    }
-    const master = this.#dataNodeAt(masterAddr);
-    if (!master.running) return `master ${masterAddr} is not running`;
-    if ((await role(master)).role !== "master") return `${masterAddr} does not have role:master yet`;
-    const replicas = [];
-    for (const d of this.dataNodes) {
-      if (d === master || !d.running) continue;
-      const info = await d.info("replication");
-      if (
-        infoField(info, "role") !== "slave" ||
-        infoField(info, "master_port") !== String(master.port) ||
-        infoField(info, "master_link_status") !== "up"
-      )
-        return `data node ${d.address} is not a synced replica of ${masterAddr}`;
-      replicas.push(d);
-    }
-    const fields = (flat) => {
-      const m = new Map();
-      for (let i = 0; i + 1 < flat.length; i += 2) m.set(flat[i], flat[i + 1]);
-      return m;
-    };
-    for (const s of liveSentinels) {
-      const m = fields(await s.commandOk("SENTINEL", "MASTER", name));
-      if (m.get("flags") !== "master") return `${s.address} sees the master with flags ${m.get("flags")}`;
-      if (m.get("num-other-sentinels") !== String(this.options.sentinels - 1))
-        return `${s.address} knows ${m.get("num-other-sentinels")} other sentinels`;
-      const listed = (await s.commandOk("SENTINEL", "REPLICAS", name)).map(fields);
-      for (const rep of replicas) {
-        const f = listed.find((x) => x.get("port") === String(rep.port));
-        if (
-          !f ||
-          f.get("flags") !== "slave" ||
-          f.get("master-link-status") !== "ok" ||
-          f.get("master-port") !== String(master.port)
-        )
-          return `${s.address} sees replica ${rep.address}: ${f ? JSON.stringify([...f]) : "not listed"}`;
-      }
-      const q = await s.command("SENTINEL", "CKQUORUM", name);
-      if (q instanceof RespError) return `${s.address} CKQUORUM: ${q.message}`;
-    }
-    return "";
+    await this.#call("waitHealthy");
   }
 
   /** Sentinels first (so they do not react), then the data nodes. */
   async cleanup() {
-    await Promise.all(this.sentinels.map((s) => s.cleanup()));
-    await Promise.all(this.dataNodes.map((d) => d.cleanup()));
+    await this.#call("cleanup");
+    forget([...this.sentinels, ...this.dataNodes]);
   }
 }
 

@@ -1,12 +1,16 @@
-// Proves the Node.js Redis fixtures (../lib/redis.mjs) against real redis-server processes:
-// a standalone server (PING via redis-cli, AOF across restart and kill, password, stop),
-// a cluster (created, cluster_state:ok everywhere, a slot migration) and a sentinel setup
-// (the sentinels report the master; a forced failover moves it to the replica).
-// Run: node --test tests/integration/redis-support/
+// Proves the Node.js Redis fixtures (../lib/redis.mjs, a client of the redis-fixture tool)
+// against real redis-server processes: a standalone server (PING via redis-cli, AOF across
+// restart and kill, password, stop), a cluster (created, cluster_state:ok everywhere, a slot
+// migration) and a sentinel setup (the sentinels report the master; a forced failover moves
+// it to the replica), and nothing left behind by a test process that ends without cleaning
+// up, or is killed.
+// Run: SIO_REDIS_FIXTURE=build/debug/tests/redis/redis-fixture node --test tests/integration/redis-support/
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import { once } from "node:events";
 import {
   freePort,
   infoField,
@@ -16,6 +20,7 @@ import {
   withCluster,
   withSentinel,
   startRedis,
+  waitFor,
 } from "../lib/redis.mjs";
 
 test("freePort gives a port the kernel considered free", async () => {
@@ -103,3 +108,27 @@ test("sentinel: the sentinels report the master; a forced failover moves it to t
     // Data across a failover is checked by the Sentinel client tests, through the client;
     // a direct GET here on the promoted node was seen empty in CI (unexplained, see notes).
   }));
+
+// A test process that starts a server, prints {port, dir} and then exits (or waits to be killed).
+async function abandonedServer(how) {
+  const script = `
+    import { startRedis } from ${JSON.stringify(new URL("../lib/redis.mjs", import.meta.url).href)};
+    const s = await startRedis();
+    console.log(JSON.stringify({ port: s.port, dir: s.dir }));
+    if (${JSON.stringify(how)} === "killed") setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const [line] = await once(child.stdout.setEncoding("utf8"), "data");
+  if (how === "killed") child.kill("SIGKILL");
+  await once(child, "exit");
+  return JSON.parse(line);
+}
+
+for (const [how, what] of [["ends", "ends"], ["killed", "is killed"]]) {
+  test(`a test process that ${what} without cleanup leaves no redis-server and no directory behind`, async () => {
+    const { port, dir } = await abandonedServer(how);
+    await waitFor("the abandoned server gone", 30_000, async () => {
+      if (fs.existsSync(dir)) return `${dir} still exists`;
+      return (await respCommand(port, ["PING"]).then(() => "it still answers", () => ""));
+    });
+  });
+}

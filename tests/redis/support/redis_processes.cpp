@@ -371,8 +371,8 @@ std::string ReadFileFrom(const std::filesystem::path& file, std::uintmax_t offse
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-/// Removes fixture directories (ours or of the Node.js fixtures) whose owning test process
-/// is gone: a test process killed by SIGKILL cannot run its destructors.
+/// Removes fixture directories whose owning test process (or redis-fixture tool) is gone: a
+/// process killed by SIGKILL cannot run its destructors.
 void RemoveStaleDirs(const std::filesystem::path& base) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {

@@ -4,6 +4,8 @@
 // temporary directories. Destructors kill the processes and remove the directories; a process
 // also gets SIGKILL when the thread that started it ends (PR_SET_PDEATHSIG). Not thread-safe:
 // create and use each fixture on one thread that outlives it (normally the test's main thread).
+// The Node.js tests use these same fixtures through the redis-fixture tool
+// (redis_fixture_dispatcher.hpp, tests/integration/lib/redis.mjs).
 #pragma once
 
 #include <sys/types.h>
