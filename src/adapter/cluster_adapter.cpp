@@ -81,8 +81,11 @@ void ClusterAdapter::addOffset(protocol::Packet& packet, const BroadcastOptions&
 void ClusterAdapter::broadcast(protocol::Packet packet, const BroadcastOptions& opts) {
   if (opts.flags.local) return Adapter::broadcast(std::move(packet), opts);
   ++stats_.broadcastsLocal;
-  Value data =
-      Value::object({{"packet", encodeClusterPacket(packet)}, {"opts", encodeOptions(opts)}});
+  Value::Object members;  // moved in: an initializer list would copy the packet again
+  members.reserve(2);
+  members.emplace_back("packet", encodeClusterPacket(packet));
+  members.emplace_back("opts", encodeOptions(opts));
+  Value data(std::move(members));
   auto weak = weak_from_this();
   publish(MessageType::Broadcast, std::move(data),
           [weak, packet = std::move(packet), opts](std::error_code ec, std::string offset) mutable {
@@ -316,7 +319,7 @@ void ClusterAdapter::onMessage(ClusterMessage message, const std::string& offset
   switch (type) {
     case MessageType::Broadcast:
       ++stats_.broadcastsFromCluster;
-      return onBroadcast(message, offset);
+      return onBroadcast(std::move(message), offset);
     case MessageType::SocketsJoin:
       return Adapter::addSockets(decodeOptions(message.data->find("opts")), roomsOf(*message.data));
     case MessageType::SocketsLeave:
@@ -329,20 +332,22 @@ void ClusterAdapter::onMessage(ClusterMessage message, const std::string& offset
     case MessageType::FetchSockets:
       return onFetchSockets(message);
     case MessageType::ServerSideEmit:
-      return onServerSideEmit(message);
+      return onServerSideEmit(std::move(message));
     case MessageType::FetchSocketsResponse:
     case MessageType::ServerSideEmitResponse:
     case MessageType::BroadcastClientCount:
     case MessageType::BroadcastAck:
-      return onResponse(message);
+      return onResponse(std::move(message));
     default:
       ++stats_.ignored;  // heartbeats and unknown types (a heartbeat adapter handles its own)
   }
 }
 
-void ClusterAdapter::onBroadcast(const ClusterMessage& message, const std::string& offset) {
-  const Value& data = *message.data;
-  auto packet = decodeClusterPacket(data.find("packet"), nsp_.name());
+// The message is ours: its packet's data is moved into the local broadcast, not copied.
+void ClusterAdapter::onBroadcast(ClusterMessage message, const std::string& offset) {
+  Value& data = *message.data;
+  Value* encoded = data.find("packet");
+  auto packet = encoded ? decodeClusterPacket(std::move(*encoded), nsp_.name()) : std::nullopt;
   if (!packet) {
     countMalformed();
     return;
@@ -354,7 +359,7 @@ void ClusterAdapter::onBroadcast(const ClusterMessage& message, const std::strin
     return Adapter::broadcast(std::move(*packet), opts);
   }
   auto weak = weak_from_this();
-  std::string requester = message.uid, id = *requestId;
+  std::string requester = std::move(message.uid), id = *requestId;
   Adapter::broadcastWithAck(
       std::move(*packet), opts,
       [weak, requester, id](size_t clientCount) {
@@ -386,17 +391,17 @@ void ClusterAdapter::onFetchSockets(const ClusterMessage& message) {
       Value::object({{"requestId", *requestId}, {"sockets", Value(std::move(sockets))}}));
 }
 
-void ClusterAdapter::onServerSideEmit(const ClusterMessage& message) {
-  const Value* packet = message.data->find("packet");
+void ClusterAdapter::onServerSideEmit(ClusterMessage message) {
+  Value* packet = message.data->find("packet");
   if (!packet || !packet->isArray() || packet->size() == 0 || !packet->asArray()[0].isString()) {
     countMalformed();
     return;
   }
-  Args args = packet->asArray();
+  Args args = std::move(packet->asArray());  // the message is ours: moved, not copied
   const std::string* requestId = requestIdOf(*message.data);
   if (!requestId) return nsp_.emitServerSide(std::move(args), nullptr);
   auto weak = weak_from_this();
-  std::string requester = message.uid, id = *requestId;
+  std::string requester = std::move(message.uid), id = *requestId;
   // Only the first argument of the first call answers, as in Node.
   nsp_.emitServerSide(std::move(args), [weak, requester, id](Args response) {
     if (auto self = std::static_pointer_cast<ClusterAdapter>(weak.lock()))
@@ -407,13 +412,13 @@ void ClusterAdapter::onServerSideEmit(const ClusterMessage& message) {
   });
 }
 
-void ClusterAdapter::onResponse(const ClusterMessage& response) {
+void ClusterAdapter::onResponse(ClusterMessage response) {
   const std::string* requestId = requestIdOf(*response.data);
   if (!requestId) {
     countMalformed();
     return;
   }
-  const Value& data = *response.data;
+  Value& data = *response.data;  // ours: answers take its values by move
   switch (response.kind()) {
     case MessageType::BroadcastClientCount: {
       AckRequest* request = ackRequests_.find(*requestId);
@@ -426,9 +431,9 @@ void ClusterAdapter::onResponse(const ClusterMessage& response) {
     }
     case MessageType::BroadcastAck: {
       if (AckRequest* request = ackRequests_.find(*requestId)) {
-        const Value* packet = data.find("packet");
+        Value* packet = data.find("packet");
         auto onResponse = request->onResponse;  // may close this adapter
-        onResponse(packet ? *packet : Value());
+        onResponse(packet ? std::move(*packet) : Value());
       }
       return;
     }
@@ -445,8 +450,8 @@ void ClusterAdapter::onResponse(const ClusterMessage& response) {
     case MessageType::ServerSideEmitResponse:
       requests_.answer(*requestId, [&](Request& request) {
         if (request.type != MessageType::ServerSideEmit) return false;
-        const Value* packet = data.find("packet");
-        request.responses.push_back(packet ? *packet : Value());
+        Value* packet = data.find("packet");
+        request.responses.push_back(packet ? std::move(*packet) : Value());
         return countsAnswer(request, response.uid);
       });
       return;

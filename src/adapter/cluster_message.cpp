@@ -58,8 +58,12 @@ Value encodeOptions(const BroadcastOptions& opts) {
   if (opts.flags.compress) flags.set("compress", *opts.flags.compress);
   if (opts.flags.timeout) flags.set("timeout", static_cast<int64_t>(opts.flags.timeout->count()));
   if (opts.flags.expectSingleResponse) flags.set("expectSingleResponse", true);
-  return Value::object(
-      {{"rooms", roomList(opts.rooms)}, {"except", roomList(opts.except)}, {"flags", flags}});
+  Value::Object members;  // moved in: an initializer list would copy every member
+  members.reserve(3);
+  members.emplace_back("rooms", roomList(opts.rooms));
+  members.emplace_back("except", roomList(opts.except));
+  members.emplace_back("flags", std::move(flags));
+  return Value(std::move(members));
 }
 
 BroadcastOptions decodeOptions(const Value* encoded) {
@@ -86,10 +90,10 @@ Value encodeClusterPacket(const protocol::Packet& packet) {
   return encoded;
 }
 
-std::optional<protocol::Packet> decodeClusterPacket(const Value* encoded, const std::string& nsp) {
-  if (!encoded || !encoded->isObject()) return std::nullopt;
-  const Value* type = encoded->find("type");
-  const Value* data = encoded->find("data");
+std::optional<protocol::Packet> decodeClusterPacket(Value encoded, const std::string& nsp) {
+  if (!encoded.isObject()) return std::nullopt;
+  const Value* type = encoded.find("type");
+  Value* data = encoded.find("data");
   if (!type || !type->isInt() || !data || !data->isArray() || data->size() == 0 ||
       !data->asArray()[0].isString())
     return std::nullopt;
@@ -98,8 +102,8 @@ std::optional<protocol::Packet> decodeClusterPacket(const Value* encoded, const 
   if (kind != int64_t(protocol::PacketType::Event) &&
       kind != int64_t(protocol::PacketType::BinaryEvent))
     return std::nullopt;
-  protocol::Packet packet{protocol::PacketType::Event, nsp, std::nullopt, *data};
-  if (const Value* id = encoded->find("id"); id && id->isInt() && id->asInt() >= 0)
+  protocol::Packet packet{protocol::PacketType::Event, nsp, std::nullopt, std::move(*data)};
+  if (const Value* id = encoded.find("id"); id && id->isInt() && id->asInt() >= 0)
     packet.id = uint64_t(id->asInt());
   return packet;
 }

@@ -98,6 +98,11 @@ inline uint64_t rd64(const unsigned char* p) {
   return uint64_t(rd32(p)) << 32 | rd32(p + 4);
 }
 
+// Binary bytes copied once, straight into the shared buffer a Binary holds.
+Binary binaryOf(const char* data, size_t length) {
+  return Binary(std::make_shared<const std::string>(data, length));
+}
+
 constexpr size_t kIndexFrom = 16;  // maps with this many members get a hash index
 
 // Open-addressing table of member positions + 1 (0 = empty) for large maps.
@@ -218,7 +223,7 @@ bool Decoder::parse(Value& out, size_t depth) {
       if (b >= 0xd9)
         out = Value(std::string(data, length));
       else
-        out = Value(Binary(std::string(data, length)));
+        out = Value(binaryOf(data, length));
       return true;
     }
     case 0xc7:
@@ -428,14 +433,14 @@ bool Decoder::parseExt(Value& out, uint8_t head, size_t length) {
       return true;
     }
     if (head >= 0xc7 && head <= 0xc9) {  // ArrayBuffer
-      out = Value(Binary(std::string(reinterpret_cast<const char*>(data), length)));
+      out = Value(binaryOf(reinterpret_cast<const char*>(data), length));
       return true;
     }
   }
   Value::Array pair;
   pair.reserve(2);
   pair.emplace_back(int64_t(type));
-  pair.emplace_back(Binary(std::string(reinterpret_cast<const char*>(data), length)));
+  pair.emplace_back(binaryOf(reinterpret_cast<const char*>(data), length));
   out = Value(std::move(pair));
   return true;
 }

@@ -13,45 +13,43 @@ namespace {
 
 constexpr size_t kReserveLimit = 1024;  // a claimed array size is not trusted up front
 
-Reply* place(const redisReadTask* task, Reply value) {
+// A new, empty reply where hiredis is building: appended to the array being filled, or a
+// heap-allocated root. The callers fill it in place (no temporary Reply to move around).
+Reply* emplace(const redisReadTask* task, Reply::Type type) {
+  Reply* reply;
   if (task->parent) {
     auto* parent = static_cast<Reply*>(task->parent->obj);
-    parent->elements.push_back(std::move(value));
-    return &parent->elements.back();
+    reply = &parent->elements.emplace_back();
+  } else {
+    reply = new Reply();
   }
-  return new Reply(std::move(value));
+  reply->type = type;
+  return reply;
 }
 
 void* createString(const redisReadTask* task, char* str, size_t len) {
-  Reply reply;
-  switch (task->type) {
-    case REDIS_REPLY_STATUS:
-      reply.type = Reply::Type::Status;
-      break;
-    case REDIS_REPLY_ERROR:
-      reply.type = Reply::Type::Error;
-      break;
-    default:
-      reply.type = Reply::Type::String;
-      break;
-  }
-  reply.str.assign(str, len);
-  return place(task, std::move(reply));
+  Reply::Type type = task->type == REDIS_REPLY_STATUS  ? Reply::Type::Status
+                     : task->type == REDIS_REPLY_ERROR ? Reply::Type::Error
+                                                       : Reply::Type::String;
+  Reply* reply = emplace(task, type);
+  reply->str.assign(str, len);
+  return reply;
 }
 
 void* createArray(const redisReadTask* task, int elements) {
-  Reply reply;
-  reply.type = Reply::Type::Array;
-  reply.elements.reserve(std::min<size_t>(elements > 0 ? size_t(elements) : 0, kReserveLimit));
-  return place(task, std::move(reply));
+  Reply* reply = emplace(task, Reply::Type::Array);
+  reply->elements.reserve(std::min<size_t>(elements > 0 ? size_t(elements) : 0, kReserveLimit));
+  return reply;
 }
 
 void* createInteger(const redisReadTask* task, long long value) {
-  return place(task, Reply::number(value));
+  Reply* reply = emplace(task, Reply::Type::Integer);
+  reply->integer = value;
+  return reply;
 }
 
 void* createNil(const redisReadTask* task) {
-  return place(task, Reply::nil());
+  return emplace(task, Reply::Type::Nil);
 }
 
 void freeObject(void* object) {

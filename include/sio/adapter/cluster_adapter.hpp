@@ -128,10 +128,10 @@ class ClusterAdapter : public Adapter {
   // Whether `responder`'s answer counts: any answer, or one from a peer still missing.
   static bool countsAnswer(Request& request, const std::string& responder);
   void publishResponse(const std::string& requesterUid, MessageType type, Value data);
-  void onResponse(const ClusterMessage& response);
-  void onBroadcast(const ClusterMessage& message, const std::string& offset);
+  void onResponse(ClusterMessage response);
+  void onBroadcast(ClusterMessage message, const std::string& offset);
   void onFetchSockets(const ClusterMessage& message);
-  void onServerSideEmit(const ClusterMessage& message);
+  void onServerSideEmit(ClusterMessage message);
   // A request ended (PendingRequests' Finish): its callback, with the error of a timeout
   // or of close().
   void endRequest(Request request, RequestOutcome outcome, RequestProgress progress);

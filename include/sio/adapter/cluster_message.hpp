@@ -51,7 +51,8 @@ BroadcastOptions decodeOptions(const Value* encoded);
 // A packet as it travels inside BROADCAST: {type, data, [id]} — no nsp, as Node sends it.
 Value encodeClusterPacket(const protocol::Packet& packet);
 // The packet of a received BROADCAST for local delivery in `nsp`; nullopt when malformed.
-std::optional<protocol::Packet> decodeClusterPacket(const Value* encoded, const std::string& nsp);
+// Its data is moved out of `encoded` (pass the received value with std::move: no copy).
+std::optional<protocol::Packet> decodeClusterPacket(Value encoded, const std::string& nsp);
 
 // A socket of a FETCH_SOCKETS_RESPONSE: {id, handshake, rooms, data}.
 Value encodeSocketDetails(const SocketDetails& socket);

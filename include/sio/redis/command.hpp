@@ -2,7 +2,7 @@
 // bulk strings (`*N\r\n$len\r\narg\r\n…`) straight into the connection's output buffer.
 //
 //   sio::redis::Command cmd{"XADD", stream, "MAXLEN", "~", "10000", "*", "type", "3"};
-//   cmd.push(payload);
+//   cmd.push(std::move(payload));  // or push(view) to copy
 #pragma once
 
 #include <cstdint>
@@ -25,7 +25,15 @@ class Command {
     args_.emplace_back(arg);
     return *this;
   }
-  Command& push(int64_t number) { return push(std::string_view(std::to_string(number))); }
+  Command& push(const char* arg) { return push(std::string_view(arg)); }
+  // Takes the argument over (a payload encoded for this command is moved in, not copied).
+  Command& push(std::string&& arg) {
+    args_.push_back(std::move(arg));
+    return *this;
+  }
+  Command& push(int64_t number) { return push(std::to_string(number)); }
+  // Room for `count` more arguments (one allocation for a command built piece by piece).
+  void reserve(size_t count) { args_.reserve(args_.size() + count); }
 
   const std::vector<std::string>& args() const { return args_; }
   bool empty() const { return args_.empty(); }

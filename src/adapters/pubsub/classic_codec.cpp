@@ -94,7 +94,7 @@ std::optional<ClusterMessage> decodeBroadcast(std::string_view payload,
   if (!decoded->isArray() || decoded->size() < 3)
     return fail<ClusterMessage>(problem, "not an array [uid, packet, opts]");
   const Value& uid = (*decoded)[0];
-  const Value& packet = (*decoded)[1];
+  Value& packet = (*decoded)[1];  // ours: moved into the message below, not copied
   const Value& opts = (*decoded)[2];
   if (!packet.isObject()) return fail<ClusterMessage>(problem, "packet is not an object");
   if (!opts.isObject()) return fail<ClusterMessage>(problem, "opts is not an object");
@@ -103,7 +103,12 @@ std::optional<ClusterMessage> decodeBroadcast(std::string_view payload,
     if (!name->isString()) return fail<ClusterMessage>(problem, "packet.nsp is not a string");
     nsp = name->asString();
   }
-  Value data = Value::object({{"packet", packet}, {"opts", normalizeOptions(&opts, true)}});
+  // Members moved in one by one: an initializer list would copy the packet (twice).
+  Value::Object members;
+  members.reserve(2);
+  members.emplace_back("packet", std::move(packet));
+  members.emplace_back("opts", normalizeOptions(&opts, true));
+  Value data(std::move(members));
   return ClusterMessage{uid.isString() ? uid.asString() : std::string(), std::move(nsp),
                         int(MessageType::Broadcast), std::move(data)};
 }

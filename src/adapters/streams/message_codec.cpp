@@ -35,8 +35,15 @@ bool mayCarryBinary(MessageType type) {
 }
 
 std::vector<std::string> encodeStreamEntry(const ClusterMessage& message, bool onlyPlaintext) {
-  std::vector<std::string> fields{"uid",       message.uid, "nsp",
-                                  message.nsp, "type",      std::to_string(message.type)};
+  // Built in place: an initializer list would copy every string a second time.
+  std::vector<std::string> fields;
+  fields.reserve(8);
+  fields.emplace_back("uid");
+  fields.push_back(message.uid);
+  fields.emplace_back("nsp");
+  fields.push_back(message.nsp);
+  fields.emplace_back("type");
+  fields.push_back(std::to_string(message.type));
   if (message.data) {
     fields.emplace_back("data");
     if (!onlyPlaintext && mayCarryBinary(message.kind()) && message.data->hasBinary())
@@ -48,17 +55,17 @@ std::vector<std::string> encodeStreamEntry(const ClusterMessage& message, bool o
   return fields;
 }
 
-std::optional<ClusterMessage> decodeStreamEntry(const std::vector<std::string>& fields,
+std::optional<ClusterMessage> decodeStreamEntry(std::vector<std::string> fields,
                                                 std::string* problem) {
-  const std::string* uid = entryField(fields, "uid");
-  const std::string* nsp = entryField(fields, "nsp");
+  std::string* uid = entryField(fields, "uid");
+  std::string* nsp = entryField(fields, "nsp");
   const std::string* type = entryField(fields, "type");
   const std::string* data = entryField(fields, "data");
   if (!nsp) return fail(problem, "no nsp field"), std::nullopt;
   if (!uid || !type) return fail(problem, "no uid or type field"), std::nullopt;
   auto kind = parseType(*type);
   if (!kind) return fail(problem, "type is not a number"), std::nullopt;
-  ClusterMessage message{*uid, *nsp, *kind, std::nullopt};
+  ClusterMessage message{std::move(*uid), std::move(*nsp), *kind, std::nullopt};
   if (data) {
     if (!data->empty() && data->front() == '{') {
       message.data = codec::parseJson(*data);
@@ -89,7 +96,8 @@ std::optional<ClusterMessage> decodePubSubMessage(std::string_view payload, std:
     return fail(problem, "no type or uid"), std::nullopt;
   ClusterMessage message{uid->asString(), nsp->asString(), static_cast<int>(type->asInt()),
                          std::nullopt};
-  if (const Value* data = map->find("data")) message.data = *data;
+  // The decoded map is ours: its data is moved into the message, not copied.
+  if (Value* data = map->find("data")) message.data = std::move(*data);
   return message;
 }
 

@@ -18,8 +18,9 @@ namespace sio::adapters::streams {
 std::vector<std::string> encodeStreamEntry(const ClusterMessage& message, bool onlyPlaintext);
 
 // An entry read back (XREAD / XRANGE field list). nullopt when it is not a usable message
-// (no nsp, no uid, a type that is not a number, data that does not decode).
-std::optional<ClusterMessage> decodeStreamEntry(const std::vector<std::string>& fields,
+// (no nsp, no uid, a type that is not a number, data that does not decode). The uid and
+// nsp strings are moved out of `fields` (pass an rvalue to avoid copying the list).
+std::optional<ClusterMessage> decodeStreamEntry(std::vector<std::string> fields,
                                                 std::string* problem = nullptr);
 
 std::string encodePubSubMessage(const ClusterMessage& message);

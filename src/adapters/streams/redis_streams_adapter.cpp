@@ -241,14 +241,14 @@ void RedisStreamsAdapter::readMissedPackets(std::shared_ptr<RestoredSession> ses
       [weak, session, after, page, done](std::error_code ec, redis::Reply reply) mutable {
         auto self = weak.lock();
         if (!self || ec) return done(std::nullopt);
-        auto entries = parseEntries(reply);
+        auto entries = parseEntries(std::move(reply));
         if (entries.empty()) return done(std::move(*session));
-        for (const auto& entry : entries) {
+        for (auto& entry : entries) {
           after = entry.id;
           const std::string* nsp = entry.field("nsp");
           const std::string* type = entry.field("type");
           if (!nsp || *nsp != self->nsp_.name() || !type || *type != "3") continue;
-          auto message = decodeStreamEntry(entry.fields);
+          auto message = decodeStreamEntry(std::move(entry.fields));
           if (!message || !message->data) continue;
           const Value* packet = message->data->find("packet");
           const Value* data = packet ? packet->find("data") : nullptr;

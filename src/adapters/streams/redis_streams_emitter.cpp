@@ -45,8 +45,10 @@ void RedisStreamsEmitter::publish(int type, Value data, Done done) const {
   ClusterMessage message{"emitter", nsp_, type, std::move(data)};
   std::string stream = streams::streamForNamespace(options_.streamName, options_.streamCount, nsp_);
   redis::Command xadd{"XADD", stream, "MAXLEN", "~"};
+  auto fields = streams::encodeStreamEntry(message, options_.onlyPlaintext);
+  xadd.reserve(2 + fields.size());
   xadd.push(options_.maxLen).push("*");
-  for (auto& field : streams::encodeStreamEntry(message, options_.onlyPlaintext)) xadd.push(field);
+  for (auto& field : fields) xadd.push(std::move(field));
   client_->send(stream, std::move(xadd),
                 [done = std::move(done)](std::error_code ec, redis::Reply reply) {
                   if (!done) return;

@@ -8,9 +8,15 @@
 
 namespace sio::adapters::streams {
 
-// The value of field `name` in alternating names and values, or null.
+// The value of field `name` in alternating names and values, or null (the mutable one
+// lets a decoder move the value out).
 inline const std::string* entryField(const std::vector<std::string>& fields,
                                      std::string_view name) {
+  for (size_t i = 0; i + 1 < fields.size(); i += 2)
+    if (fields[i] == name) return &fields[i + 1];
+  return nullptr;
+}
+inline std::string* entryField(std::vector<std::string>& fields, std::string_view name) {
   for (size_t i = 0; i + 1 < fields.size(); i += 2)
     if (fields[i] == name) return &fields[i + 1];
   return nullptr;

@@ -28,9 +28,11 @@ void StreamPublisher::run(PublishLedger::Actions actions) {
 }
 
 void StreamPublisher::write(const PublishLedger::ItemPtr& item) {
+  // The item keeps its fields: an XADD that may not have run is written again from them.
   redis::Command xadd{"XADD", stream_, "MAXLEN", "~"};
+  xadd.reserve(2 + item->fields.size());
   xadd.push(maxLen_).push("*");
-  for (const auto& field : item->fields) xadd.push(field);
+  for (const auto& field : item->fields) xadd.push(std::string_view(field));
   client_->sendUnlessDisconnected(
       stream_, std::move(xadd),
       [weak = weak_from_this(), item](std::error_code ec, redis::Reply reply) {
@@ -48,7 +50,7 @@ void StreamPublisher::readBack() {
                   auto self = weak.lock();
                   if (!self) return;
                   if (!ec && !reply.isError())
-                    return self->run(self->ledger_.onReadBack(parseEntries(reply)));
+                    return self->run(self->ledger_.onReadBack(parseEntries(std::move(reply))));
                   if (ec == redis::Errc::Closed) return;
                   self->retryTimer_.expires_after(kReadBackRetry);
                   self->retryTimer_.async_wait(

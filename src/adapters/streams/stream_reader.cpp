@@ -14,18 +14,18 @@ constexpr int kMaxEntriesBehind = 1000;
 
 }  // namespace
 
-std::vector<StreamEntry> parseEntries(const redis::Reply& list) {
+std::vector<StreamEntry> parseEntries(redis::Reply&& list) {
   std::vector<StreamEntry> entries;
   if (!list.isArray()) return entries;
   entries.reserve(list.elements.size());
-  for (const auto& item : list.elements) {
+  for (auto& item : list.elements) {
     if (!item.isArray() || item.elements.size() != 2 || !item.elements[0].isText()) continue;
-    StreamEntry entry{item.elements[0].str, {}};
-    const auto& fields = item.elements[1];
-    if (fields.isArray())
-      for (const auto& field : fields.elements)
-        entry.fields.push_back(field.isText() ? field.str : std::string());
-    entries.push_back(std::move(entry));
+    auto& entry = entries.emplace_back(StreamEntry{std::move(item.elements[0].str), {}});
+    auto& fields = item.elements[1];
+    if (!fields.isArray()) continue;
+    entry.fields.reserve(fields.elements.size());
+    for (auto& field : fields.elements)
+      entry.fields.push_back(field.isText() ? std::move(field.str) : std::string());
   }
   return entries;
 }
@@ -72,7 +72,7 @@ void StreamReader::findStart() {
                       if (!self || self->cursor_.stopped()) return;
                       if (ec || reply.isError())
                         return self->run(self->cursor_.onFailure());  // start again later
-                      self->run(self->cursor_.onStart(parseEntries(reply)));
+                      self->run(self->cursor_.onStart(parseEntries(std::move(reply))));
                     });
 }
 
@@ -119,7 +119,7 @@ void StreamReader::readNext() {
       "STREAMS", stream_, cursor_.readFrom()};
   connection_->send(stream_, std::move(read),
                     [weak = weak_from_this()](std::error_code ec, redis::Reply reply) {
-                      if (auto self = weak.lock()) self->onRead(ec, reply);
+                      if (auto self = weak.lock()) self->onRead(ec, std::move(reply));
                     });
   if (!ready_) {
     ready_ = true;
@@ -129,16 +129,16 @@ void StreamReader::readNext() {
   }
 }
 
-void StreamReader::onRead(std::error_code ec, const redis::Reply& reply) {
+void StreamReader::onRead(std::error_code ec, redis::Reply&& reply) {
   if (cursor_.stopped()) return;
   if (ec || reply.isError()) return run(cursor_.onFailure());
   if (cursor_.onReadAnswer()) checkTrim();
   if (reply.isArray()) {
-    for (const auto& stream : reply.elements) {
+    for (auto& stream : reply.elements) {
       if (!stream.isArray() || stream.elements.size() != 2) continue;
-      for (const auto& entry : parseEntries(stream.elements[1])) {
+      for (auto& entry : parseEntries(std::move(stream.elements[1]))) {
         cursor_.handOn(entry.id);  // advance first: a bad entry is skipped, never re-read
-        onEntry_(entry);
+        onEntry_(std::move(entry));
         if (cursor_.stopped()) return;
       }
     }
@@ -155,7 +155,7 @@ void StreamReader::checkTrim() {
                     [weak = weak_from_this()](std::error_code error, redis::Reply oldest) {
                       auto self = weak.lock();
                       if (!self || error) return;
-                      auto gap = self->cursor_.onOldest(parseEntries(oldest));
+                      auto gap = self->cursor_.onOldest(parseEntries(std::move(oldest)));
                       if (!gap) return;
                       log::warn("adapter: stream " + self->stream_ + " was trimmed past " +
                                 gap->after + " while it could not be read: entries up to " +

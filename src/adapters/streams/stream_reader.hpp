@@ -20,12 +20,13 @@
 
 namespace sio::adapters::streams {
 
-// Parses the entry list of an XRANGE reply (or of one stream in an XREAD reply).
-std::vector<StreamEntry> parseEntries(const redis::Reply& list);
+// Parses the entry list of an XRANGE reply (or of one stream in an XREAD reply), moving
+// the ids and field strings out of the reply instead of copying them.
+std::vector<StreamEntry> parseEntries(redis::Reply&& list);
 
 class StreamReader : public std::enable_shared_from_this<StreamReader> {
  public:
-  using EntryHandler = std::function<void(const StreamEntry&)>;
+  using EntryHandler = std::function<void(StreamEntry&&)>;  // the handler may take it
 
   struct Stats {
     uint64_t entries = 0, errors = 0, trimGaps = 0;
@@ -53,7 +54,7 @@ class StreamReader : public std::enable_shared_from_this<StreamReader> {
   void findStart();
   void readNext();
   void measureLagSoon();
-  void onRead(std::error_code ec, const redis::Reply& reply);
+  void onRead(std::error_code ec, redis::Reply&& reply);
   void checkTrim();
   void retryLater();
 

@@ -19,8 +19,9 @@ uint64_t StreamsHub::attach(const std::string& nsp, const std::string& stream, R
     std::weak_ptr<StreamsHub> weak = shared_from_this();
     auto reader =
         std::make_shared<StreamReader>(client_->duplicate(), executor, stream, options_.readCount,
-                                       options_.blockTime, [weak](const StreamEntry& entry) {
-                                         if (auto self = weak.lock()) self->onEntry(entry);
+                                       options_.blockTime, [weak](StreamEntry&& entry) {
+                                         if (auto self = weak.lock())
+                                           self->onEntry(std::move(entry));
                                        });
     reader->measureLagWith(client_);
     readers_[stream] = reader;
@@ -67,7 +68,7 @@ void StreamsHub::unsubscribe(redis::Subscriber::Kind kind, std::vector<std::stri
   pubsub_->unsubscribe(kind, std::move(channels));
 }
 
-void StreamsHub::onEntry(const StreamEntry& entry) {
+void StreamsHub::onEntry(StreamEntry&& entry) {
   // This node's own entries come back too: recognised by uid, skipped before decoding.
   const std::string* uid = entry.field("uid");
   const std::string* nsp = entry.field("nsp");
@@ -79,7 +80,7 @@ void StreamsHub::onEntry(const StreamEntry& entry) {
     }
   }
   std::string problem;
-  auto message = decodeStreamEntry(entry.fields, &problem);
+  auto message = decodeStreamEntry(std::move(entry.fields), &problem);
   if (!message) {
     if (problem != "no nsp field")
       ++stats_.badEntries;  // entries without nsp are not ours (as Node)

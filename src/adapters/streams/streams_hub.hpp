@@ -59,7 +59,7 @@ class StreamsHub : public std::enable_shared_from_this<StreamsHub> {
     std::shared_ptr<const Route> route;  // held while a handler runs: it may detach
     uint64_t ticket;
   };
-  void onEntry(const StreamEntry& entry);
+  void onEntry(StreamEntry&& entry);
   void stopWhenUnused();
 
   std::shared_ptr<redis::Client> client_;
