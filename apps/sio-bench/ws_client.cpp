@@ -64,11 +64,11 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
       const uint32_t r = nextRandom();
       std::memcpy(key.data() + i, &r, 4);
     }
-    out = "GET " + target + " HTTP/1.1\r\nHost: " + host +
-          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " +
-          codec::base64Encode(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    // in the write buffer: frames sent before the upgrade completed wait in `out`
+    wbuf = "GET " + target + " HTTP/1.1\r\nHost: " + host +
+           "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " +
+           codec::base64Encode(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
     writing = true;
-    std::swap(out, wbuf);
     asio::async_write(socket, asio::buffer(wbuf), [self = shared_from_this()](error_code ec, size_t) {
       self->writing = false;
       self->wbuf.clear();
