@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "churn_session.hpp"
+#include "cpu_time.hpp"
 
 namespace sio::bench {
 
@@ -73,7 +74,10 @@ const char* const kUsage =
     "  --message-size B  stuck: bytes of each stuck sender's message (default 100000)\n"
     "  --healthy H       stuck: healthy clients in the room (default 10)\n"
     "  --transport T     connect: websocket or polling (default websocket)\n"
-    "  --threads N       io_contexts, one thread each (default 1)\n"
+    "  --threads N       io_contexts, one thread each, the connections shared out among them\n"
+    "                    (default: the cores this process may run on, its taskset)\n"
+    "  --cpu-pid PID     echo/fanout/cluster/connect: also report this process's CPU over the\n"
+    "                    measured window (server_cpu_s, server_cpu_ratio; repeatable: summed)\n"
     "  --connect-concurrency N   connections being opened at once (default 64)\n"
     "  --no-progress     no progress lines on standard error\n"
     "  --json            print one JSON object instead of text\n"
@@ -159,6 +163,8 @@ BenchOptions parseBenchOptions(int argc, char** argv) {
       o.room = value(), haveRoom = true;
     else if (arg == "--server-pid")
       o.serverPid = int(toCount(arg, value()));
+    else if (arg == "--cpu-pid")
+      o.cpuPids.push_back(int(toCount(arg, value())));
     else if (arg == "--transport")
       o.transport = value();
     else if (arg == "--sessions")
@@ -210,6 +216,7 @@ BenchOptions parseBenchOptions(int argc, char** argv) {
   if (!plainName(o.event)) throw UsageError("--event must be a plain name");
   if (haveRoom && !plainName(o.room)) throw UsageError("--room must be a plain name");
   if (o.connections == 0) o.connections = defaultConnections(w);
+  if (o.threads == 0) o.threads = affinityCores();
   if (o.connectConcurrency < o.threads) o.connectConcurrency = o.threads;
   return o;
 }

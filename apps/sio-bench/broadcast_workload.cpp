@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <boost/asio/steady_timer.hpp>
 #include <cmath>
 #include <limits>
@@ -128,15 +129,20 @@ class Publisher final : public SioClient::Owner {
 
   void sendOne() {
     uint64_t seq = nextSeq_++;
-    std::string packet(1, '2');
-    packet += std::to_string(nextAckId_++);
-    packet += requestHead_;
-    packet += std::to_string(seq);
-    packet += ',';
-    packet += std::to_string(nowNs());
-    packet += "]}]";
+    packet_.assign(1, '2');  // reused: no allocation per request
+    appendNumber(packet_, nextAckId_++);
+    packet_ += requestHead_;
+    appendNumber(packet_, seq);
+    packet_ += ',';
+    appendNumber(packet_, nowNs());
+    packet_ += "]}]";
     inflight.add();
-    client.sendPacket(packet);
+    client.sendPacket(packet_);
+  }
+
+  static void appendNumber(std::string& out, uint64_t n) {
+    char digits[24];
+    out.append(digits, size_t(std::to_chars(digits, digits + sizeof digits, n).ptr - digits));
   }
 
   void onConnected(SioClient&) override { connected = true; }
@@ -167,6 +173,7 @@ class Publisher final : public SioClient::Owner {
   Window& window_;
   asio::steady_timer timer_;
   std::string requestHead_;
+  std::string packet_;
   bool running_ = false;
   bool timerArmed_ = false;
   uint64_t nextSeq_ = 0;
@@ -203,7 +210,7 @@ Value runBroadcast(const BenchOptions& options, Progress& progress) {
   if (!publisher.connected)
     throw std::runtime_error("the publisher did not connect to " + options.publishUrl.text());
 
-  CpuWindow cpu(pool);
+  CpuWindow cpu(pool, options.cpuPids);
   auto delivered = [&] { return std::to_string(fleet.events()) + " deliveries"; };
   pool.runOn(0, [&] { publisher.start(); });
   sleepFor(options.warmup, [&] { progress(delivered); });

@@ -108,7 +108,7 @@ Value runConnectRate(const BenchOptions& options, Progress& progress) {
            std::to_string(total(&Tally::failed)) + " failed";
   };
   sleepFor(options.warmup, [&] { progress(line); });
-  CpuWindow cpu(pool);
+  CpuWindow cpu(pool, options.cpuPids);
   cpu.begin();
   shared.measuring = true;
   const uint64_t okBefore = total(&Tally::succeeded), failedBefore = total(&Tally::failed);

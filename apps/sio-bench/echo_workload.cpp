@@ -3,6 +3,7 @@
 // one in flight and its argument the time it was sent.
 #include "echo_workload.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -24,14 +25,18 @@ class EchoClient final : public FleetClient {
   }
 
  private:
+  // `2<id>["message-with-ack",<now>]`, formatted on the stack (no allocation per emit).
   void sendNext() {
     inFlight_ = true;
-    std::string packet(1, '2');
-    packet += std::to_string(++ackId_);
-    packet += "[\"message-with-ack\",";
-    packet += std::to_string(nowNs());
-    packet += ']';
-    client.sendPacket(packet);
+    static constexpr std::string_view kEvent = "[\"message-with-ack\",";
+    char packet[96];
+    char* p = packet;
+    *p++ = '2';
+    p = std::to_chars(p, packet + sizeof packet, ++ackId_).ptr;
+    p = std::copy(kEvent.begin(), kEvent.end(), p);
+    p = std::to_chars(p, packet + sizeof packet, nowNs()).ptr;
+    *p++ = ']';
+    client.sendPacket(std::string_view(packet, size_t(p - packet)));
   }
 
   void onTraffic(std::string_view packet) override {
@@ -81,7 +86,7 @@ Value runEcho(const BenchOptions& options, Progress& progress) {
   });
   auto acks = [&] { return std::to_string(fleet.events()) + " acks"; };
   sleepFor(options.warmup, [&] { progress(acks); });
-  CpuWindow cpu(pool);
+  CpuWindow cpu(pool, options.cpuPids);
   cpu.begin();
   fleet.measuring = true;
   const uint64_t before = fleet.events();

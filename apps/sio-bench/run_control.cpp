@@ -50,7 +50,23 @@ void sleepFor(double seconds, const std::function<void()>& progress) {
   }
 }
 
+namespace {
+
+// The summed CPU seconds of `pids`; negative when one cannot be read.
+double serversCpuSeconds(const std::vector<int>& pids) {
+  double sum = 0;
+  for (int pid : pids) {
+    const double seconds = otherProcessCpuSeconds(pid);
+    if (seconds < 0) return -1;
+    sum += seconds;
+  }
+  return sum;
+}
+
+}  // namespace
+
 void CpuWindow::begin() {
+  beginServer_ = serversCpuSeconds(serverPids_);
   beginNs_ = nowNs();
   beginCpu_ = processCpuSeconds();
   beginThreads_ = pool_.threadCpuSeconds();
@@ -60,6 +76,7 @@ void CpuWindow::end() {
   endNs_ = nowNs();
   endCpu_ = processCpuSeconds();
   endThreads_ = pool_.threadCpuSeconds();
+  endServer_ = serversCpuSeconds(serverPids_);
 }
 
 double CpuWindow::busiestThreadRatio() const {
@@ -70,8 +87,12 @@ double CpuWindow::busiestThreadRatio() const {
   return busiest;
 }
 
+unsigned CpuWindow::cores() const {
+  return std::max(1u, std::min(pool_.size(), affinityCores()));
+}
+
 bool CpuWindow::saturated() const {
-  return busiestThreadRatio() >= 0.9 || cpuSeconds() >= 0.9 * wallSeconds() * pool_.size();
+  return busiestThreadRatio() >= 0.95 || cpuSeconds() >= 0.95 * wallSeconds() * cores();
 }
 
 void CpuWindow::addTo(Value& result) const {
@@ -79,8 +100,14 @@ void CpuWindow::addTo(Value& result) const {
   const double wall = wallSeconds();
   result.set("cpu_s", round3(cpuSeconds()));
   result.set("cpu_ratio", round3(wall > 0 ? cpuSeconds() / wall : 0));
+  result.set("cores", cores());
   result.set("busiest_thread_cpu_ratio", round3(busiestThreadRatio()));
   result.set("saturated", saturated());
+  if (serverPids_.empty()) return;
+  const bool read = beginServer_ >= 0 && endServer_ >= 0;
+  const double server = read ? endServer_ - beginServer_ : -1;
+  result.set("server_cpu_s", read ? round3(server) : -1.0);
+  result.set("server_cpu_ratio", read && wall > 0 ? round3(server / wall) : -1.0);
 }
 
 }  // namespace sio::bench

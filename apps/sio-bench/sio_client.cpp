@@ -6,11 +6,7 @@
 namespace sio::bench {
 
 void SioClient::sendPacket(std::string_view packet) {
-  std::string text;
-  text.reserve(packet.size() + 1);
-  text += '4';
-  text += packet;
-  ws_.send(std::move(text));
+  ws_.sendParts("4", packet);  // framed straight into the connection's output buffer
 }
 
 void SioClient::fail(std::string what) {
@@ -43,9 +39,7 @@ void SioClient::onMessage(std::string_view text) {
       return owner_.onPacket(*this, packet);
     }
     case '2': {  // ping (with its probe payload, if any): answer pong
-      std::string pong(text);
-      pong[0] = '3';
-      ws_.send(std::move(pong));
+      ws_.sendParts("3", text.substr(1));
       return;
     }
     case '0':  // open

@@ -1,7 +1,8 @@
-// sio-bench: one WebSocket client connection (Boost.Beast behind a pointer, so that only
-// ws_client.cpp compiles Beast's templates): connect + upgrade, one read always pending
-// (until stopReading(), for clients that play dead), text frames handed to a listener as
-// views, writes queued one at a time; it ends with a reset, a FIN or a closing handshake.
+// sio-bench: one WebSocket client connection (plain Asio behind a pointer, frames by
+// ws_frame.hpp): connect + upgrade, one read always pending (until stopReading(), for
+// clients that play dead), every frame a read brought handed to a listener as a view in
+// that wake-up, sends framed into one buffer written once per turn; it ends with a reset,
+// a FIN or a closing handshake.
 // The connection's state is shared with its pending operations, so the object may be
 // destroyed at any time on its io_context's thread (it closes first; no call follows).
 #pragma once
@@ -40,7 +41,9 @@ class WsClient {
   // `target` is the HTTP target of the upgrade; empty means url.websocketTarget().
   void connect(const boost::asio::ip::tcp::endpoint& endpoint, const TargetUrl& url,
                std::string target = {});
-  void send(std::string text);
+  void send(std::string_view text);
+  // Sends one text message made of `head` then `body` (no concatenated copy is made).
+  void sendParts(std::string_view head, std::string_view body);
   // Ends the connection at once, without a WebSocket close frame: with a TCP reset by
   // default (no TIME_WAIT left behind, so that hundreds of thousands of connections do not
   // exhaust the ports), or with a plain TCP close (FIN). No listener call follows.
@@ -62,7 +65,7 @@ class WsClient {
   // stop at once): what the server sends piles up in the kernel's buffers, as with a client
   // that is stuck. Writes go on.
   void stopReading();
-  // Messages queued or being written (0: a send() would be written at once).
+  // Messages queued or being written (0: nothing is waiting to be written).
   size_t queuedWrites() const;
   // After stopReading(): reads the raw bytes under the WebSocket layer again and discards
   // them; `chunk(n, "")` for every chunk read, then `chunk(0, reason)` once when the

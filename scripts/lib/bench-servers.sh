@@ -1,7 +1,7 @@
 # Sourced by scripts/bench and scripts/bench-cluster: a private redis-server and the servers
-# under test (C++ sio-testserver or its Node.js twin) on free ports, pinned with taskset,
-# stopped with the script. Expects bench_dir (a temporary folder) and SERVER_CORES /
-# CLIENT_CORES (taskset core lists) to be set.
+# under test (C++ sio-testserver, a baseline build of it, or its Node.js twin) on free ports,
+# pinned with taskset, stopped with the script. Expects bench_dir (a temporary folder) and
+# SERVER_CORES / CLIENT_CORES (taskset core lists) to be set.
 
 bench_pids=()  # processes of ours still running
 
@@ -25,9 +25,12 @@ start_redis() {
   redis_url="redis://127.0.0.1:$redis_port"
 }
 
+# cpp: the working tree's build; base: the baseline's (scripts/lib/bench-baseline.sh sets
+# baseline_root); node: the Node.js twin.
 server_command() {
   case $1 in
     cpp) echo build/release/apps/sio-testserver ;;
+    base) echo "${baseline_root:?no baseline built}/build/release/apps/sio-testserver" ;;
     node) echo node tests/twin/sio-testserver.js ;;
   esac
 }

@@ -71,6 +71,26 @@ describe("sio-bench workloads", { skip: !bench && "SIO_BENCH is not set" }, () =
     assertLatency(r.latency_us, r.broadcasts * 30);
   }));
 
+  it("echo with --cpu-pid and two threads: the server's CPU and its own, merged tallies",
+    srv.wrap(async () => {
+      const r = await sioBench(["echo", "--url", url(), "--connections", "20", "--duration", "0.5",
+        "--threads", "2", "--cpu-pid", String(srv.server.pid)]);
+      assert.equal(r.threads, 2);
+      assert.equal(r.connections, 20);
+      assert.ok(r.acks > 0);
+      assertLatency(r.latency_us, r.acks);
+      assert.ok(r.server_cpu_s >= 0 && r.server_cpu_ratio >= 0, "server CPU read");
+      assert.ok(r.cpu_s >= 0 && r.cores >= 1 && typeof r.saturated === "boolean");
+    }));
+
+  it("fanout over two threads: every receiver gets every broadcast", srv.wrap(async () => {
+    const r = await sioBench(["fanout", "--url", url(), "--receivers", "31", "--rate", "50",
+      "--duration", "0.5", "--drain", "5", "--threads", "2", "--window", "4", "--max-lag", "2"]);
+    assert.equal(r.threads, 2);
+    assert.equal(r.completeness, 1);
+    assert.equal(r.complete_receivers, 31);
+  }));
+
   it("idle: reads the server's memory", srv.wrap(async () => {
     const r = await sioBench(["idle", "--url", url(), "--connections", "50", "--settle", "0.2",
       "--server-pid", String(srv.server.pid)]);
