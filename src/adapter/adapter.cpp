@@ -17,10 +17,12 @@ void notify(const Handlers& handlers, const Args&... args) {
   for (const auto& handler : handlers) handler(args...);
 }
 
-// The sockets one apply() walks: pointers to the ids in the adapter's own sets, so a
-// broadcast copies no id. A change of membership during the walk (a callback that joins,
-// leaves or disconnects a socket) first turns the targets not yet reached into copies, so
-// the walk still reaches exactly the sockets selected when it began, as in Node.
+// The sockets one apply() walks: pointers to the ids and sockets in the adapter's own
+// maps, so a broadcast copies no id and looks no socket up. A change of membership during
+// the walk (a callback that joins, leaves or disconnects a socket) first turns the targets
+// not yet reached into copies of their ids, looked up as they are reached (a socket that
+// left meanwhile may be gone), so the walk still reaches exactly the sockets selected when
+// it began, as in Node.
 class ApplyTargets {
  public:
   explicit ApplyTargets(const Adapter* adapter);
@@ -29,27 +31,37 @@ class ApplyTargets {
   ~ApplyTargets();
 
   void reserve(std::size_t count) { refs_.reserve(count); }
-  void add(const SocketId& id) { refs_.push_back(&id); }
-  // The next target, or null at the end.
-  const SocketId* next() {
-    if (copied_) return next_ < copies_.size() ? &copies_[next_++] : nullptr;
-    return next_ < refs_.size() ? refs_[next_++] : nullptr;
+  void add(const SocketId& id, LocalSocket* socket) { refs_.push_back({&id, socket}); }
+  // The next target's socket (null: gone), or nullopt at the end.
+  std::optional<LocalSocket*> next(AdapterHost& host) {
+    if (copied_) {
+      if (next_ >= copies_.size()) return std::nullopt;
+      return host.localSocket(copies_[next_++]);
+    }
+    if (next_ >= refs_.size()) return std::nullopt;
+    const auto& ref = refs_[next_++];
+    return ref.socket ? ref.socket : host.localSocket(*ref.id);
   }
 
   // The adapter's membership is about to change: keep what is left as copies.
   static void beforeMembershipChange(const Adapter* adapter);
 
  private:
+  struct Ref {
+    const SocketId* id;
+    LocalSocket* socket;
+  };
+
   void copyRemaining() {
     if (copied_) return;
-    for (std::size_t i = next_; i < refs_.size(); ++i) copies_.push_back(*refs_[i]);
+    for (std::size_t i = next_; i < refs_.size(); ++i) copies_.push_back(*refs_[i].id);
     refs_.clear();
     next_ = 0;
     copied_ = true;
   }
 
   const Adapter* adapter_;
-  std::vector<const SocketId*> refs_;
+  std::vector<Ref> refs_;
   std::vector<SocketId> copies_;
   std::size_t next_ = 0;
   bool copied_ = false;
@@ -75,19 +87,25 @@ void ApplyTargets::beforeMembershipChange(const Adapter* adapter) {
 
 void Adapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
   ApplyTargets::beforeMembershipChange(this);
-  auto& joined = sids_[id];
+  auto& member = sids_[id];
+  // Resolved once per join, not per delivery. The namespace removes a socket only after it
+  // left every room (Socket::onClose), so a socket held here is alive.
+  if (auto* socket = nsp_.localSocket(id); socket != member.socket) {
+    member.socket = socket;  // another socket under this id now: its rooms point to it
+    for (const auto& room : member.rooms) rooms_[room][id] = socket;
+  }
   for (const auto& room : rooms) {
-    joined.insert(room);
+    member.rooms.insert(room);
     auto [it, created] = rooms_.try_emplace(room);
     if (created) notify(onCreateRoom_, room);
     if (created) roomCreated(room);
-    if (it->second.insert(id).second) notify(onJoinRoom_, room, id);
+    if (it->second.try_emplace(id, member.socket).second) notify(onJoinRoom_, room, id);
   }
 }
 
 void Adapter::del(const SocketId& id, const Room& room) {
   ApplyTargets::beforeMembershipChange(this);
-  if (auto sid = sids_.find(id); sid != sids_.end()) sid->second.erase(room);
+  if (auto sid = sids_.find(id); sid != sids_.end()) sid->second.rooms.erase(room);
   auto it = rooms_.find(room);
   if (it == rooms_.end()) return;
   if (it->second.erase(id)) notify(onLeaveRoom_, room, id);
@@ -102,7 +120,7 @@ void Adapter::delAll(const SocketId& id) {
   ApplyTargets::beforeMembershipChange(this);
   auto sid = sids_.find(id);
   if (sid == sids_.end()) return;
-  RoomSet joined = std::move(sid->second);
+  RoomSet joined = std::move(sid->second.rooms);
   sids_.erase(sid);
   for (const auto& room : joined) {
     auto it = rooms_.find(room);
@@ -214,7 +232,7 @@ std::vector<SocketId> Adapter::sockets(const RoomSet& rooms) const {
   for (const auto& room : rooms) {
     auto it = rooms_.find(room);
     if (it == rooms_.end()) continue;
-    for (const auto& id : it->second)
+    for (const auto& [id, socket] : it->second)
       if (seen.insert(id).second) ids.push_back(id);
   }
   return ids;
@@ -222,7 +240,7 @@ std::vector<SocketId> Adapter::sockets(const RoomSet& rooms) const {
 
 const RoomSet* Adapter::socketRooms(const SocketId& id) const {
   auto it = sids_.find(id);
-  return it == sids_.end() ? nullptr : &it->second;
+  return it == sids_.end() ? nullptr : &it->second.rooms;
 }
 
 size_t Adapter::roomSize(const Room& room) const {
@@ -234,7 +252,8 @@ std::unordered_set<SocketId> Adapter::exceptSids(const RoomSet& except) const {
   std::unordered_set<SocketId> ids;
   for (const auto& room : except) {
     auto it = rooms_.find(room);
-    if (it != rooms_.end()) ids.insert(it->second.begin(), it->second.end());
+    if (it == rooms_.end()) continue;
+    for (const auto& [id, socket] : it->second) ids.insert(id);
   }
   return ids;
 }
@@ -244,26 +263,26 @@ void Adapter::apply(const BroadcastOptions& opts, const std::function<void(Local
   ApplyTargets targets(this);
   if (opts.rooms.empty()) {
     targets.reserve(sids_.size());
-    for (const auto& [id, joined] : sids_)
-      if (except.empty() || !except.count(id)) targets.add(id);
+    for (const auto& [id, member] : sids_)
+      if (except.empty() || !except.count(id)) targets.add(id, member.socket);
   } else if (opts.rooms.size() == 1) {  // one room holds each socket once: no dedupe
     auto it = rooms_.find(*opts.rooms.begin());
     if (it != rooms_.end()) {
       targets.reserve(it->second.size());
-      for (const auto& id : it->second)
-        if (except.empty() || !except.count(id)) targets.add(id);
+      for (const auto& [id, socket] : it->second)
+        if (except.empty() || !except.count(id)) targets.add(id, socket);
     }
   } else {
     std::unordered_set<std::string_view> seen;
     for (const auto& room : opts.rooms) {
       auto it = rooms_.find(room);
       if (it == rooms_.end()) continue;
-      for (const auto& id : it->second)
-        if (!except.count(id) && seen.insert(id).second) targets.add(id);
+      for (const auto& [id, socket] : it->second)
+        if (!except.count(id) && seen.insert(id).second) targets.add(id, socket);
     }
   }
-  while (const SocketId* id = targets.next())
-    if (auto* socket = nsp_.localSocket(*id)) fn(*socket);
+  while (auto socket = targets.next(nsp_))
+    if (*socket) fn(**socket);
 }
 
 }  // namespace sio

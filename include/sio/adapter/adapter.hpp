@@ -171,7 +171,10 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   const RoomSet* socketRooms(const SocketId& id) const;
   size_t roomSize(const Room& room) const;
   bool hasLocalSockets() const { return !sids_.empty(); }
-  const std::unordered_map<Room, std::unordered_set<SocketId>>& rooms() const { return rooms_; }
+  // A room's local members, each with its socket (resolved once, when it joined: a
+  // broadcast walks the room without looking its members up).
+  using RoomMembers = std::unordered_map<SocketId, LocalSocket*>;
+  const std::unordered_map<Room, RoomMembers>& rooms() const { return rooms_; }
 
   // Room events of local sockets (socket.io-adapter's create-room, delete-room, join-room
   // and leave-room). Each call adds a handler; handlers run in the order they were added.
@@ -203,8 +206,15 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
  private:
   std::unordered_set<SocketId> exceptSids(const RoomSet& except) const;
 
-  std::unordered_map<Room, std::unordered_set<SocketId>> rooms_;
-  std::unordered_map<SocketId, RoomSet> sids_;
+  // A local socket's rooms, and the socket (null when it joined while not in the
+  // namespace: such an entry is looked up, as a copied target is).
+  struct Member {
+    RoomSet rooms;
+    LocalSocket* socket = nullptr;
+  };
+
+  std::unordered_map<Room, RoomMembers> rooms_;
+  std::unordered_map<SocketId, Member> sids_;
   std::vector<RoomEvent> onCreateRoom_, onDeleteRoom_;
   std::vector<MemberEvent> onJoinRoom_, onLeaveRoom_;
 };
