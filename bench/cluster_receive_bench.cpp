@@ -113,9 +113,9 @@ void ReceiveEntries(benchmark::State& state) {
     }
   }
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(count));
-  state.counters["per_entry"] = benchmark::Counter(
-      double(state.iterations()) * double(count),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_entry"] =
+      benchmark::Counter(double(state.iterations()) * double(count),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   benchmark::DoNotOptimize(host.socket.bytes);
 }
 BENCHMARK(ReceiveEntries)->Arg(1)->Arg(100);

@@ -18,7 +18,7 @@ struct BenchOptions {
   TargetUrl publishUrl;      // cluster: node A; fanout: = url
   TargetUrl receiveUrl;      // cluster: node B; fanout: = url
   unsigned connections = 0;  // receivers / clients; 0 = the workload's default
-  unsigned threads = 0;  // 0: one per core of the affinity mask (see parseBenchOptions)
+  unsigned threads = 0;      // 0: one per core of the affinity mask (see parseBenchOptions)
   unsigned connectConcurrency = 64;
   double duration = 10;  // measured seconds
   double warmup = 1;     // seconds of traffic before measuring
@@ -32,7 +32,7 @@ struct BenchOptions {
   // idle, churn, stuck
   int serverPid = 0;
   std::vector<int> cpuPids;  // echo, fanout, cluster, connect: their CPU over the window
-  double settle = 3;  // idle, stuck: seconds before reading the RSS "after"
+  double settle = 3;         // idle, stuck: seconds before reading the RSS "after"
   // churn
   uint64_t sessions = 100000;  // per kind
   std::string kind;            // empty: every kind, one after another

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <boost/asio/steady_timer.hpp>
+#include <charconv>
 #include <cmath>
 #include <limits>
 

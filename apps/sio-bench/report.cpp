@@ -62,7 +62,8 @@ void printText(std::ostream& out, const Value& result) {
   }
   if (const Value* saturated = result.find("saturated");
       saturated && saturated->isBool() && saturated->asBool())
-    out << "  WARNING: sio-bench itself was CPU-saturated (>= 95% of the cores it had); the figures may "
+    out << "  WARNING: sio-bench itself was CPU-saturated (>= 95% of the cores it had); the "
+           "figures may "
            "be the load generator's limit, not the server's\n";
 }
 

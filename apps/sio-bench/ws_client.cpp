@@ -69,13 +69,14 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " +
            codec::base64Encode(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
     writing = true;
-    asio::async_write(socket, asio::buffer(wbuf), [self = shared_from_this()](error_code ec, size_t) {
-      self->writing = false;
-      self->wbuf.clear();
-      if (self->closed) return;
-      if (ec) return self->fail(ec, "upgrade");
-      self->readResponse();
-    });
+    asio::async_write(socket, asio::buffer(wbuf),
+                      [self = shared_from_this()](error_code ec, size_t) {
+                        self->writing = false;
+                        self->wbuf.clear();
+                        if (self->closed) return;
+                        if (ec) return self->fail(ec, "upgrade");
+                        self->readResponse();
+                      });
   }
 
   void readResponse() {
@@ -116,7 +117,8 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   // Room for at least kReadChunk (or the frame being waited for) after inEnd.
   void reserveRead() {
     if (inStart == inEnd) inStart = inEnd = 0;
-    const size_t want = std::max(kReadChunk, wantFrame > inEnd - inStart ? wantFrame - (inEnd - inStart) : 0);
+    const size_t want =
+        std::max(kReadChunk, wantFrame > inEnd - inStart ? wantFrame - (inEnd - inStart) : 0);
     if (in.size() - inEnd >= want) return;
     if (inStart > 0) {  // compact
       std::memmove(in.data(), in.data() + inStart, inEnd - inStart);
@@ -137,8 +139,10 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
                              self->inEnd += n;
                              if (self->rawChunk) return self->readRaw();
                              self->consumeFrames();
-                             if (!self->closed && !self->paused && !self->rawChunk) self->read();
-                             else if (!self->closed && self->rawChunk) self->readRaw();
+                             if (!self->closed && !self->paused && !self->rawChunk)
+                               self->read();
+                             else if (!self->closed && self->rawChunk)
+                               self->readRaw();
                            });
   }
 
@@ -207,18 +211,18 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
     }
     reserveRead();
     reading = true;
-    socket.async_read_some(asio::buffer(in.data(), in.size()),
-                           [self = shared_from_this()](error_code ec, size_t size) {
-                             self->reading = false;
-                             if (self->closed) return;
-                             if (ec) {
-                               auto chunk = std::move(self->rawChunk);
-                               self->close(TcpClose::Reset);
-                               return chunk(0, ec == asio::error::eof ? "end of file" : ec.message());
-                             }
-                             self->rawChunk(size, {});
-                             if (!self->closed) self->readRaw();
-                           });
+    socket.async_read_some(asio::buffer(in.data(), in.size()), [self = shared_from_this()](
+                                                                   error_code ec, size_t size) {
+      self->reading = false;
+      if (self->closed) return;
+      if (ec) {
+        auto chunk = std::move(self->rawChunk);
+        self->close(TcpClose::Reset);
+        return chunk(0, ec == asio::error::eof ? "end of file" : ec.message());
+      }
+      self->rawChunk(size, {});
+      if (!self->closed) self->readRaw();
+    });
   }
 
   // --- writing -------------------------------------------------------------------------
@@ -240,19 +244,20 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
     writing = true;
     std::swap(out, wbuf);
     wbufMessages = std::exchange(outMessages, 0);
-    asio::async_write(socket, asio::buffer(wbuf), [self = shared_from_this()](error_code ec, size_t) {
-      self->writing = false;
-      self->wbuf.clear();
-      self->wbufMessages = 0;
-      if (self->closed) return;
-      if (ec) return self->fail(ec, "write");
-      if (!self->out.empty())
-        self->flush();
-      else if (self->closeDone && !self->closeSent)
-        self->startCloseHandshake();
-      else if (self->closeWhenWritten)
-        self->close(TcpClose::Reset);
-    });
+    asio::async_write(socket, asio::buffer(wbuf),
+                      [self = shared_from_this()](error_code ec, size_t) {
+                        self->writing = false;
+                        self->wbuf.clear();
+                        self->wbufMessages = 0;
+                        if (self->closed) return;
+                        if (ec) return self->fail(ec, "write");
+                        if (!self->out.empty())
+                          self->flush();
+                        else if (self->closeDone && !self->closeSent)
+                          self->startCloseHandshake();
+                        else if (self->closeWhenWritten)
+                          self->close(TcpClose::Reset);
+                      });
   }
 
   // Once the queue is written: close frame out; the server's close frame (handleFrame)
@@ -297,9 +302,8 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   std::function<void(size_t, std::string_view)> rawChunk;
   std::function<void(std::string_view)> closeDone;  // set while closing with a handshake
   int receiveBuffer = 0;
-  bool open = false, closed = false, writing = false, flushPosted = false,
-       closeWhenWritten = false, closeSent = false, paused = false, reading = false,
-       inMessage = false;
+  bool open = false, closed = false, writing = false, flushPosted = false, closeWhenWritten = false,
+       closeSent = false, paused = false, reading = false, inMessage = false;
 };
 
 WsClient::WsClient(asio::io_context& io, Listener& listener)
@@ -354,8 +358,10 @@ void WsClient::closeHandshake(std::function<void(std::string_view error)> done) 
     return done(impl.closed ? "already closed" : "not open");
   impl.open = false;  // no listener call follows
   impl.closeDone = std::move(done);
-  if (!impl.writing && impl.out.empty()) impl.startCloseHandshake();  // else once written
-  else if (!impl.writing && !impl.flushPosted) impl.flush();
+  if (!impl.writing && impl.out.empty())
+    impl.startCloseHandshake();  // else once written
+  else if (!impl.writing && !impl.flushPosted)
+    impl.flush();
 }
 
 void WsClient::setReceiveBuffer(int bytes) {

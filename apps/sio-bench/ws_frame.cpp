@@ -66,8 +66,7 @@ WsParse parseFrame(const char* data, size_t size, WsFrame& frame, size_t& needed
   if (!(op <= 0x2 || (op >= 0x8 && op <= 0xA))) return error = "unknown opcode", WsParse::Error;
   uint64_t length = b1 & 0x7f;
   size_t header = 2;
-  if (control && (length > 125 || !(b0 & 0x80)))
-    return error = "bad control frame", WsParse::Error;
+  if (control && (length > 125 || !(b0 & 0x80))) return error = "bad control frame", WsParse::Error;
   if (length == 126) {
     if (size < 4) return WsParse::NeedMore;
     length = (uint64_t(uint8_t(data[2])) << 8) | uint8_t(data[3]);

@@ -52,8 +52,8 @@ class FrameQueue {
   static constexpr std::size_t kInitialSegments = 4;
 
   std::vector<Segment> segments_;
-  std::size_t head_ = 0;         // the first segment not fully written
-  std::size_t headOffset_ = 0;   // bytes of it already written
+  std::size_t head_ = 0;        // the first segment not fully written
+  std::size_t headOffset_ = 0;  // bytes of it already written
   std::size_t bytes_ = 0;
 };
 

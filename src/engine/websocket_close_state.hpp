@@ -11,7 +11,7 @@ namespace sio::engine {
 class WebSocketCloseState {
  public:
   struct Step {
-    bool sendCloseFrame = false;     // write our close frame with `code` (and start the grace timer)
+    bool sendCloseFrame = false;  // write our close frame with `code` (and start the grace timer)
     std::uint16_t code = 0;
     bool finishWhenWritten = false;  // end the connection once the queued bytes are written
   };

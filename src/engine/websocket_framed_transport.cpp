@@ -31,9 +31,10 @@ namespace {
 using tcp = boost::asio::ip::tcp;
 using error_code = boost::system::error_code;
 
-class FramedWebSocketTransport final : public Transport,
-                                       public CorkedWriter,
-                                       public std::enable_shared_from_this<FramedWebSocketTransport> {
+class FramedWebSocketTransport final
+    : public Transport,
+      public CorkedWriter,
+      public std::enable_shared_from_this<FramedWebSocketTransport> {
  public:
   FramedWebSocketTransport(tcp::socket socket, std::string preread,
                            const WebSocketSettings& settings)
@@ -250,8 +251,8 @@ class FramedWebSocketTransport final : public Transport,
         case Kind::Pong:
           break;
         case Kind::Close:
-          apply(close_.peerClose(event->code == websocket_close::kNoStatus ? websocket_close::kNormal
-                                                                          : event->code));
+          apply(close_.peerClose(
+              event->code == websocket_close::kNoStatus ? websocket_close::kNormal : event->code));
           break;
         case Kind::Fail: {
           bool wasOpen = close_.open();
@@ -321,10 +322,10 @@ class FramedWebSocketTransport final : public Transport,
   tcp::socket socket_;
   std::string preread_;  // bytes read past the handshake, handled first
   ClientFrameReader reader_;
-  WireFormat wire_;      // v3 frames binary packets differently
+  WireFormat wire_;  // v3 frames binary packets differently
   WriteCorkService& writes_;
   FrameQueue queue_;
-  std::string partial_;  // bytes of a frame not yet complete
+  std::string partial_;                                    // bytes of a frame not yet complete
   std::unique_ptr<boost::asio::steady_timer> closeTimer_;  // only while closing
   WebSocketCloseState close_;
   bool reading_ = false;

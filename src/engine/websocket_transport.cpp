@@ -222,7 +222,7 @@ class BeastWebSocketTransport final : public Transport,
   }
 
   std::shared_ptr<BeastStream> ws_;
-  WireFormat wire_;          // v3 frames binary packets differently
+  WireFormat wire_;  // v3 frames binary packets differently
   beast::flat_buffer readBuffer_;
   std::list<Packet> queue_;  // a list: an empty one allocates nothing (a deque does)
   size_t queuedBytes_ = 0;   // of queue_
