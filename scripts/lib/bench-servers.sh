@@ -25,11 +25,11 @@ start_redis() {
   redis_url="redis://127.0.0.1:$redis_port"
 }
 
-# cpp: the working tree's build; base: the baseline's (scripts/lib/bench-baseline.sh sets
-# baseline_root); node: the Node.js twin.
+# cpp: the working tree's build (or --measure's: measure_root); base: the baseline's
+# (scripts/lib/bench-baseline.sh sets baseline_root); node: the Node.js twin.
 server_command() {
   case $1 in
-    cpp) echo build/release/apps/sio-testserver ;;
+    cpp) echo "${measure_root:+$measure_root/}build/release/apps/sio-testserver" ;;
     base) echo "${baseline_root:?no baseline built}/build/release/apps/sio-testserver" ;;
     node) echo node tests/twin/sio-testserver.js ;;
   esac
