@@ -3,7 +3,6 @@
 // for a long poll, later) and WebSocket upgrades as PendingUpgrades it accepts or rejects.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,8 +20,6 @@ struct WebSocketSettings {
   bool perMessageDeflate = false;
   size_t deflateThreshold = 1024;
   WireFormat wire;  // the Engine.IO revision and binary support of the client
-  // The server's: a transport that frames by itself runs its socket on it.
-  boost::asio::io_context* context = nullptr;
 };
 
 // A request waiting for its response. The connection keeps reading meanwhile, so it can

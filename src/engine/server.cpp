@@ -86,7 +86,6 @@ HeaderList ServerCore::cookieHeaders(const std::string& id) const {
 
 WebSocketSettings ServerCore::webSocketSettings(const Request& request) const {
   WebSocketSettings settings;
-  settings.context = &io_;
   settings.wire = wireFormatOf(request);
   settings.maxMessageSize = options_->maxHttpBufferSize;
   if (options_->perMessageDeflate) {

@@ -11,12 +11,10 @@
 
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 #include <array>
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/execution/context.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -34,23 +32,6 @@ namespace sio::engine {
 namespace {
 using tcp = boost::asio::ip::tcp;
 using error_code = boost::system::error_code;
-using ContextSocket = boost::asio::basic_stream_socket<tcp, boost::asio::io_context::executor_type>;
-
-// The connection's socket on the server's io_context's own executor type (the descriptor is
-// registered with the reactor again): neither the socket nor the read-wait an idle
-// connection keeps pending then carries a type-erased executor. A socket that cannot be
-// moved over comes back closed, and the transport's first wait ends the connection.
-ContextSocket onContextExecutor(tcp::socket socket, boost::asio::io_context& io) {
-  ContextSocket moved(io);
-  error_code ec;
-  auto protocol = socket.local_endpoint(ec).protocol();
-  if (ec) return moved;
-  auto descriptor = socket.release(ec);
-  if (ec) return moved;
-  moved.assign(protocol, descriptor, ec);
-  if (ec) ::close(descriptor);
-  return moved;
-}
 
 class FramedWebSocketTransport final
     : public Transport,
@@ -59,7 +40,7 @@ class FramedWebSocketTransport final
  public:
   FramedWebSocketTransport(tcp::socket socket, std::string preread,
                            const WebSocketSettings& settings)
-      : socket_(onContextExecutor(std::move(socket), *settings.context)),
+      : socket_(std::move(socket)),
         reader_(settings.maxMessageSize),
         wire_{settings.wire.protocol, settings.wire.supportsBinary},
         writes_(boost::asio::use_service<WriteCorkService>(
@@ -350,7 +331,7 @@ class FramedWebSocketTransport final
     bool supportsBinary;
   };
 
-  ContextSocket socket_;
+  tcp::socket socket_;
   ClientFrameReader reader_;
   Wire wire_;
   WriteCorkService& writes_;
