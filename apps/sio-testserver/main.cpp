@@ -155,20 +155,21 @@ void serveNamespace(const std::shared_ptr<Namespace>& nsp,
         Value::object({{"event", "ping"}, {"args", Value(Value::Array(args))}}));
     if (ack) ack({Value("pong:" + node->serverId)});
   });
-  std::weak_ptr<Namespace> weakNsp = nsp;
-  nsp->onConnection([node, weakNsp](const std::shared_ptr<Socket>& socket) {
+  nsp->onConnection([node](const std::shared_ptr<Socket>& socket) {
     socket->data().set("server", node->serverId);
     socket->emit("auth", {socket->handshake().auth});
-    std::weak_ptr<Socket> weak = socket;
-    socket->on("message", [weak](const Args& args, const Ack&) {
-      if (auto self = weak.lock()) self->emit("message-back", args);
-    });
+    // A listener runs only while its socket dispatches an event (which holds the socket and
+    // its namespace), and the node outlives every socket: plain pointers do, and they keep
+    // each closure within std::function's own storage (no allocation per socket).
+    Socket* self = socket.get();
+    testserver::NodeState* state = node.get();
+    socket->on("message",
+               [self](const Args& args, const Ack&) { self->emit("message-back", args); });
     socket->on("message-with-ack", [](const Args& args, const Ack& ack) { ack(args); });
-    socket->on("op", [weak, weakNsp, node](const Args& args, const Ack& ack) {
-      auto self = weak.lock();
-      auto nsp = weakNsp.lock();
-      if (!self || !nsp || !ack) return;
-      testserver::runOp(node, *nsp, self, args.empty() ? Value() : args[0],
+    socket->on("op", [self, state](const Args& args, const Ack& ack) {
+      if (!ack) return;
+      testserver::runOp(state->shared_from_this(), self->nsp(), self->shared_from_this(),
+                        args.empty() ? Value() : args[0],
                         [ack](Value reply) { ack({std::move(reply)}); });
     });
   });

@@ -11,7 +11,7 @@
 
 namespace sio::testserver {
 
-struct NodeState {
+struct NodeState : std::enable_shared_from_this<NodeState> {
   std::string serverId;
   std::string adapter;          // the --adapter flag
   std::vector<Value> received;  // server-side `ping` events, oldest first

@@ -26,18 +26,18 @@ void addOriginHeaders(const CorsOptions& cors, const Request& request, HttpRespo
     response.set("Access-Control-Allow-Origin", "*");
     return;
   }
-  const std::string* origin = request.header("origin");
+  auto origin = request.header("origin");
   bool allowed =
       origin && ((cors.originPredicate && cors.originPredicate(*origin)) ||
                  std::find(cors.origin.begin(), cors.origin.end(), *origin) != cors.origin.end());
-  if (allowed) response.set("Access-Control-Allow-Origin", *origin);
+  if (allowed) response.set("Access-Control-Allow-Origin", std::string(*origin));
   response.set("Vary", "Origin");
 }
 
 }  // namespace
 
 bool isPreflight(const Request& request) {
-  return request.method == "OPTIONS" && request.header("access-control-request-method");
+  return request.method == "OPTIONS" && request.header("access-control-request-method").has_value();
 }
 
 void addCorsHeaders(const CorsOptions& cors, const Request& request, HttpResponse& response) {
@@ -56,9 +56,8 @@ HttpResponse preflightResponse(const CorsOptions& cors, const Request& request) 
   if (!cors.allowedHeaders.empty()) {
     response.set("Access-Control-Allow-Headers", join(cors.allowedHeaders));
   } else {
-    if (const auto* asked = request.header("access-control-request-headers");
-        asked && !asked->empty())
-      response.set("Access-Control-Allow-Headers", *asked);
+    if (auto asked = request.header("access-control-request-headers"); asked && !asked->empty())
+      response.set("Access-Control-Allow-Headers", std::string(*asked));
     response.set("Vary", "Access-Control-Request-Headers");
   }
   if (cors.maxAge) response.set("Access-Control-Max-Age", std::to_string(*cors.maxAge));

@@ -59,7 +59,7 @@ void PollingTransport::onPollRequest(std::shared_ptr<HttpExchange> exchange) {
 }
 
 void PollingTransport::onDataRequest(const std::shared_ptr<HttpExchange>& exchange) {
-  const auto* contentType = exchange->request().header("content-type");
+  auto contentType = exchange->request().header("content-type");
   auto self = shared_from_this();
   bool binary = contentType && *contentType == "application/octet-stream";
   if (binary && wire_.protocol != 3) {
@@ -147,7 +147,7 @@ void PollingTransport::send(std::vector<Packet> packets, bool compress) {
   for (auto& header : pollHeaders_) response.headers.push_back(std::move(header));
   pollHeaders_.clear();
   const auto& compression = options_->httpCompression;
-  const auto* accept = exchange->request().header("accept-encoding");
+  auto accept = exchange->request().header("accept-encoding");
   if (compression && compress && accept && payload.size() >= compression->threshold) {
     if (auto encoding = chooseEncoding(*accept)) {
       if (auto body = compressBody(payload, *encoding)) {

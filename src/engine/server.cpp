@@ -59,7 +59,7 @@ ServerCore::ServerCore(boost::asio::io_context& io, ServerOptions options)
       limitLog_(io),
       memoryRelease_(io) {}
 
-std::shared_ptr<Session> ServerCore::session(const std::string& id) const {
+std::shared_ptr<Session> ServerCore::session(std::string_view id) const {
   auto it = sessions_.find(id);
   return it == sessions_.end() ? nullptr : it->second;
 }
@@ -106,13 +106,13 @@ void ServerCore::rejectRequest(HttpExchange& exchange, const Rejection& rejectio
 }
 
 void ServerCore::verify(const Request& request, bool upgrade, Verdict verdict) {
-  const std::string* transport = request.param("transport");
+  auto transport = request.param("transport");
   const auto& allowed = options_->transports;
   if (!transport || std::find(allowed.begin(), allowed.end(), *transport) == allowed.end())
     return verdict(Rejection{HandshakeError::UnknownTransport, {}});
-  if (const auto* origin = request.header("origin"); origin && hasInvalidHeaderChar(*origin))
+  if (auto origin = request.header("origin"); origin && hasInvalidHeaderChar(*origin))
     return verdict(Rejection{HandshakeError::BadRequest, {}});
-  if (const std::string* sid = request.param("sid")) {
+  if (auto sid = request.param("sid")) {
     auto existing = session(*sid);
     if (!existing) return verdict(Rejection{HandshakeError::UnknownSid, {}});
     if (!upgrade && existing->transportName() != *transport)
@@ -140,7 +140,7 @@ void ServerCore::handleRequest(std::shared_ptr<HttpExchange> exchange) {
     return;
   }
   if (exchange->bodyTooLarge()) {
-    if (const auto* sid = request.param("sid"))
+    if (auto sid = request.param("sid"))
       if (auto existing = session(*sid)) {
         ++stats_->payloadsTooLarge;
         recordLimit("payload too large");
@@ -153,7 +153,7 @@ void ServerCore::handleRequest(std::shared_ptr<HttpExchange> exchange) {
   }
   verify(request, false, [self = shared_from_this(), exchange](std::optional<Rejection> rejection) {
     if (rejection) return self->rejectRequest(*exchange, *rejection);
-    const std::string* sid = exchange->request().param("sid");
+    auto sid = exchange->request().param("sid");
     if (!sid) return self->handshakePolling(exchange);
     auto existing = self->session(*sid);
     if (auto* polling =
@@ -166,13 +166,16 @@ void ServerCore::handleRequest(std::shared_ptr<HttpExchange> exchange) {
 
 std::shared_ptr<Session> ServerCore::addSession(std::string id, const Request& request,
                                                 std::shared_ptr<Transport> transport) {
-  auto hook = [weak = weak_from_this()](const std::string& closedId, std::string_view reason,
-                                        std::string_view description) {
-    if (auto self = weak.lock()) self->onSessionClosed(closedId, reason, description);
-  };
-  auto created =
-      std::make_shared<Session>(io_, id, request, options_, std::move(transport), hook, stats_);
-  sessions_.emplace(std::move(id), created);
+  if (!closedHook_) {
+    closedHook_ = std::make_shared<const Session::ClosedHook>(
+        [weak = weak_from_this()](const std::string& closedId, std::string_view reason,
+                                  std::string_view description) {
+          if (auto self = weak.lock()) self->onSessionClosed(closedId, reason, description);
+        });
+  }
+  auto created = std::make_shared<Session>(io_, std::move(id), request, options_,
+                                           std::move(transport), closedHook_, stats_);
+  sessions_.emplace(created->id(), created);
   sessionsHighWater_ = std::max(sessionsHighWater_, sessions_.size());
   ++stats_->sessionsOpened;
   created->open();
@@ -262,7 +265,7 @@ void ServerCore::handleUpgrade(std::shared_ptr<PendingUpgrade> upgrade) {
            const Request& request = upgrade->request();
            if (*request.param("transport") != "websocket")
              return upgrade->reject(400, std::string(defaultMessage(HandshakeError::BadRequest)));
-           const std::string* sid = request.param("sid");
+           auto sid = request.param("sid");
            if (!sid) return self->handshakeWebSocket(upgrade);
            self->upgradeSession(upgrade, self->session(*sid));
          });

@@ -30,10 +30,10 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   const ServerOptions& options() const { return *options_; }
   size_t clientsCount() const { return sessions_.size(); }
   const ServerStats& stats() const { return *stats_; }
-  const std::unordered_map<std::string, std::shared_ptr<Session>>& sessions() const {
-    return sessions_;
-  }
-  std::shared_ptr<Session> session(const std::string& id) const;
+  // Keyed by a view of the session's own id (no second copy of it).
+  using SessionTable = std::unordered_map<std::string_view, std::shared_ptr<Session>>;
+  const SessionTable& sessions() const { return sessions_; }
+  std::shared_ptr<Session> session(std::string_view id) const;
   void close();
   // New handshakes get HTTP 503 "Server draining" from now on; sessions are not touched.
   void refuseHandshakes() { refusing_ = true; }
@@ -70,7 +70,8 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   boost::asio::io_context& io_;
   std::shared_ptr<const ServerOptions> options_;
   std::string path_;  // with its trailing slash
-  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  SessionTable sessions_;
+  Session::SharedClosedHook closedHook_;  // every session's, made with the first one
   // WebSocket handshakes between the upgrade request and the session (maxConnections
   // counts them): one token each, held by the pending accept, released with it.
   std::shared_ptr<size_t> handshakesInProgress_ = std::make_shared<size_t>(0);

@@ -36,7 +36,7 @@ std::string openPacketJson(const std::string& id, bool offerWebSocket,
 
 Session::Session(boost::asio::io_context& io, std::string id, Request request,
                  std::shared_ptr<const ServerOptions> options, std::shared_ptr<Transport> transport,
-                 ClosedHook onClosed, std::shared_ptr<ServerStats> stats)
+                 SharedClosedHook onClosed, std::shared_ptr<ServerStats> stats)
     : timers_(ContextTimerWheel::of(io)),
       id_(std::move(id)),
       request_(std::move(request)),
@@ -46,9 +46,7 @@ Session::Session(boost::asio::io_context& io, std::string id, Request request,
       onClosed_(std::move(onClosed)),
       stats_(stats ? std::move(stats) : std::make_shared<ServerStats>()),
       heartbeat_(protocol_, options_->pingInterval, options_->pingTimeout),
-      upgrade_(options_->upgradeTimeout),
-      heartbeatDeadline_([this] { onHeartbeatDeadline(); }),
-      upgradeDeadline_([this] { onUpgradeDeadline(); }) {}
+      heartbeatDeadline_([this] { onHeartbeatDeadline(); }) {}
 
 Session::~Session() = default;
 
@@ -61,7 +59,7 @@ void Session::onHeartbeatDeadline() {
 
 void Session::onUpgradeDeadline() {
   auto self = weak_from_this().lock();
-  if (self) applyUpgrade(upgrade_.onTimer(now()));
+  if (self && upgrade_) applyUpgrade(upgrade_->state.onTimer(now()));
 }
 
 void Session::open() {
@@ -161,7 +159,7 @@ void Session::armHeartbeatTimer() {
 }
 
 void Session::onTransportPacket(Transport& transport, Packet packet) {
-  if (&transport == probe_.get()) return onProbePacket(std::move(packet));
+  if (isProbe(transport)) return onProbePacket(std::move(packet));
   if (&transport != transport_.get() || state_ != ReadyState::Open) return;
   switch (packet.type) {
     case PacketType::Ping:  // v3 only: v4 clients never ping
@@ -184,8 +182,8 @@ void Session::onTransportPacket(Transport& transport, Packet packet) {
 }
 
 void Session::onTransportParseError(Transport& transport) {
-  if (&transport == probe_.get()) {
-    probe_->close();
+  if (isProbe(transport)) {
+    transport.close();
     endUpgrade();
   } else if (&transport == transport_.get()) {
     finish(close_reason::kParseError);
@@ -193,8 +191,8 @@ void Session::onTransportParseError(Transport& transport) {
 }
 
 void Session::onTransportError(Transport& transport, std::string_view message) {
-  if (&transport == probe_.get()) {
-    probe_->close();
+  if (isProbe(transport)) {
+    transport.close();
     endUpgrade();
   } else if (&transport == transport_.get()) {
     finish(close_reason::kTransportError, message);
@@ -202,7 +200,7 @@ void Session::onTransportError(Transport& transport, std::string_view message) {
 }
 
 void Session::onTransportClose(Transport& transport) {
-  if (&transport == probe_.get()) {
+  if (isProbe(transport)) {
     endUpgrade();
   } else if (&transport == transport_.get()) {
     finish(forcedClose_ ? close_reason::kForcedClose : close_reason::kTransportClose);
@@ -214,24 +212,27 @@ void Session::onTransportDrain(Transport&) {}
 void Session::onTransportReady(Transport& transport) {
   if (&transport != transport_.get()) return;
   flush();
-  applyUpgrade(upgrade_.onPollReady(now()));
+  if (upgrade_) applyUpgrade(upgrade_->state.onPollReady(now()));
 }
 
 void Session::maybeUpgrade(std::shared_ptr<Transport> transport) {
-  probe_ = std::move(transport);
-  probe_->setListener(weak_from_this());
-  upgrade_.begin(now());
+  upgrade_ = std::make_unique<UpgradeInProgress>(std::move(transport), options_->upgradeTimeout,
+                                                 [this] { onUpgradeDeadline(); });
+  auto probe = upgrade_->probe;
+  probe->setListener(weak_from_this());
+  upgrade_->state.begin(now());
   armUpgradeTimer();
-  probe_->start();
+  probe->start();
 }
 
 void Session::onProbePacket(Packet packet) {
-  applyUpgrade(upgrade_.onProbePacket(packet, state_ == ReadyState::Closed, now()));
+  applyUpgrade(upgrade_->state.onProbePacket(packet, state_ == ReadyState::Closed, now()));
 }
 
 // Carries out the upgrade's answer, then waits for its next deadline.
 void Session::applyUpgrade(SessionUpgrade::Action action) {
-  if (action.answerProbe && probe_) probe_->send({makePacket(PacketType::Pong, "probe")}, false);
+  if (action.answerProbe && upgrade_)
+    upgrade_->probe->send({makePacket(PacketType::Pong, "probe")}, false);
   if (action.nudgePoll) sendNoopForFastUpgrade();
   if (action.complete) return completeUpgrade();
   if (action.dropProbe) return dropProbe();
@@ -239,15 +240,16 @@ void Session::applyUpgrade(SessionUpgrade::Action action) {
 }
 
 void Session::armUpgradeTimer() {
-  auto deadline = upgrade_.deadline();
-  if (!deadline) return upgradeDeadline_.cancel();
-  timers_.schedule(upgradeDeadline_, *deadline);
+  if (!upgrade_) return;
+  auto deadline = upgrade_->state.deadline();
+  if (!deadline) return upgrade_->deadline.cancel();
+  timers_.schedule(upgrade_->deadline, *deadline);
 }
 
 // The upgrade is abandoned (upgrade timeout, or a packet other than `2probe` and `5`).
 void Session::dropProbe() {
-  if (!probe_) return;
-  auto probe = probe_;
+  if (!upgrade_) return;
+  auto probe = upgrade_->probe;
   endUpgrade();
   probe->close();
 }
@@ -260,8 +262,8 @@ void Session::sendNoopForFastUpgrade() {
 }
 
 void Session::completeUpgrade() {
-  if (!probe_) return;
-  auto next = probe_;
+  if (!upgrade_) return;
+  auto next = upgrade_->probe;
   endUpgrade();
   auto previous = std::exchange(transport_, next);
   previous->discard();
@@ -275,10 +277,14 @@ void Session::completeUpgrade() {
   if (state_ == ReadyState::Closing) closeTransport();
 }
 
+// The upgrade's state is freed after the current handler: this may run inside its deadline's
+// own callback.
 void Session::endUpgrade() {
-  probe_.reset();
-  upgrade_.end();
-  upgradeDeadline_.cancel();
+  if (!upgrade_) return;
+  auto ended = std::move(upgrade_);
+  ended->probe.reset();
+  ended->deadline.cancel();
+  boost::asio::post(timers_.executor(), [ended = std::move(ended)] {});
 }
 
 void Session::close() {
@@ -309,8 +315,8 @@ void Session::finish(std::string_view reason, std::string_view description) {
   state_ = ReadyState::Closed;
   heartbeat_.stop();
   heartbeatDeadline_.cancel();
-  if (probe_) {
-    auto probe = probe_;
+  if (upgrade_) {
+    auto probe = upgrade_->probe;
     endUpgrade();
     probe->clearListener();
     probe->close();
@@ -326,7 +332,8 @@ void Session::finish(std::string_view reason, std::string_view description) {
   onMessage_ = nullptr;
   onUpgrade_.clear();
   if (handler) handler(reason, description);
-  if (onClosed_) std::exchange(onClosed_, nullptr)(id_, reason, description);
+  if (auto hook = std::exchange(onClosed_, nullptr); hook && *hook)
+    (*hook)(id_, reason, description);
 }
 
 }  // namespace sio::engine

@@ -27,22 +27,24 @@ class Session final : public Socket,
                       public TransportListener,
                       public std::enable_shared_from_this<Session> {
  public:
-  // Told once the session has ended, with its reason and description.
+  // Told once the session has ended, with its reason and description. One hook serves
+  // every session of a server (shared, not copied into each).
   using ClosedHook = std::function<void(const std::string& id, std::string_view reason,
                                         std::string_view description)>;
+  using SharedClosedHook = std::shared_ptr<const ClosedHook>;
   // The description of a session closed because its client does not read.
   static constexpr std::string_view kSlowConsumer = "slow consumer";
 
   Session(boost::asio::io_context& io, std::string id, Request request,
           std::shared_ptr<const ServerOptions> options, std::shared_ptr<Transport> transport,
-          ClosedHook onClosed, std::shared_ptr<ServerStats> stats = nullptr);
+          SharedClosedHook onClosed, std::shared_ptr<ServerStats> stats = nullptr);
   ~Session() override;
 
   // Sends the open packet and starts the heartbeat.
   void open();
   // Starts probing `transport` as an upgrade of the current one.
   void maybeUpgrade(std::shared_ptr<Transport> transport);
-  bool upgrading() const { return probe_ != nullptr; }
+  bool upgrading() const { return upgrade_ != nullptr; }
   Transport& transport() { return *transport_; }
 
   // Socket
@@ -86,28 +88,40 @@ class Session final : public Socket,
   void finish(std::string_view reason, std::string_view description = {});
   void onHeartbeatDeadline();
   void onUpgradeDeadline();
+  bool isProbe(const Transport& transport) const {
+    return upgrade_ && &transport == upgrade_->probe.get();
+  }
+
+  // An upgrade under way (held only then): the WebSocket being probed, the upgrade's state
+  // and its deadline.
+  struct UpgradeInProgress {
+    UpgradeInProgress(std::shared_ptr<Transport> probe, std::chrono::milliseconds timeout,
+                      std::function<void()> onDeadline)
+        : probe(std::move(probe)), state(timeout), deadline(std::move(onDeadline)) {}
+    std::shared_ptr<Transport> probe;
+    SessionUpgrade state;
+    TimerWheel::Entry deadline;  // at state.deadline()
+  };
 
   ContextTimerWheel& timers_;  // of the io_context
   std::string id_;
   Request request_;
   int protocol_;  // Engine.IO revision: 4, or 3 (the client pings)
-  std::shared_ptr<const ServerOptions> options_;
-  std::shared_ptr<Transport> transport_;
-  std::shared_ptr<Transport> probe_;  // the WebSocket being probed for an upgrade
-  ClosedHook onClosed_;
-  std::shared_ptr<ServerStats> stats_;  // the server's counters (messages, bytes, upgrades)
   ReadyState state_ = ReadyState::Opening;
   bool upgraded_ = false;
   bool closeAfterDrain_ = false;  // close() was called with packets still buffered
   bool forcedClose_ = false;      // the server asked the transport to close
   bool abortTransport_ = false;   // the end tears the transport down (no graceful close)
+  bool compressBuffer_ = false;   // of writeBuffer_ (kept with the other flags: no padding)
+  std::shared_ptr<const ServerOptions> options_;
+  std::shared_ptr<Transport> transport_;
+  SharedClosedHook onClosed_;
+  std::shared_ptr<ServerStats> stats_;  // the server's counters (messages, bytes, upgrades)
   std::vector<Packet> writeBuffer_;
   size_t bufferedBytes_ = 0;
-  bool compressBuffer_ = false;
   SessionHeartbeat heartbeat_;
-  SessionUpgrade upgrade_;
   TimerWheel::Entry heartbeatDeadline_;  // at heartbeat_.deadline()
-  TimerWheel::Entry upgradeDeadline_;    // at upgrade_.deadline()
+  std::unique_ptr<UpgradeInProgress> upgrade_;
   MessageHandler onMessage_;
   CloseHandler onClose_;
   std::vector<UpgradeHandler> onUpgrade_;  // every one is called

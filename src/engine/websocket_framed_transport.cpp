@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 
 #include <array>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/query.hpp>
@@ -20,6 +21,7 @@
 #include <cerrno>
 #include <optional>
 
+#include "exact_size_allocator.hpp"
 #include "frame_queue.hpp"
 #include "payload_v3.hpp"
 #include "websocket_close_state.hpp"
@@ -39,11 +41,11 @@ class FramedWebSocketTransport final
   FramedWebSocketTransport(tcp::socket socket, std::string preread,
                            const WebSocketSettings& settings)
       : socket_(std::move(socket)),
-        preread_(std::move(preread)),
         reader_(settings.maxMessageSize),
-        wire_(settings.wire),
+        wire_{settings.wire.protocol, settings.wire.supportsBinary},
         writes_(boost::asio::use_service<WriteCorkService>(
-            boost::asio::query(socket_.get_executor(), boost::asio::execution::context))) {}
+            boost::asio::query(socket_.get_executor(), boost::asio::execution::context))),
+        partial_(std::move(preread)) {}
 
   std::string_view name() const override { return "websocket"; }
   // Not while the kernel refuses more: a session then keeps its packets (and a volatile
@@ -176,21 +178,25 @@ class FramedWebSocketTransport final
   void startReading() {
     if (reading_) return;
     reading_ = true;
-    if (!preread_.empty()) {
-      // Handled on the next turn, as a read would be: whoever started the transport is
-      // done setting up its handlers by then.
+    if (!partial_.empty()) {
+      // Bytes read past the handshake: handled on the next turn, as a read would be
+      // (whoever started the transport is done setting up its handlers by then).
       return boost::asio::post(socket_.get_executor(), [self = shared_from_this()] {
         if (self->close_.closed() || self->close_.peerClosed()) return;
-        self->consume(std::exchange(self->preread_, std::string()));
+        self->consume({});
         if (!self->close_.closed() && !self->close_.peerClosed()) self->waitReadable();
       });
     }
     waitReadable();
   }
 
+  // The wait is what an idle connection keeps pending: its operation is allocated at its own
+  // size, not from Asio's recycled blocks (exact_size_allocator.hpp).
   void waitReadable() {
     socket_.async_wait(tcp::socket::wait_read,
-                       [self = shared_from_this()](error_code ec) { self->onReadable(ec); });
+                       boost::asio::bind_allocator(
+                           ExactSizeAllocator<void>(),
+                           [self = shared_from_this()](error_code ec) { self->onReadable(ec); }));
   }
 
   void onReadable(error_code ec) {
@@ -319,13 +325,19 @@ class FramedWebSocketTransport final
   static constexpr std::size_t kMaxQueuedForPong = 64 * 1024;
   static constexpr std::size_t kMaxSegmentsPerWrite = 256;
 
+  // What framing needs of the client's WireFormat (a WebSocket is never JSONP).
+  struct Wire {
+    int protocol;  // v3 frames binary packets differently
+    bool supportsBinary;
+  };
+
   tcp::socket socket_;
-  std::string preread_;  // bytes read past the handshake, handled first
   ClientFrameReader reader_;
-  WireFormat wire_;  // v3 frames binary packets differently
+  Wire wire_;
   WriteCorkService& writes_;
   FrameQueue queue_;
-  std::string partial_;                                    // bytes of a frame not yet complete
+  // Bytes of a frame not yet complete (at first: the bytes read past the handshake).
+  std::string partial_;
   std::unique_ptr<boost::asio::steady_timer> closeTimer_;  // only while closing
   WebSocketCloseState close_;
   bool reading_ = false;

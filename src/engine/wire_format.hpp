@@ -19,14 +19,14 @@ struct WireFormat {
 };
 
 inline int protocolOf(const Request& request) {
-  const std::string* eio = request.param("EIO");
+  auto eio = request.param("EIO");
   return eio && *eio == "4" ? 4 : 3;
 }
 
 inline WireFormat wireFormatOf(const Request& request) {
-  const std::string* b64 = request.param("b64");
+  auto b64 = request.param("b64");
   WireFormat wire{protocolOf(request), !b64 || b64->empty(), std::nullopt};
-  if (const std::string* j = request.param("j")) {
+  if (auto j = request.param("j")) {
     wire.jsonpIndex.emplace();
     for (char c : *j)
       if (c >= '0' && c <= '9') wire.jsonpIndex->push_back(c);

@@ -7,6 +7,7 @@
 // its parameters are the auth.
 #include "client.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "sio/codec/query_string.hpp"
@@ -49,20 +50,25 @@ std::pair<std::string, Value> splitV3Namespace(std::string_view nsp) {
 Client::Client(Server& server, std::shared_ptr<engine::Socket> conn)
     : server_(server),
       conn_(std::move(conn)),
-      decoder_(server.options().parser->decoder(decoderLimits(server.options()))),
-      connectDeadline_([this] { onConnectDeadline(); }) {}
+      connectDeadline_(
+          std::make_unique<engine::TimerWheel::Entry>([this] { onConnectDeadline(); })) {}
 
 void Client::start() {
+  // The close handler owns the client (and the sockets hold it); the session calls neither
+  // handler after it ended, so the message handler's plain pointer fits std::function's
+  // own storage (no allocation per connection).
   auto self = shared_from_this();
-  conn_->onMessage([self](const engine::Packet& message) { self->onMessage(message); });
+  conn_->onMessage([this](const engine::Packet& message) { onMessage(message); });
   conn_->onClose([self](std::string_view reason, std::string_view description) {
     self->onClose(std::string(reason), std::string(description));
   });
-  conn_->onUpgrade([weak = weak_from_this()](std::string_view transport) {
-    if (auto self = weak.lock()) self->onUpgrade(transport);
-  });
+  if (conn_->transportName() != "websocket") {  // a WebSocket session never upgrades
+    conn_->onUpgrade([weak = weak_from_this()](std::string_view transport) {
+      if (auto self = weak.lock()) self->onUpgrade(transport);
+    });
+  }
   engine::ContextTimerWheel::of(server_.context())
-      .schedule(connectDeadline_,
+      .schedule(*connectDeadline_,
                 engine::TimerWheel::Clock::now() + server_.options().connectTimeout);
   if (protocol() == 3) connect("/", Value::object());  // v2 clients never CONNECT to `/`
 }
@@ -84,8 +90,11 @@ void Client::sendPacket(const protocol::Packet& packet, const BroadcastFlags& fl
 }
 
 void Client::onMessage(const engine::Packet& message) {
+  auto self = shared_from_this();  // a packet may end the connection, and its handlers with it
+  if (!decoder_) decoder_ = server_.options().parser->decoder(decoderLimits(server_.options()));
   auto result = message.binary ? decoder_->addBinary(Binary(message.data))
                                : decoder_->addText(message.view());
+  if (decoder_->idle()) decoder_.reset();
   if (auto* packet = std::get_if<protocol::Packet>(&result)) return onDecoded(std::move(*packet));
   if (std::holds_alternative<protocol::DecodeError>(result))
     conn_->closeNow(engine::close_reason::kParseError);
@@ -98,14 +107,14 @@ void Client::onDecoded(protocol::Packet packet) {
     packet.nsp = std::move(name);
     v3Auth = std::move(auth);
   }
-  auto it = sockets_.find(packet.nsp);
+  auto it = findSocket(packet.nsp);
   if (it == sockets_.end() && packet.type == protocol::PacketType::Connect) {
     if (v3Auth) return connect(packet.nsp, std::move(*v3Auth));
     return connect(packet.nsp, packet.data ? std::move(*packet.data) : Value::object());
   }
   if (it != sockets_.end() && packet.type != protocol::PacketType::Connect &&
       packet.type != protocol::PacketType::ConnectError) {
-    auto socket = it->second;
+    auto socket = *it;
     return socket->onPacket(std::move(packet));
   }
   close();  // a packet for a namespace it never joined, or a second CONNECT
@@ -128,20 +137,23 @@ void Client::doConnect(const std::shared_ptr<Namespace>& nsp, Value auth) {
            [weak = weak_from_this()](std::shared_ptr<Socket> socket) {
              auto self = weak.lock();
              if (!self) return;
-             self->sockets_[socket->nsp().name()] = socket;
-             self->connectDeadline_.cancel();
+             if (auto it = self->findSocket(socket->nsp().name()); it != self->sockets_.end())
+               *it = socket;
+             else
+               self->sockets_.push_back(socket);
+             self->connectDeadline_.reset();
            });
 }
 
 void Client::removeSocket(const Socket& socket) {
-  auto it = sockets_.find(const_cast<Socket&>(socket).nsp().name());
-  if (it != sockets_.end() && it->second.get() == &socket) sockets_.erase(it);
+  auto it = findSocket(const_cast<Socket&>(socket).nsp().name());
+  if (it != sockets_.end() && it->get() == &socket) sockets_.erase(it);
 }
 
 void Client::disconnectAll() {
   auto sockets = std::move(sockets_);
   sockets_.clear();
-  for (auto& [name, socket] : sockets) socket->disconnect(false);
+  for (auto& socket : sockets) socket->disconnect(false);
   close();
 }
 
@@ -158,19 +170,25 @@ void Client::onConnectDeadline() {
   close();
 }
 
+std::vector<std::shared_ptr<Socket>>::iterator Client::findSocket(std::string_view nsp) {
+  return std::find_if(sockets_.begin(), sockets_.end(),
+                      [nsp](const auto& socket) { return socket->nsp().name() == nsp; });
+}
+
 void Client::onUpgrade(std::string_view transport) {
   auto sockets = sockets_;  // a handler may disconnect one
-  for (auto& [name, socket] : sockets) socket->transportUpgraded(transport);
+  for (auto& socket : sockets) socket->transportUpgraded(transport);
 }
 
 void Client::onClose(const std::string& reason, const std::string& description) {
   if (closed_) return;
   closed_ = true;
-  connectDeadline_.cancel();
+  // only cancelled: this may run inside the entry's own callback (onConnectDeadline)
+  if (connectDeadline_) connectDeadline_->cancel();
   auto sockets = std::move(sockets_);
   sockets_.clear();
-  for (auto& [name, socket] : sockets) socket->onClose(reason, description);
-  decoder_->reset();
+  for (auto& socket : sockets) socket->onClose(reason, description);
+  decoder_.reset();
 }
 
 }  // namespace sio

@@ -5,8 +5,9 @@
 // (socket.io-client 2.x) joins `/` at once, and names a namespace's query in its CONNECT.
 #pragma once
 
-#include <map>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "sio/adapter/broadcast_options.hpp"
 #include "sio/engine/socket.hpp"
@@ -46,12 +47,16 @@ class Client : public std::enable_shared_from_this<Client> {
   void onClose(const std::string& reason, const std::string& description);
   void onUpgrade(std::string_view transport);
   void onConnectDeadline();
+  std::vector<std::shared_ptr<Socket>>::iterator findSocket(std::string_view nsp);
 
   Server& server_;
   std::shared_ptr<engine::Socket> conn_;
-  std::unique_ptr<protocol::PacketDecoder> decoder_;        // of the server's parser
-  std::map<std::string, std::shared_ptr<Socket>> sockets_;  // by namespace name
-  engine::TimerWheel::Entry connectDeadline_;  // on the io_context's wheel, until a CONNECT
+  // Of the server's parser: made at a message, let go when it holds nothing after one.
+  std::unique_ptr<protocol::PacketDecoder> decoder_;
+  // One per namespace joined, in the order joined (a client joins few: a flat list).
+  std::vector<std::shared_ptr<Socket>> sockets_;
+  // On the io_context's wheel until the first CONNECT, then freed.
+  std::unique_ptr<engine::TimerWheel::Entry> connectDeadline_;
   bool closed_ = false;
 };
 

@@ -40,9 +40,11 @@ Value Handshake::headers() const {
   if (!request) return headers;
   for (const auto& [name, value] : request->headers) {
     if (Value* existing = headers.find(name)) {
-      *existing = Value(existing->asString() + ", " + value);
+      std::string joined = existing->asString();
+      joined.append(", ").append(value);
+      *existing = Value(std::move(joined));
     } else {
-      headers.set(name, value);
+      headers.set(std::string(name), Value(value));
     }
   }
   return headers;
@@ -57,7 +59,7 @@ const std::string& Handshake::address() const {
 }
 
 bool Handshake::xdomain() const {
-  return request && request->header("origin") != nullptr;
+  return request && request->header("origin").has_value();
 }
 
 bool Handshake::secure() const {
@@ -74,9 +76,9 @@ Value Handshake::query() const {
   for (const auto& [key, value] : request->query) {
     if (Value* existing = query.find(key)) {
       if (!existing->isArray()) *existing = Value::array({*existing});
-      existing->push(value);
+      existing->push(Value(value));
     } else {
-      query.set(key, value);
+      query.set(std::string(key), Value(value));
     }
   }
   return query;

@@ -15,6 +15,7 @@
 #include "sio/server/disconnect_reason.hpp"
 #include "sio/server/namespace.hpp"
 #include "sio/server/server.hpp"
+#include "socket_extras.hpp"
 
 namespace sio {
 
@@ -26,22 +27,32 @@ Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, V
       previous_(previous ? std::make_unique<RestoredSession>(std::move(*previous)) : nullptr) {
   if (previous_) {
     id_ = previous_->sid;
-    pid_ = previous_->pid;
+    if (!previous_->pid.empty()) extras().pid = previous_->pid;
     data_ = previous_->data;
     recovered_ = true;
   } else if (client_->protocol() == 3) {
     // as socket.io names the sockets of v3 clients: the Engine.IO id, prefixed off `/`
     const std::string& connId = client_->conn().id();
     id_ = nsp_->name() == "/" ? connId : nsp_->name() + "#" + connId;
-    if (nsp_->recoveryEnabled()) pid_ = engine::generateSessionId();
+    if (nsp_->recoveryEnabled()) extras().pid = engine::generateSessionId();
   } else {
     id_ = engine::generateSessionId();
-    if (nsp_->recoveryEnabled()) pid_ = engine::generateSessionId();
+    if (nsp_->recoveryEnabled()) extras().pid = engine::generateSessionId();
   }
   handshake_ = buildHandshake(client_->request(), std::move(auth));
 }
 
 Socket::~Socket() = default;
+
+SocketExtras& Socket::extras() {
+  if (!extras_) extras_ = std::make_unique<SocketExtras>();
+  return *extras_;
+}
+
+const std::string& Socket::pid() const {
+  static const std::string none;
+  return extras_ ? extras_->pid : none;
+}
 
 template <class Fn>
 bool Socket::guarded(std::string_view event, Fn&& fn) {
@@ -69,22 +80,35 @@ void Socket::off(const std::string& event) {
   listeners_.remove(event);
 }
 void Socket::onAny(AnyHandler handler) {
-  anyListeners_.push_back(std::move(handler));
+  extras().anyListeners.push_back(std::move(handler));
 }
 void Socket::prependAny(AnyHandler handler) {
-  anyListeners_.insert(anyListeners_.begin(), std::move(handler));
+  auto& listeners = extras().anyListeners;
+  listeners.insert(listeners.begin(), std::move(handler));
 }
 void Socket::offAny() {
-  anyListeners_.clear();
+  if (extras_) extras_->anyListeners.clear();
 }
 void Socket::onAnyOutgoing(AnyHandler handler) {
-  anyOutgoingListeners_.push_back(std::move(handler));
+  extras().anyOutgoingListeners.push_back(std::move(handler));
 }
 void Socket::offAnyOutgoing() {
-  anyOutgoingListeners_.clear();
+  if (extras_) extras_->anyOutgoingListeners.clear();
 }
 void Socket::use(PacketMiddleware middleware) {
-  middlewares_.push_back(std::move(middleware));
+  extras().middlewares.push_back(std::move(middleware));
+}
+void Socket::onDisconnecting(DisconnectHandler handler) {
+  extras().onDisconnecting.push_back(std::move(handler));
+}
+void Socket::onDisconnect(DisconnectHandler handler) {
+  extras().onDisconnect.push_back(std::move(handler));
+}
+void Socket::onError(ErrorHandler handler) {
+  extras().onError.push_back(std::move(handler));
+}
+void Socket::onTransportUpgrade(std::function<void(std::string_view transport)> handler) {
+  extras().onTransportUpgrade.push_back(std::move(handler));
 }
 
 Socket& Socket::timeout(std::chrono::milliseconds timeout) {
@@ -114,18 +138,19 @@ bool Socket::emit(const std::string& event, Args args, AckCallback ack) {
   if (ack) {
     uint64_t id = nsp_->nextAckId();
     packet.id = id;
+    auto& extras = this->extras();
     if (!flags.timeout) {
-      acks_[id] = [ack](Args response) { ack(std::nullopt, std::move(response)); };
+      extras.acks[id] = [ack](Args response) { ack(std::nullopt, std::move(response)); };
     } else {
       auto timer = std::make_shared<boost::asio::steady_timer>(nsp_->executor(), *flags.timeout);
-      ackTimers_[id] = timer;
+      extras.ackTimers[id] = timer;
       timer->async_wait([self = shared_from_this(), id, ack](const boost::system::error_code& ec) {
         if (ec) return;
-        self->acks_.erase(id);
-        self->ackTimers_.erase(id);
+        self->extras_->acks.erase(id);
+        self->extras_->ackTimers.erase(id);
         self->guarded("ack", [&] { ack(Error{"operation has timed out", std::nullopt}, {}); });
       });
-      acks_[id] = [ack, timer](Args response) {
+      extras.acks[id] = [ack, timer](Args response) {
         timer->cancel();
         ack(std::nullopt, std::move(response));
       };
@@ -217,20 +242,20 @@ void Socket::writeEncoded(const protocol::EncodedPacket& packet, const Broadcast
 }
 
 void Socket::notifyOutgoing(const protocol::Packet& packet) {
-  if (anyOutgoingListeners_.empty() || !packet.data || !packet.data->isArray() ||
-      packet.data->size() == 0)
+  if (!extras_ || extras_->anyOutgoingListeners.empty() || !packet.data ||
+      !packet.data->isArray() || packet.data->size() == 0)
     return;
   const auto& data = packet.data->asArray();
   std::string event = data[0].isString() ? data[0].asString() : std::string();
   Args args(data.begin() + 1, data.end());
   auto self = shared_from_this();  // a listener may disconnect this socket
-  auto listeners = anyOutgoingListeners_;
+  auto listeners = extras_->anyOutgoingListeners;
   for (auto& listener : listeners)
     if (!guarded(event, [&] { listener(event, args); })) return;
 }
 
 void Socket::expectAck(uint64_t id, std::function<void(Args)> onAck) {
-  acks_[id] = std::move(onAck);
+  extras().acks[id] = std::move(onAck);
 }
 
 SocketDetails Socket::details() const {
@@ -249,7 +274,7 @@ void Socket::onConnect() {
   std::optional<Value> reply;  // v3 clients get a CONNECT without payload
   if (client_->protocol() != 3) {
     reply = Value::object({{"sid", id_}});
-    if (!pid_.empty()) reply->set("pid", pid_);
+    if (!pid().empty()) reply->set("pid", pid());
   }
   sendPacket(
       protocol::Packet{protocol::PacketType::Connect, nsp_->name(), std::nullopt, std::move(reply)},
@@ -289,10 +314,10 @@ void Socket::onEvent(protocol::Packet& packet) {
                        {});
     });
   }
-  if (!anyListeners_.empty()) {
+  if (extras_ && !extras_->anyListeners.empty()) {
     const std::string& event = args[0].asString();
     Args rest(args.begin() + 1, args.end());
-    auto listeners = anyListeners_;
+    auto listeners = extras_->anyListeners;
     for (auto& listener : listeners)
       if (!guarded(event, [&] { listener(event, rest); })) return;
   }
@@ -317,8 +342,8 @@ void Socket::dispatch(Args args, Ack ack) {
 
 void Socket::runMiddlewares(Args& args, size_t index,
                             std::function<void(std::optional<Error>)> done) {
-  if (index >= middlewares_.size()) return done(std::nullopt);
-  auto middleware = middlewares_[index];
+  if (!extras_ || index >= extras_->middlewares.size()) return done(std::nullopt);
+  auto middleware = extras_->middlewares[index];
   std::string event = args[0].asString();  // the middleware may change args
   guarded(event, [&] {
     middleware(args,
@@ -330,18 +355,19 @@ void Socket::runMiddlewares(Args& args, size_t index,
 }
 
 void Socket::onAckPacket(protocol::Packet& packet) {
-  if (!packet.id) return;
-  auto it = acks_.find(*packet.id);
-  if (it == acks_.end()) return;
+  if (!packet.id || !extras_) return;
+  auto it = extras_->acks.find(*packet.id);
+  if (it == extras_->acks.end()) return;
   auto handler = std::move(it->second);
-  acks_.erase(it);
-  ackTimers_.erase(*packet.id);
+  extras_->acks.erase(it);
+  extras_->ackTimers.erase(*packet.id);
   Args args = packet.data && packet.data->isArray() ? std::move(packet.data->asArray()) : Args{};
   guarded("ack", [&] { handler(std::move(args)); });
 }
 
 void Socket::emitError(const Error& error) {
-  auto handlers = onError_;
+  if (!extras_) return;
+  auto handlers = extras_->onError;
   for (auto& handler : handlers)
     if (!guarded("error", [&] { handler(error); })) return;
 }
@@ -352,8 +378,9 @@ void Socket::onDecodeError(const Error& error) {
 
 void Socket::transportUpgraded(std::string_view transport) {
   if (!connected_ || closing_) return;
+  if (!extras_) return;
   auto self = shared_from_this();
-  auto handlers = onTransportUpgrade_;
+  auto handlers = extras_->onTransportUpgrade;
   for (auto& handler : handlers)
     if (!guarded("upgrade", [&] { handler(transport); })) return;
 }
@@ -362,28 +389,24 @@ void Socket::onClose(const std::string& reason, const std::string& description) 
   if (!connected_ || closing_) return;
   closing_ = true;  // from here a handler's throw is contained without a second disconnect
   auto self = shared_from_this();
-  auto disconnecting = onDisconnecting_;
-  for (auto& handler : disconnecting)
-    guarded("disconnecting", [&] { handler(reason, description); });
+  if (extras_) {
+    auto disconnecting = extras_->onDisconnecting;
+    for (auto& handler : disconnecting)
+      guarded("disconnecting", [&] { handler(reason, description); });
+  }
   if (nsp_->recoveryEnabled() && disconnect_reason::isRecoverable(reason)) {
-    nsp_->adapter().persistSession(SessionToPersist{id_, pid_, rooms().items(), data_});
+    nsp_->adapter().persistSession(SessionToPersist{id_, pid(), rooms().items(), data_});
   }
   cleanup();
   client_->removeSocket(*this);
   connected_ = false;
-  auto disconnect = onDisconnect_;
-  for (auto& handler : disconnect) guarded("disconnect", [&] { handler(reason, description); });
+  if (extras_) {
+    auto disconnect = extras_->onDisconnect;
+    for (auto& handler : disconnect) guarded("disconnect", [&] { handler(reason, description); });
+  }
   // Handlers often hold this socket: drop them so that nothing keeps it alive.
   listeners_.clear();
-  anyListeners_.clear();
-  anyOutgoingListeners_.clear();
-  middlewares_.clear();
-  onDisconnecting_.clear();
-  onDisconnect_.clear();
-  onError_.clear();
-  onTransportUpgrade_.clear();
-  // Acks still awaited can never come now; those with a timeout end when it fires.
-  std::erase_if(acks_, [this](const auto& entry) { return !ackTimers_.count(entry.first); });
+  if (extras_) extras_->dropHandlers();
 }
 
 bool Socket::clientOpen() const {

@@ -23,6 +23,7 @@ class Decoder : public PacketDecoder {
   Result addBinary(Binary bytes) override;
   bool reconstructing() const { return pending_.has_value(); }
   void reset() override;
+  bool idle() const override { return !pending_; }
 
  private:
   Result finish();

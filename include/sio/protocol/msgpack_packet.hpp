@@ -41,6 +41,7 @@ class MsgpackDecoder : public PacketDecoder {
   Result addText(std::string_view text) override;
   Result addBinary(Binary bytes) override;
   void reset() override {}  // nothing is ever held between messages
+  bool idle() const override { return true; }
 
  private:
   DecoderLimits limits_;

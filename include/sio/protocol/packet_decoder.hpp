@@ -40,6 +40,10 @@ class PacketDecoder {
   virtual Result addBinary(Binary bytes) = 0;
   // Drops a packet still being put together (the connection closed).
   virtual void reset() = 0;
+  // True when it holds nothing between packets: its owner may then let it go and ask the
+  // parser for a fresh one at the next message (an idle connection keeps no decoder). A
+  // decoder that keeps state across packets leaves this false.
+  virtual bool idle() const { return false; }
 };
 
 }  // namespace sio::protocol

@@ -14,6 +14,10 @@ namespace sio {
 class EventListeners {
  public:
   void add(std::string event, EventHandler handler, bool once) {
+    // A socket's few listeners are held at their exact count (each socket holds its own);
+    // past a handful the vector grows as usual.
+    if (entries_.size() == entries_.capacity() && entries_.size() < kExactUpTo)
+      entries_.reserve(entries_.size() + 1);
     entries_.push_back(Entry{std::move(event), std::move(handler), once});
   }
   void remove(const std::string& event) {
@@ -33,6 +37,8 @@ class EventListeners {
   bool empty() const { return entries_.empty(); }
 
  private:
+  static constexpr std::size_t kExactUpTo = 8;
+
   struct Entry {
     std::string event;
     EventHandler handler;

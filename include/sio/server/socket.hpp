@@ -25,6 +25,7 @@ namespace sio {
 class Namespace;
 class Client;
 class HandlerGuard;
+struct SocketExtras;
 
 class Socket final : public LocalSocket, public std::enable_shared_from_this<Socket> {
  public:
@@ -35,7 +36,7 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   ~Socket() override;
 
   const SocketId& id() const override { return id_; }
-  const std::string& pid() const { return pid_; }  // empty without connection state recovery
+  const std::string& pid() const;  // empty without connection state recovery
   const Handshake& handshake() const { return handshake_; }
   Value& data() { return data_; }
   const Value& data() const { return data_; }
@@ -56,16 +57,12 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   void onAnyOutgoing(AnyHandler handler);
   void offAnyOutgoing();
   void use(PacketMiddleware middleware);
-  void onDisconnecting(DisconnectHandler handler) {
-    onDisconnecting_.push_back(std::move(handler));
-  }
-  void onDisconnect(DisconnectHandler handler) { onDisconnect_.push_back(std::move(handler)); }
-  void onError(ErrorHandler handler) { onError_.push_back(std::move(handler)); }
+  void onDisconnecting(DisconnectHandler handler);
+  void onDisconnect(DisconnectHandler handler);
+  void onError(ErrorHandler handler);
   // Its connection moved to another transport ("websocket"), as Node's
   // socket.conn.on("upgrade"). Dropped with the other handlers when the socket disconnects.
-  void onTransportUpgrade(std::function<void(std::string_view transport)> handler) {
-    onTransportUpgrade_.push_back(std::move(handler));
-  }
+  void onTransportUpgrade(std::function<void(std::string_view transport)> handler);
 
   // Outgoing. Flags set by timeout/compress/volatile_ apply to the next emit only.
   // Throws std::invalid_argument for a reserved event name.
@@ -152,12 +149,13 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   // was contained), disconnects this socket and returns false.
   template <class Fn>
   bool guarded(std::string_view event, Fn&& fn);
+  // The rarely used parts, allocated on first use.
+  SocketExtras& extras();
 
   std::shared_ptr<Namespace> nsp_;
   std::shared_ptr<Client> client_;
   std::shared_ptr<HandlerGuard> guard_;  // the server's (kept: ack timers may outlive it)
   SocketId id_;
-  std::string pid_;
   Handshake handshake_;
   Value data_ = Value::object();
   bool connected_ = false;
@@ -165,15 +163,7 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   bool recovered_ = false;
   BroadcastFlags flags_;
   EventListeners listeners_;
-  std::vector<AnyHandler> anyListeners_;
-  std::vector<AnyHandler> anyOutgoingListeners_;
-  std::vector<PacketMiddleware> middlewares_;
-  std::vector<DisconnectHandler> onDisconnecting_;
-  std::vector<DisconnectHandler> onDisconnect_;
-  std::vector<ErrorHandler> onError_;
-  std::vector<std::function<void(std::string_view)>> onTransportUpgrade_;
-  std::unordered_map<uint64_t, std::function<void(Args)>> acks_;
-  std::unordered_map<uint64_t, std::shared_ptr<boost::asio::steady_timer>> ackTimers_;
+  std::unique_ptr<SocketExtras> extras_;       // null until one of its parts is used
   std::unique_ptr<RestoredSession> previous_;  // until onConnect (a restored session)
 };
 

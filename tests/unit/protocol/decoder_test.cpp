@@ -185,9 +185,11 @@ TEST(ProtocolDecoder, DepthAtLimitIsAccepted) {
 
 TEST(ProtocolDecoder, BinaryEventTwoAttachments) {
   Decoder decoder;
+  EXPECT_TRUE(decoder.idle());
   auto result = decoder.addText("52-[\"message\"," + ph(0) + "," + ph(1) + "]");
   EXPECT_TRUE(isPending(result));
   EXPECT_TRUE(decoder.reconstructing());
+  EXPECT_FALSE(decoder.idle());  // its owner must keep it
   result = decoder.addBinary(Binary(std::string("\x01\x02", 2)));
   EXPECT_TRUE(isPending(result));
   EXPECT_TRUE(decoder.reconstructing());
@@ -195,6 +197,7 @@ TEST(ProtocolDecoder, BinaryEventTwoAttachments) {
   result = decoder.addBinary(second);
   ASSERT_TRUE(std::holds_alternative<Packet>(result));
   EXPECT_FALSE(decoder.reconstructing());
+  EXPECT_TRUE(decoder.idle());
   auto& packet = std::get<Packet>(result);
   EXPECT_TRUE(isEventType(packet.type));
   EXPECT_EQ(packet.nsp, "/");

@@ -366,6 +366,7 @@ TEST(MsgpackDecoder, BinaryMessagesArePacketsTextIsRefused) {
   EXPECT_TRUE(
       std::holds_alternative<DecodeError>(decoder.addBinary(Binary(std::string("\x92", 1)))));
   // the decoder holds nothing: the next packet decodes
+  EXPECT_TRUE(decoder.idle());
   EXPECT_TRUE(
       std::holds_alternative<Packet>(decoder.addBinary(Binary(encodeMsgpackPacket(packet)))));
 }
