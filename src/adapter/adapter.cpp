@@ -17,12 +17,13 @@ void notify(const Handlers& handlers, const Args&... args) {
   for (const auto& handler : handlers) handler(args...);
 }
 
-// The sockets one apply() walks: pointers to the ids and sockets in the adapter's own
-// maps, so a broadcast copies no id and looks no socket up. A change of membership during
-// the walk (a callback that joins, leaves or disconnects a socket) first turns the targets
-// not yet reached into copies of their ids, looked up as they are reached (a socket that
-// left meanwhile may be gone), so the walk still reaches exactly the sockets selected when
-// it began, as in Node.
+// The sockets one apply() walks. A walk of one room (or of every socket) goes through the
+// adapter's own map in place: nothing is copied and no socket looked up. A walk of several
+// rooms first collects pointers to the ids and sockets of the maps (each socket once). A
+// change of membership during the walk (a callback that joins, leaves or disconnects a
+// socket) first turns the targets not yet reached into copies of their ids, looked up as
+// they are reached (a socket that left meanwhile may be gone), so the walk still reaches
+// exactly the sockets selected when it began, as in Node.
 class ApplyTargets {
  public:
   explicit ApplyTargets(const Adapter* adapter);
@@ -30,8 +31,33 @@ class ApplyTargets {
   ApplyTargets& operator=(const ApplyTargets&) = delete;
   ~ApplyTargets();
 
-  void reserve(std::size_t count) { refs_.reserve(count); }
   void add(const SocketId& id, LocalSocket* socket) { refs_.push_back({&id, socket}); }
+
+  // Calls `fn` for every member of `members` not in `except`, walking the map in place
+  // while its membership stays as it is; then (after a change) for what the copies hold.
+  // `socketOf(value)` is a member's socket (null: looked up by id).
+  template <class Map, class SocketOf, class Fn>
+  void walk(const Map& members, const std::unordered_set<SocketId>& except, SocketOf socketOf,
+            AdapterHost& host, const Fn& fn) {
+    auto it = members.begin();
+    auto end = members.end();
+    copyLive_ = [&] {
+      for (auto rest = it; rest != end; ++rest)
+        if (except.empty() || !except.count(rest->first)) copies_.push_back(rest->first);
+    };
+    while (!copied_ && it != end) {
+      const auto& [id, value] = *it;
+      ++it;  // first: a change of membership in fn() copies from the next member on
+      if (!except.empty() && except.count(id)) continue;
+      LocalSocket* socket = socketOf(value);
+      if (!socket) socket = host.localSocket(id);
+      if (socket) fn(*socket);
+    }
+    copyLive_ = nullptr;
+    while (auto socket = next(host))
+      if (*socket) fn(**socket);
+  }
+
   // The next target's socket (null: gone), or nullopt at the end.
   std::optional<LocalSocket*> next(AdapterHost& host) {
     if (copied_) {
@@ -54,7 +80,11 @@ class ApplyTargets {
 
   void copyRemaining() {
     if (copied_) return;
-    for (std::size_t i = next_; i < refs_.size(); ++i) copies_.push_back(*refs_[i].id);
+    if (copyLive_) {
+      copyLive_();
+    } else {
+      for (std::size_t i = next_; i < refs_.size(); ++i) copies_.push_back(*refs_[i].id);
+    }
     refs_.clear();
     next_ = 0;
     copied_ = true;
@@ -62,6 +92,7 @@ class ApplyTargets {
 
   const Adapter* adapter_;
   std::vector<Ref> refs_;
+  std::function<void()> copyLive_;  // during walk(): copies the members not yet reached
   std::vector<SocketId> copies_;
   std::size_t next_ = 0;
   bool copied_ = false;
@@ -137,8 +168,10 @@ void Adapter::delAll(const SocketId& id) {
 void Adapter::broadcast(protocol::Packet packet, const BroadcastOptions& opts) {
   packet.nsp = nsp_.name();
   auto encoded = nsp_.parser().encode(packet);
+  // Only listeners run user code here, so without any at the start none can appear.
+  bool outgoingListeners = nsp_.anyOutgoingListeners();
   apply(opts, [&](LocalSocket& socket) {
-    socket.notifyOutgoing(packet);
+    if (outgoingListeners) socket.notifyOutgoing(packet);
     socket.writeEncoded(encoded, opts.flags);
   });
 }
@@ -149,13 +182,14 @@ void Adapter::broadcastWithAck(protocol::Packet packet, const BroadcastOptions& 
   packet.nsp = nsp_.name();
   packet.id = nsp_.nextAckId();  // one id for all: the namespace counter never repeats
   auto encoded = nsp_.parser().encode(packet);
+  bool outgoingListeners = nsp_.anyOutgoingListeners();
   size_t clientCount = 0;
   apply(opts, [&](LocalSocket& socket) {
     ++clientCount;
     socket.expectAck(*packet.id, [onResponse](Args args) {
       onResponse(args.empty() ? Value() : std::move(args[0]));
     });
-    socket.notifyOutgoing(packet);
+    if (outgoingListeners) socket.notifyOutgoing(packet);
     socket.writeEncoded(encoded, opts.flags);
   });
   onClientCount(clientCount);
@@ -262,16 +296,13 @@ void Adapter::apply(const BroadcastOptions& opts, const std::function<void(Local
   auto except = exceptSids(opts.except);
   ApplyTargets targets(this);
   if (opts.rooms.empty()) {
-    targets.reserve(sids_.size());
-    for (const auto& [id, member] : sids_)
-      if (except.empty() || !except.count(id)) targets.add(id, member.socket);
+    targets.walk(
+        sids_, except, [](const Member& member) { return member.socket; }, nsp_, fn);
   } else if (opts.rooms.size() == 1) {  // one room holds each socket once: no dedupe
     auto it = rooms_.find(*opts.rooms.begin());
-    if (it != rooms_.end()) {
-      targets.reserve(it->second.size());
-      for (const auto& [id, socket] : it->second)
-        if (except.empty() || !except.count(id)) targets.add(id, socket);
-    }
+    if (it != rooms_.end())
+      targets.walk(
+          it->second, except, [](LocalSocket* socket) { return socket; }, nsp_, fn);
   } else {
     std::unordered_set<std::string_view> seen;
     for (const auto& room : opts.rooms) {
@@ -280,9 +311,9 @@ void Adapter::apply(const BroadcastOptions& opts, const std::function<void(Local
       for (const auto& [id, socket] : it->second)
         if (!except.count(id) && seen.insert(id).second) targets.add(id, socket);
     }
+    while (auto socket = targets.next(nsp_))
+      if (*socket) fn(**socket);
   }
-  while (auto socket = targets.next(nsp_))
-    if (*socket) fn(**socket);
 }
 
 }  // namespace sio

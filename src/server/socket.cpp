@@ -41,7 +41,9 @@ Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, V
   handshake_ = buildHandshake(client_->request(), std::move(auth));
 }
 
-Socket::~Socket() = default;
+Socket::~Socket() {
+  offAnyOutgoing();
+}
 
 template <class Fn>
 bool Socket::guarded(std::string_view event, Fn&& fn) {
@@ -77,10 +79,14 @@ void Socket::prependAny(AnyHandler handler) {
 void Socket::offAny() {
   anyListeners_.clear();
 }
+// The namespace counts the sockets with outgoing listeners (a broadcast skips
+// notifyOutgoing when none has any).
 void Socket::onAnyOutgoing(AnyHandler handler) {
+  if (anyOutgoingListeners_.empty()) nsp_->countOutgoingListeners(+1);
   anyOutgoingListeners_.push_back(std::move(handler));
 }
 void Socket::offAnyOutgoing() {
+  if (!anyOutgoingListeners_.empty()) nsp_->countOutgoingListeners(-1);
   anyOutgoingListeners_.clear();
 }
 void Socket::use(PacketMiddleware middleware) {
@@ -376,7 +382,7 @@ void Socket::onClose(const std::string& reason, const std::string& description) 
   // Handlers often hold this socket: drop them so that nothing keeps it alive.
   listeners_.clear();
   anyListeners_.clear();
-  anyOutgoingListeners_.clear();
+  offAnyOutgoing();
   middlewares_.clear();
   onDisconnecting_.clear();
   onDisconnect_.clear();

@@ -47,6 +47,9 @@ class AdapterHost {
   virtual LocalSocket* localSocket(const SocketId& id) = 0;
   // The namespace's ack id counter (shared by its sockets and broadcasts).
   virtual uint64_t nextAckId() = 0;
+  // False when no socket of the namespace has an onAnyOutgoing listener: a broadcast then
+  // skips notifyOutgoing for each recipient. A host that does not count says true.
+  virtual bool anyOutgoingListeners() const { return true; }
   // Runs the namespace's server-side listeners (serverSideEmit from another node). `ack`
   // is empty when the sender wants none.
   virtual void emitServerSide(Args args, std::function<void(Args)> ack) = 0;

@@ -89,6 +89,7 @@ class FakeHost : public AdapterHost {
   bool recoveryEnabled() const override { return recovery; }
   std::chrono::milliseconds maxDisconnectionDuration() const override { return maxDuration; }
   boost::asio::any_io_executor executor() override { return io.get_executor(); }
+  bool anyOutgoingListeners() const override { return outgoingListeners; }
 
   // Adds a socket and joins it to its own room plus `rooms`, as a connecting Socket does.
   FakeSocket& connect(const SocketId& id, std::vector<Room> rooms = {}) {
@@ -128,6 +129,7 @@ class FakeHost : public AdapterHost {
   uint64_t nextAck = 0;
   size_t ackIdCalls = 0;
   bool recovery = false;
+  bool outgoingListeners = true;  // as a namespace with onAnyOutgoing listeners
   std::chrono::milliseconds maxDuration{120000};
   std::vector<Args> serverSideEmits;
 
@@ -350,6 +352,18 @@ TEST_F(AdapterTest, BroadcastReachesEachSocketOnce) {
   }
 }
 
+TEST_F(AdapterTest, BroadcastSkipsOutgoingNotificationsWithoutListeners) {
+  populate();
+  host.clearRecords();
+  host.outgoingListeners = false;
+  adapter->broadcast(event("e"), to({"a"}));
+  EXPECT_EQ(host.socket("s1").written.size(), 1u);
+  EXPECT_TRUE(host.socket("s1").outgoing.empty());
+  host.outgoingListeners = true;
+  adapter->broadcast(event("e"), to({"a"}));
+  EXPECT_EQ(host.socket("s1").outgoing.size(), 1u);
+}
+
 TEST_F(AdapterTest, BroadcastEncodesOnceWithNamespace) {
   populate();
   host.clearRecords();
@@ -561,6 +575,17 @@ TEST_F(AdapterTest, AWalkReachesTheSocketsSelectedWhenItBegan) {
   EXPECT_EQ(host.socket("s2").leaves, (std::vector<Room>{"a", "b"}));
   EXPECT_EQ(host.socket("s3").leaves, (std::vector<Room>{"a", "b"}));
   EXPECT_TRUE(host.socket("s4").leaves.empty());
+}
+
+TEST_F(AdapterTest, AWalkOfEverySocketSurvivesEachJoiningANewRoom) {
+  for (int i = 0; i < 50; ++i) host.connect("m" + std::to_string(i));
+  host.clearRecords();
+  // Each join creates a room and changes the membership of the map being walked.
+  adapter->addSockets({}, {"late"});
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(host.socket("m" + std::to_string(i)).joins,
+              (std::vector<std::vector<Room>>{{"late"}}));
+  EXPECT_EQ(adapter->roomSize("late"), 50u);
 }
 
 TEST_F(AdapterTest, ServerSideEmitAnswersAlone) {
