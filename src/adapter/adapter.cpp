@@ -4,6 +4,7 @@
 // cluster of one.
 #include "sio/adapter/adapter.hpp"
 
+#include <array>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +17,60 @@ template <class Handlers, class... Args>
 void notify(const Handlers& handlers, const Args&... args) {
   for (const auto& handler : handlers) handler(args...);
 }
+
+// Loads the sockets a walk is about to reach, a few members ahead, object by object: the
+// socket itself kAhead members ahead, then each stage of LocalSocket::prefetchWrite one
+// member closer, so that each object is in the cache by the time the next stage (and in
+// the end the delivery) reads it. Members of 10,000 sockets do not fit the cache; without
+// this a delivery waits for each object of its chain in turn. It scouts the same members
+// as the walk (the except list out, only those with a socket) with an iterator of its own,
+// used only while the membership does not change (the walk stops using it then too).
+template <class Map, class SocketOf>
+class Prefetcher {
+ public:
+  Prefetcher(const Map& members, const std::unordered_set<SocketId>& except, SocketOf socketOf)
+      : scout_(members.begin()), end_(members.end()), except_(except), socketOf_(socketOf) {
+    for (std::size_t i = 0; i < kAhead; ++i) scoutOne();
+  }
+
+  // The walk reached its next member with a socket: prefetch ahead of it.
+  void next() {
+    std::size_t current = reached_++;
+    scoutOne();
+    for (std::size_t distance = 1; distance <= kAhead; ++distance) {
+      std::size_t position = current + distance;
+      if (position >= scouted_) break;
+      const LocalSocket* socket = ring_[position % ring_.size()];
+      if (distance == kAhead) {
+        __builtin_prefetch(socket);
+        __builtin_prefetch(reinterpret_cast<const char*>(socket) + 48);
+      } else {
+        socket->prefetchWrite(static_cast<int>(kAhead - distance));
+      }
+    }
+  }
+
+ private:
+  static constexpr std::size_t kAhead = LocalSocket::kPrefetchStages + 1;
+
+  void scoutOne() {
+    while (scout_ != end_) {
+      const auto& [id, value] = *scout_;
+      ++scout_;
+      if (!except_.empty() && except_.count(id)) continue;
+      if (LocalSocket* socket = socketOf_(value)) {
+        ring_[scouted_++ % ring_.size()] = socket;
+        return;
+      }
+    }
+  }
+
+  typename Map::const_iterator scout_, end_;
+  const std::unordered_set<SocketId>& except_;
+  SocketOf socketOf_;
+  std::array<const LocalSocket*, kAhead + 1> ring_{};  // positions reached+1 .. reached+kAhead
+  std::size_t scouted_ = 0, reached_ = 0;
+};
 
 // The sockets one apply() walks. A walk of one room (or of every socket) goes through the
 // adapter's own map in place: nothing is copied and no socket looked up. A walk of several
@@ -45,12 +100,17 @@ class ApplyTargets {
       for (auto rest = it; rest != end; ++rest)
         if (except.empty() || !except.count(rest->first)) copies_.push_back(rest->first);
     };
+    Prefetcher<Map, SocketOf> ahead(members, except, socketOf);
     while (!copied_ && it != end) {
       const auto& [id, value] = *it;
       ++it;  // first: a change of membership in fn() copies from the next member on
       if (!except.empty() && except.count(id)) continue;
       LocalSocket* socket = socketOf(value);
-      if (!socket) socket = host.localSocket(id);
+      if (socket) {
+        ahead.next();
+      } else {
+        socket = host.localSocket(id);
+      }
       if (socket) fn(*socket);
     }
     copyLive_ = nullptr;

@@ -135,6 +135,19 @@ void Session::sendShared(const SharedBytes& data, bool binary, bool compress) {
   }
 }
 
+void Session::prefetchSend(int stage) const {
+  if (stage == 1) {
+    __builtin_prefetch(&state_);
+    __builtin_prefetch(&transport_);
+    __builtin_prefetch(&writeBuffer_);
+    return;
+  }
+  // The transport's first lines (its state and queue): read by bufferedBytes(), writable()
+  // and sendShared(); the control block of make_shared sits just before it.
+  const char* transport = reinterpret_cast<const char*>(transport_.get());
+  for (int line = -1; line < 6; ++line) __builtin_prefetch(transport + 64 * line);
+}
+
 void Session::buffer(Packet packet, size_t size, bool compress) {
   bufferedBytes_ += size;
   compressBuffer_ = compressBuffer_ || compress;

@@ -58,6 +58,7 @@ class Session final : public Socket,
   void onUpgrade(UpgradeHandler handler) override { onUpgrade_.push_back(std::move(handler)); }
   void send(Packet message, bool compress = true) override;
   void sendShared(const SharedBytes& data, bool binary, bool compress) override;
+  void prefetchSend(int stage) const override;
   void close() override;
   void closeNow(std::string_view reason) override;
 

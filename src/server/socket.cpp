@@ -222,6 +222,12 @@ void Socket::writeEncoded(const protocol::EncodedPacket& packet, const Broadcast
   client_->write(packet, flags);
 }
 
+// 1: the client; then the client's stages.
+void Socket::prefetchWrite(int stage) const {
+  if (stage == 1) return __builtin_prefetch(client_.get());
+  client_->prefetchWrite(stage - 1);
+}
+
 void Socket::notifyOutgoing(const protocol::Packet& packet) {
   if (anyOutgoingListeners_.empty() || !packet.data || !packet.data->isArray() ||
       packet.data->size() == 0)

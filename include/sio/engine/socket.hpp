@@ -46,6 +46,9 @@ class Socket {
   virtual void sendShared(const SharedBytes& data, bool binary, bool compress) {
     send(Packet{PacketType::Message, data, binary}, compress);
   }
+  // A hint, no effect on behaviour: starts loading what sendShared() reads, `stage` 1 (this
+  // session's own state) then 2 (its transport), a few deliveries ahead in a broadcast.
+  virtual void prefetchSend(int stage) const { (void)stage; }
   void send(std::string_view text) { send(makePacket(PacketType::Message, text)); }
   void sendBinary(std::string_view bytes) {
     send(Packet{PacketType::Message, makeBytes(std::string(bytes)), true});

@@ -31,6 +31,9 @@ class FakeSocket : public LocalSocket {
     writtenFlags.push_back(flags);
   }
   void notifyOutgoing(const protocol::Packet& packet) override { outgoing.push_back(packet); }
+  void prefetchWrite(int stage) const override {
+    prefetchedBeforeWrite.push_back(written.empty() ? stage : -stage);
+  }
   void expectAck(uint64_t id, std::function<void(Args)> onAck) override {
     acks[id] = std::move(onAck);
   }
@@ -59,6 +62,7 @@ class FakeSocket : public LocalSocket {
   std::vector<protocol::EncodedPacket> written;
   std::vector<BroadcastFlags> writtenFlags;
   std::vector<protocol::Packet> outgoing;
+  mutable std::vector<int> prefetchedBeforeWrite;  // stages asked for (negative: after a write)
   std::map<uint64_t, std::function<void(Args)>> acks;
   std::vector<std::vector<Room>> joins;
   std::vector<Room> leaves;
@@ -116,6 +120,7 @@ class FakeHost : public AdapterHost {
       socket->joins.clear();
       socket->leaves.clear();
       socket->disconnects.clear();
+      socket->prefetchedBeforeWrite.clear();
     }
   }
   std::vector<FakeSocket*> all() {
@@ -586,6 +591,23 @@ TEST_F(AdapterTest, AWalkOfEverySocketSurvivesEachJoiningANewRoom) {
     EXPECT_EQ(host.socket("m" + std::to_string(i)).joins,
               (std::vector<std::vector<Room>>{{"late"}}));
   EXPECT_EQ(adapter->roomSize("late"), 50u);
+}
+
+TEST_F(AdapterTest, AWalkPrefetchesEachStageOnceAndInOrderBeforeTheWrite) {
+  for (int i = 0; i < 20; ++i) host.connect("m" + std::to_string(i), {"room"});
+  host.clearRecords();
+  adapter->broadcast(event("e"), to({"room"}));
+  std::vector<int> all;
+  for (int stage = 1; stage <= LocalSocket::kPrefetchStages; ++stage) all.push_back(stage);
+  size_t complete = 0;
+  for (int i = 0; i < 20; ++i) {
+    const auto& stages = host.socket("m" + std::to_string(i)).prefetchedBeforeWrite;
+    // the first members of the walk are reached before every stage could be asked for
+    std::vector<int> tail(all.end() - static_cast<std::ptrdiff_t>(stages.size()), all.end());
+    EXPECT_EQ(stages, tail);
+    if (stages.size() == all.size()) ++complete;
+  }
+  EXPECT_GE(complete, 20u - LocalSocket::kPrefetchStages);
 }
 
 TEST_F(AdapterTest, ServerSideEmitAnswersAlone) {
