@@ -4,6 +4,7 @@
 // cluster of one.
 #include "sio/adapter/adapter.hpp"
 
+#include <array>
 #include <string_view>
 #include <vector>
 
@@ -17,12 +18,67 @@ void notify(const Handlers& handlers, const Args&... args) {
   for (const auto& handler : handlers) handler(args...);
 }
 
-// The sockets one apply() walks: pointers to the ids and sockets in the adapter's own
-// maps, so a broadcast copies no id and looks no socket up. A change of membership during
-// the walk (a callback that joins, leaves or disconnects a socket) first turns the targets
-// not yet reached into copies of their ids, looked up as they are reached (a socket that
-// left meanwhile may be gone), so the walk still reaches exactly the sockets selected when
-// it began, as in Node.
+// Loads the sockets a walk is about to reach, a few members ahead, object by object: the
+// socket itself kAhead members ahead, then each stage of LocalSocket::prefetchWrite one
+// member closer, so that each object is in the cache by the time the next stage (and in
+// the end the delivery) reads it. Members of 10,000 sockets do not fit the cache; without
+// this a delivery waits for each object of its chain in turn. It scouts the same members
+// as the walk (the except list out, only those with a socket) with an iterator of its own,
+// used only while the membership does not change (the walk stops using it then too).
+template <class Map, class SocketOf>
+class Prefetcher {
+ public:
+  Prefetcher(const Map& members, const std::unordered_set<SocketId>& except, SocketOf socketOf)
+      : scout_(members.begin()), end_(members.end()), except_(except), socketOf_(socketOf) {
+    for (std::size_t i = 0; i < kAhead; ++i) scoutOne();
+  }
+
+  // The walk reached its next member with a socket: prefetch ahead of it.
+  void next() {
+    std::size_t current = reached_++;
+    scoutOne();
+    for (std::size_t distance = 1; distance <= kAhead; ++distance) {
+      std::size_t position = current + distance;
+      if (position >= scouted_) break;
+      const LocalSocket* socket = ring_[position % ring_.size()];
+      if (distance == kAhead) {
+        __builtin_prefetch(socket);
+        __builtin_prefetch(reinterpret_cast<const char*>(socket) + 48);
+      } else {
+        socket->prefetchWrite(static_cast<int>(kAhead - distance));
+      }
+    }
+  }
+
+ private:
+  static constexpr std::size_t kAhead = LocalSocket::kPrefetchStages + 1;
+
+  void scoutOne() {
+    while (scout_ != end_) {
+      const auto& [id, value] = *scout_;
+      ++scout_;
+      if (!except_.empty() && except_.count(id)) continue;
+      if (LocalSocket* socket = socketOf_(value)) {
+        ring_[scouted_++ % ring_.size()] = socket;
+        return;
+      }
+    }
+  }
+
+  typename Map::const_iterator scout_, end_;
+  const std::unordered_set<SocketId>& except_;
+  SocketOf socketOf_;
+  std::array<const LocalSocket*, kAhead + 1> ring_{};  // positions reached+1 .. reached+kAhead
+  std::size_t scouted_ = 0, reached_ = 0;
+};
+
+// The sockets one apply() walks. A walk of one room (or of every socket) goes through the
+// adapter's own map in place: nothing is copied and no socket looked up. A walk of several
+// rooms first collects pointers to the ids and sockets of the maps (each socket once). A
+// change of membership during the walk (a callback that joins, leaves or disconnects a
+// socket) first turns the targets not yet reached into copies of their ids, looked up as
+// they are reached (a socket that left meanwhile may be gone), so the walk still reaches
+// exactly the sockets selected when it began, as in Node.
 class ApplyTargets {
  public:
   explicit ApplyTargets(const Adapter* adapter);
@@ -30,8 +86,38 @@ class ApplyTargets {
   ApplyTargets& operator=(const ApplyTargets&) = delete;
   ~ApplyTargets();
 
-  void reserve(std::size_t count) { refs_.reserve(count); }
   void add(const SocketId& id, LocalSocket* socket) { refs_.push_back({&id, socket}); }
+
+  // Calls `fn` for every member of `members` not in `except`, walking the map in place
+  // while its membership stays as it is; then (after a change) for what the copies hold.
+  // `socketOf(value)` is a member's socket (null: looked up by id).
+  template <class Map, class SocketOf, class Fn>
+  void walk(const Map& members, const std::unordered_set<SocketId>& except, SocketOf socketOf,
+            AdapterHost& host, const Fn& fn) {
+    auto it = members.begin();
+    auto end = members.end();
+    copyLive_ = [&] {
+      for (auto rest = it; rest != end; ++rest)
+        if (except.empty() || !except.count(rest->first)) copies_.push_back(rest->first);
+    };
+    Prefetcher<Map, SocketOf> ahead(members, except, socketOf);
+    while (!copied_ && it != end) {
+      const auto& [id, value] = *it;
+      ++it;  // first: a change of membership in fn() copies from the next member on
+      if (!except.empty() && except.count(id)) continue;
+      LocalSocket* socket = socketOf(value);
+      if (socket) {
+        ahead.next();
+      } else {
+        socket = host.localSocket(id);
+      }
+      if (socket) fn(*socket);
+    }
+    copyLive_ = nullptr;
+    while (auto socket = next(host))
+      if (*socket) fn(**socket);
+  }
+
   // The next target's socket (null: gone), or nullopt at the end.
   std::optional<LocalSocket*> next(AdapterHost& host) {
     if (copied_) {
@@ -54,7 +140,11 @@ class ApplyTargets {
 
   void copyRemaining() {
     if (copied_) return;
-    for (std::size_t i = next_; i < refs_.size(); ++i) copies_.push_back(*refs_[i].id);
+    if (copyLive_) {
+      copyLive_();
+    } else {
+      for (std::size_t i = next_; i < refs_.size(); ++i) copies_.push_back(*refs_[i].id);
+    }
     refs_.clear();
     next_ = 0;
     copied_ = true;
@@ -62,6 +152,7 @@ class ApplyTargets {
 
   const Adapter* adapter_;
   std::vector<Ref> refs_;
+  std::function<void()> copyLive_;  // during walk(): copies the members not yet reached
   std::vector<SocketId> copies_;
   std::size_t next_ = 0;
   bool copied_ = false;
@@ -137,8 +228,10 @@ void Adapter::delAll(const SocketId& id) {
 void Adapter::broadcast(protocol::Packet packet, const BroadcastOptions& opts) {
   packet.nsp = nsp_.name();
   auto encoded = nsp_.parser().encode(packet);
+  // Only listeners run user code here, so without any at the start none can appear.
+  bool outgoingListeners = nsp_.anyOutgoingListeners();
   apply(opts, [&](LocalSocket& socket) {
-    socket.notifyOutgoing(packet);
+    if (outgoingListeners) socket.notifyOutgoing(packet);
     socket.writeEncoded(encoded, opts.flags);
   });
 }
@@ -149,13 +242,14 @@ void Adapter::broadcastWithAck(protocol::Packet packet, const BroadcastOptions& 
   packet.nsp = nsp_.name();
   packet.id = nsp_.nextAckId();  // one id for all: the namespace counter never repeats
   auto encoded = nsp_.parser().encode(packet);
+  bool outgoingListeners = nsp_.anyOutgoingListeners();
   size_t clientCount = 0;
   apply(opts, [&](LocalSocket& socket) {
     ++clientCount;
     socket.expectAck(*packet.id, [onResponse](Args args) {
       onResponse(args.empty() ? Value() : std::move(args[0]));
     });
-    socket.notifyOutgoing(packet);
+    if (outgoingListeners) socket.notifyOutgoing(packet);
     socket.writeEncoded(encoded, opts.flags);
   });
   onClientCount(clientCount);
@@ -262,16 +356,13 @@ void Adapter::apply(const BroadcastOptions& opts, const std::function<void(Local
   auto except = exceptSids(opts.except);
   ApplyTargets targets(this);
   if (opts.rooms.empty()) {
-    targets.reserve(sids_.size());
-    for (const auto& [id, member] : sids_)
-      if (except.empty() || !except.count(id)) targets.add(id, member.socket);
+    targets.walk(
+        sids_, except, [](const Member& member) { return member.socket; }, nsp_, fn);
   } else if (opts.rooms.size() == 1) {  // one room holds each socket once: no dedupe
     auto it = rooms_.find(*opts.rooms.begin());
-    if (it != rooms_.end()) {
-      targets.reserve(it->second.size());
-      for (const auto& [id, socket] : it->second)
-        if (except.empty() || !except.count(id)) targets.add(id, socket);
-    }
+    if (it != rooms_.end())
+      targets.walk(
+          it->second, except, [](LocalSocket* socket) { return socket; }, nsp_, fn);
   } else {
     std::unordered_set<std::string_view> seen;
     for (const auto& room : opts.rooms) {
@@ -280,9 +371,9 @@ void Adapter::apply(const BroadcastOptions& opts, const std::function<void(Local
       for (const auto& [id, socket] : it->second)
         if (!except.count(id) && seen.insert(id).second) targets.add(id, socket);
     }
+    while (auto socket = targets.next(nsp_))
+      if (*socket) fn(**socket);
   }
-  while (auto socket = targets.next(nsp_))
-    if (*socket) fn(**socket);
 }
 
 }  // namespace sio

@@ -3,21 +3,64 @@
 
 #include <utility>
 
+#include "vector_pool.hpp"
+
 namespace sio::engine {
+namespace {
+
+// Per thread: every connection of an io_context runs on its thread. Enough arrays for the
+// queues of a large broadcast's recipients (a few hundred bytes each); a queue that grew
+// past 64 segments (a client that fell behind) is freed, not kept.
+constexpr std::size_t kMaxPooledArrays = 16384;
+constexpr std::size_t kMaxPooledSegments = 64;
+
+// Set once this thread's pool is destroyed (at thread exit): a queue cleared after that
+// frees its array itself.
+thread_local bool poolGone = false;
+
+template <class Segment>
+struct SegmentPool {
+  VectorPool<Segment> pool{kMaxPooledArrays, kMaxPooledSegments};
+  ~SegmentPool() { poolGone = true; }
+};
+
+// This thread's pool of FrameQueue's segment arrays; null once the thread is exiting.
+template <class Segment>
+VectorPool<Segment>* segmentPool() {
+  if (poolGone) return nullptr;
+  thread_local SegmentPool<Segment> pool;
+  return &pool.pool;
+}
+}  // namespace
+
+void FrameQueue::ensureStorage() {
+  if (segments_.capacity() != 0) return;
+  // a turn usually queues a few broadcasts: one array for them, reused turn after turn
+  if (auto* pool = segmentPool<Segment>())
+    segments_ = pool->take(kInitialSegments);
+  else
+    segments_.reserve(kInitialSegments);
+}
 
 void FrameQueue::appendShared(SharedBytes frame) {
   if (!frame || frame->empty()) return;
   bytes_ += frame->size();
-  // a turn usually queues a few broadcasts: one allocation for them, not three regrowths
-  if (segments_.capacity() == 0) segments_.reserve(kInitialSegments);
-  segments_.push_back(Segment{std::move(frame), {}});
+  ensureStorage();
+  segments_.push_back(Segment{std::move(frame), false});
 }
 
 std::string& FrameQueue::ownedTail() {
   // An owned segment at the end takes more bytes, even one partly written: a write never
   // keeps pointers into the queue past its own system call.
-  if (segments_.size() == head_ || segments_.back().shared) segments_.push_back(Segment{});
-  return segments_.back().owned;
+  if (segments_.size() > head_ && segments_.back().owned) {
+    // made below as a mutable string: only the const view is shared with gather()
+    return const_cast<std::string&>(*segments_.back().bytes);
+  }
+  ensureStorage();
+  auto owned = std::make_shared<std::string>();
+  std::string& tail = *owned;
+  segments_.push_back(Segment{std::move(owned), true});
+  return tail;
 }
 
 std::size_t FrameQueue::gather(iovec* out, std::size_t max) const {
@@ -43,7 +86,7 @@ void FrameQueue::consume(std::size_t written) {
       return;
     }
     written -= left;
-    segments_[head_] = Segment{};  // the reference goes now, not when the queue empties
+    segments_[head_].bytes.reset();  // the reference goes now, not when the queue empties
     ++head_;
     headOffset_ = 0;
   }
@@ -57,10 +100,21 @@ void FrameQueue::consume(std::size_t written) {
 }
 
 void FrameQueue::clear() {
+  if (auto* pool = segmentPool<Segment>())
+    pool->give(std::move(segments_));  // leaves segments_ empty, without storage
   std::vector<Segment>().swap(segments_);
   head_ = 0;
   headOffset_ = 0;
   bytes_ = 0;
+}
+
+void FrameQueue::trimPooledStorage() {
+  if (auto* pool = segmentPool<Segment>()) pool->trimToDemand();
+}
+
+std::size_t FrameQueue::pooledStorage() {
+  auto* pool = segmentPool<Segment>();
+  return pool ? pool->size() : 0;
 }
 
 }  // namespace sio::engine

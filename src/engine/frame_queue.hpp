@@ -2,7 +2,10 @@
 // connections (a broadcast's frame, held by reference and never copied) and bytes of its
 // own (control frames, frames built for this connection alone). It hands them out as an
 // iovec array for one scatter-gather write and takes back how many bytes the kernel
-// accepted (a partial write may end inside a segment). Pure: unit-tested without sockets.
+// accepted (a partial write may end inside a segment). Its segment array comes from and
+// goes back to a per-thread pool (VectorPool): a connection that empties its queue every
+// turn neither allocates nor frees it each time, and holds nothing while idle. Pure:
+// unit-tested without sockets.
 #pragma once
 #include <sys/uio.h>
 
@@ -37,17 +40,26 @@ class FrameQueue {
   std::size_t gather(iovec* out, std::size_t max) const;
   // The first `written` unsent bytes reached the kernel.
   void consume(std::size_t written);
-  // Drops everything (a hard teardown); frees the queue's memory.
+  // Drops everything (a hard teardown); the queue's memory goes back to the pool.
   void clear();
 
+  // Frees the segment arrays this thread's pool keeps beyond what queues took from it since
+  // the last call (called once per turn: the pool follows the demand of the last turn).
+  static void trimPooledStorage();
+  // How many segment arrays this thread's pool keeps (for tests).
+  static std::size_t pooledStorage();
+
  private:
+  // A whole frame shared with others, or bytes of this connection alone (`owned`: more may
+  // be appended while it is the last segment; made here as a mutable string).
   struct Segment {
-    SharedBytes shared;  // a shared frame, or null: the bytes are `owned`
-    std::string owned;
-    std::string_view view() const { return shared ? std::string_view(*shared) : owned; }
+    SharedBytes bytes;
+    bool owned = false;
+    std::string_view view() const { return *bytes; }
   };
 
   std::string& ownedTail();
+  void ensureStorage();
 
   static constexpr std::size_t kInitialSegments = 4;
 

@@ -92,16 +92,61 @@ size_t Session::outboundBound() const {
   return std::max(options_->maxBufferedBytes, options_->maxHttpBufferSize);
 }
 
-void Session::sendPacket(Packet packet, bool compress) {
-  if (state_ == ReadyState::Closing || state_ == ReadyState::Closed) return;
-  size_t size = packet.view().size() + 1;
-  size_t queued = bufferedBytes_ + transport_->bufferedBytes();
-  size_t bound = outboundBound();
-  if (bound && queued > 0 && queued + size > bound) return closeSlowConsumer();
-  if (writeBuffer_.empty() && state_ == ReadyState::Open && transport_->writable()) {
-    // nothing waits before it: straight to the transport, which queues it for this turn
-    return transport_->sendOne(std::move(packet), compress);
+Session::Route Session::route(size_t size) {
+  if (state_ == ReadyState::Closing || state_ == ReadyState::Closed) return Route::Drop;
+  if (size_t bound = outboundBound()) {
+    size_t queued = bufferedBytes_ + transport_->bufferedBytes();
+    if (queued > 0 && queued + size > bound) {
+      closeSlowConsumer();
+      return Route::Drop;
+    }
   }
+  // nothing waits before it: straight to the transport, which queues it for this turn
+  if (writeBuffer_.empty() && state_ == ReadyState::Open && transport_->writable())
+    return Route::Transport;
+  return Route::Buffer;
+}
+
+void Session::sendPacket(Packet packet, bool compress) {
+  size_t size = packet.view().size() + 1;
+  switch (route(size)) {
+    case Route::Drop:
+      return;
+    case Route::Transport:
+      return transport_->sendOne(std::move(packet), compress);
+    case Route::Buffer:
+      return buffer(std::move(packet), size, compress);
+  }
+}
+
+void Session::sendShared(const SharedBytes& data, bool binary, bool compress) {
+  size_t size = data ? data->size() : 0;
+  ++stats_->messagesSent;
+  stats_->bytesSent += size;
+  switch (route(size + 1)) {
+    case Route::Drop:
+      return;
+    case Route::Transport:
+      return transport_->sendShared(data, binary, compress);
+    case Route::Buffer:
+      return buffer(Packet{PacketType::Message, data, binary}, size + 1, compress);
+  }
+}
+
+void Session::prefetchSend(int stage) const {
+  if (stage == 1) {
+    __builtin_prefetch(&state_);
+    __builtin_prefetch(&transport_);
+    __builtin_prefetch(&writeBuffer_);
+    return;
+  }
+  // The transport's first lines (its state and queue): read by bufferedBytes(), writable()
+  // and sendShared(); the control block of make_shared sits just before it.
+  const char* transport = reinterpret_cast<const char*>(transport_.get());
+  for (int line = -1; line < 6; ++line) __builtin_prefetch(transport + 64 * line);
+}
+
+void Session::buffer(Packet packet, size_t size, bool compress) {
   bufferedBytes_ += size;
   compressBuffer_ = compressBuffer_ || compress;
   writeBuffer_.push_back(std::move(packet));

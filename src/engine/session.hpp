@@ -59,6 +59,8 @@ class Session final : public Socket,
   void onClose(CloseHandler handler) override { onClose_ = std::move(handler); }
   void onUpgrade(UpgradeHandler handler) override { onUpgrade_.push_back(std::move(handler)); }
   void send(Packet message, bool compress = true) override;
+  void sendShared(const SharedBytes& data, bool binary, bool compress) override;
+  void prefetchSend(int stage) const override;
   void close() override;
   void closeNow(std::string_view reason) override;
 
@@ -71,7 +73,13 @@ class Session final : public Socket,
   void onTransportReady(Transport& transport) override;
 
  private:
+  // Where a packet of `size` bytes goes now: nowhere (the session is closing, or the
+  // packet would break the slow-consumer bound, which closes it), straight to the
+  // transport, or into the write buffer.
+  enum class Route { Drop, Transport, Buffer };
+  Route route(size_t size);
   void sendPacket(Packet packet, bool compress);
+  void buffer(Packet packet, size_t size, bool compress);
   size_t outboundBound() const;
   void closeSlowConsumer();
   void flush();

@@ -41,6 +41,11 @@ class Transport {
     packets.push_back(std::move(packet));
     send(std::move(packets), compress);
   }
+  // One message whose bytes are shared with other sessions (a broadcast's delivery): a
+  // transport that frames at once takes no reference to `data` of its own.
+  virtual void sendShared(const SharedBytes& data, bool binary, bool compress) {
+    sendOne(Packet{PacketType::Message, data, binary}, compress);
+  }
   // Orderly close: flush what is queued, tell the peer, then report onTransportClose.
   virtual void close() = 0;
   // Hard teardown (a slow consumer, a stuck write): nothing more is written, the

@@ -66,6 +66,12 @@ class FramedWebSocketTransport final
     scheduleWrite();
   }
 
+  void sendShared(const SharedBytes& data, bool binary, bool) override {
+    if (!close_.open()) return;
+    queuePacket(PacketType::Message, data, binary);
+    scheduleWrite();
+  }
+
   size_t bufferedBytes() const override { return queue_.size(); }
 
   // No close frame: the peer is not reading. The socket is reset (SO_LINGER 0), so the
@@ -92,27 +98,30 @@ class FramedWebSocketTransport final
  private:
   // ---- writing ----
 
-  void queuePacket(const Packet& packet) {
-    if (packet.binary && wire_.protocol == 3 && !wire_.supportsBinary) {
+  void queuePacket(const Packet& packet) { queuePacket(packet.type, packet.data, packet.binary); }
+
+  void queuePacket(PacketType type, const SharedBytes& data, bool binary) {
+    if (binary && wire_.protocol == 3 && !wire_.supportsBinary) {
       return queue_.appendOwned([&](std::string& out) {
         std::string text;
-        v3::appendTextPacket(packet, text);
+        v3::appendTextPacket(Packet{type, data, binary}, text);
         appendServerFrame(WebSocketOpcode::Text, {}, text, out);
       });
     }
     FrameForm form;
-    if (packet.binary && wire_.protocol == 3) {
-      form = FrameForm{WebSocketOpcode::Binary, true, char(packet.type)};
-    } else if (packet.binary) {
+    if (binary && wire_.protocol == 3) {
+      form = FrameForm{WebSocketOpcode::Binary, true, char(type)};
+    } else if (binary) {
       form = FrameForm{WebSocketOpcode::Binary, false, 0};
     } else {
-      form = FrameForm{WebSocketOpcode::Text, true, typeChar(packet.type)};
+      form = FrameForm{WebSocketOpcode::Text, true, typeChar(type)};
     }
-    if (auto frame = writes_.frames().frameFor(packet.data, form)) {
+    if (auto frame = writes_.frames().frameFor(data, form)) {
       queue_.appendShared(std::move(frame));
     } else {
+      std::string_view payload = data ? std::string_view(*data) : std::string_view();
       queue_.appendOwned([&](std::string& out) {
-        appendServerFrame(form.opcode, form.prefixView(), packet.view(), out);
+        appendServerFrame(form.opcode, form.prefixView(), payload, out);
       });
     }
   }

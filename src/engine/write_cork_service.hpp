@@ -2,11 +2,14 @@
 // drains them once per turn and the SharedFrameCache that frames a broadcast once. An Asio
 // service, so it lives and dies with the context (a drain still pending when the context
 // shuts down writes nothing). All state of a server belongs to the one thread that runs
-// its context, so neither needs a lock.
+// its context, so neither needs a lock. Each drain trims the thread's pool of queue storage
+// (FrameQueue) to what the turn used: after a broadcast to many, a quieter turn lets go of
+// what it does not need.
 #pragma once
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "frame_queue.hpp"
 #include "shared_frame_cache.hpp"
 #include "write_cork.hpp"
 
@@ -33,6 +36,7 @@ class WriteCorkService : public boost::asio::execution_context::service {
     cork_.drain();
     // a turn's broadcasts are queued by now: their frames live on in the queues only
     frames_.clear();
+    FrameQueue::trimPooledStorage();
   }
 
   void shutdown() override {

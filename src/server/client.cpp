@@ -79,10 +79,9 @@ void Client::write(const protocol::EncodedPacket& packet, const BroadcastFlags& 
   if (!open()) return;
   if (flags.isVolatile && !conn_->writable()) return;
   bool compress = flags.compress.value_or(true);
-  if (packet.text)
-    conn_->send(engine::Packet{engine::PacketType::Message, packet.text, false}, compress);
+  if (packet.text) conn_->sendShared(packet.text, false, compress);
   for (const auto& attachment : packet.attachments)
-    conn_->send(engine::Packet{engine::PacketType::Message, attachment.shared(), true}, compress);
+    conn_->sendShared(attachment.shared(), true, compress);
 }
 
 void Client::sendPacket(const protocol::Packet& packet, const BroadcastFlags& flags) {

@@ -42,7 +42,9 @@ Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, V
   handshake_ = buildHandshake(client_->request(), std::move(auth));
 }
 
-Socket::~Socket() = default;
+Socket::~Socket() {
+  offAnyOutgoing();
+}
 
 SocketExtras& Socket::extras() {
   if (!extras_) extras_ = std::make_unique<SocketExtras>();
@@ -89,11 +91,17 @@ void Socket::prependAny(AnyHandler handler) {
 void Socket::offAny() {
   if (extras_) extras_->anyListeners.clear();
 }
+// The namespace counts the sockets with outgoing listeners (a broadcast skips
+// notifyOutgoing when none has any).
 void Socket::onAnyOutgoing(AnyHandler handler) {
-  extras().anyOutgoingListeners.push_back(std::move(handler));
+  auto& listeners = extras().anyOutgoingListeners;
+  if (listeners.empty()) nsp_->countOutgoingListeners(+1);
+  listeners.push_back(std::move(handler));
 }
 void Socket::offAnyOutgoing() {
-  if (extras_) extras_->anyOutgoingListeners.clear();
+  if (!extras_ || extras_->anyOutgoingListeners.empty()) return;
+  nsp_->countOutgoingListeners(-1);
+  extras_->anyOutgoingListeners.clear();
 }
 void Socket::use(PacketMiddleware middleware) {
   extras().middlewares.push_back(std::move(middleware));
@@ -239,6 +247,12 @@ void Socket::sendPacket(protocol::Packet packet, const BroadcastFlags& flags) {
 
 void Socket::writeEncoded(const protocol::EncodedPacket& packet, const BroadcastFlags& flags) {
   client_->write(packet, flags);
+}
+
+// 1: the client; then the client's stages.
+void Socket::prefetchWrite(int stage) const {
+  if (stage == 1) return __builtin_prefetch(client_.get());
+  client_->prefetchWrite(stage - 1);
 }
 
 void Socket::notifyOutgoing(const protocol::Packet& packet) {
@@ -406,6 +420,7 @@ void Socket::onClose(const std::string& reason, const std::string& description) 
   }
   // Handlers often hold this socket: drop them so that nothing keeps it alive.
   listeners_.clear();
+  offAnyOutgoing();  // first: the namespace counts the sockets that have outgoing listeners
   if (extras_) extras_->dropHandlers();
 }
 

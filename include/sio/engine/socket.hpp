@@ -41,6 +41,14 @@ class Socket {
 
   // Queues a message packet. The bytes may be shared with other sessions (broadcast).
   virtual void send(Packet message, bool compress = true) = 0;
+  // A message whose bytes are shared with other sessions (a broadcast's delivery): as
+  // send(), but the session takes a reference to `data` only if the message has to wait.
+  virtual void sendShared(const SharedBytes& data, bool binary, bool compress) {
+    send(Packet{PacketType::Message, data, binary}, compress);
+  }
+  // A hint, no effect on behaviour: starts loading what sendShared() reads, `stage` 1 (this
+  // session's own state) then 2 (its transport), a few deliveries ahead in a broadcast.
+  virtual void prefetchSend(int stage) const { (void)stage; }
   void send(std::string_view text) { send(makePacket(PacketType::Message, text)); }
   void sendBinary(std::string_view bytes) {
     send(Packet{PacketType::Message, makeBytes(std::string(bytes)), true});

@@ -111,6 +111,7 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   // AdapterHost
   LocalSocket* localSocket(const SocketId& id) override;
   uint64_t nextAckId() override { return nextAckId_++; }
+  bool anyOutgoingListeners() const override { return outgoingListenerSockets_ > 0; }
   void emitServerSide(Args args, std::function<void(Args)> ack) override;
   bool recoveryEnabled() const override;
   std::chrono::milliseconds maxDisconnectionDuration() const override;
@@ -123,6 +124,8 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
            std::function<void(std::shared_ptr<Socket>)> onConnected);
   void remove(Socket& socket);
   void closeAll(const std::string& reason);
+  // A socket got its first onAnyOutgoing listener (+1) or lost its listeners (-1).
+  void countOutgoingListeners(int change) { outgoingListenerSockets_ += change; }
 
  protected:
   BroadcastOperator op() const;
@@ -140,6 +143,7 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   std::vector<Middleware> middlewares_;
   std::map<std::string, std::vector<EventHandler>> serverListeners_;
   uint64_t nextAckId_ = 0;
+  size_t outgoingListenerSockets_ = 0;  // sockets with onAnyOutgoing listeners
   std::weak_ptr<ParentNamespace> parent_;
 
   friend class ParentNamespace;

@@ -113,6 +113,7 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
 
   // LocalSocket (used by adapters)
   void writeEncoded(const protocol::EncodedPacket& packet, const BroadcastFlags& flags) override;
+  void prefetchWrite(int stage) const override;
   void notifyOutgoing(const protocol::Packet& packet) override;
   void expectAck(uint64_t id, std::function<void(Args)> onAck) override;
   void disconnectByAdapter(bool close) override { disconnect(close); }

@@ -31,6 +31,9 @@ class FakeSocket : public LocalSocket {
     writtenFlags.push_back(flags);
   }
   void notifyOutgoing(const protocol::Packet& packet) override { outgoing.push_back(packet); }
+  void prefetchWrite(int stage) const override {
+    prefetchedBeforeWrite.push_back(written.empty() ? stage : -stage);
+  }
   void expectAck(uint64_t id, std::function<void(Args)> onAck) override {
     acks[id] = std::move(onAck);
   }
@@ -59,6 +62,7 @@ class FakeSocket : public LocalSocket {
   std::vector<protocol::EncodedPacket> written;
   std::vector<BroadcastFlags> writtenFlags;
   std::vector<protocol::Packet> outgoing;
+  mutable std::vector<int> prefetchedBeforeWrite;  // stages asked for (negative: after a write)
   std::map<uint64_t, std::function<void(Args)>> acks;
   std::vector<std::vector<Room>> joins;
   std::vector<Room> leaves;
@@ -89,6 +93,7 @@ class FakeHost : public AdapterHost {
   bool recoveryEnabled() const override { return recovery; }
   std::chrono::milliseconds maxDisconnectionDuration() const override { return maxDuration; }
   boost::asio::any_io_executor executor() override { return io.get_executor(); }
+  bool anyOutgoingListeners() const override { return outgoingListeners; }
 
   // Adds a socket and joins it to its own room plus `rooms`, as a connecting Socket does.
   FakeSocket& connect(const SocketId& id, std::vector<Room> rooms = {}) {
@@ -115,6 +120,7 @@ class FakeHost : public AdapterHost {
       socket->joins.clear();
       socket->leaves.clear();
       socket->disconnects.clear();
+      socket->prefetchedBeforeWrite.clear();
     }
   }
   std::vector<FakeSocket*> all() {
@@ -128,6 +134,7 @@ class FakeHost : public AdapterHost {
   uint64_t nextAck = 0;
   size_t ackIdCalls = 0;
   bool recovery = false;
+  bool outgoingListeners = true;  // as a namespace with onAnyOutgoing listeners
   std::chrono::milliseconds maxDuration{120000};
   std::vector<Args> serverSideEmits;
 
@@ -350,6 +357,18 @@ TEST_F(AdapterTest, BroadcastReachesEachSocketOnce) {
   }
 }
 
+TEST_F(AdapterTest, BroadcastSkipsOutgoingNotificationsWithoutListeners) {
+  populate();
+  host.clearRecords();
+  host.outgoingListeners = false;
+  adapter->broadcast(event("e"), to({"a"}));
+  EXPECT_EQ(host.socket("s1").written.size(), 1u);
+  EXPECT_TRUE(host.socket("s1").outgoing.empty());
+  host.outgoingListeners = true;
+  adapter->broadcast(event("e"), to({"a"}));
+  EXPECT_EQ(host.socket("s1").outgoing.size(), 1u);
+}
+
 TEST_F(AdapterTest, BroadcastEncodesOnceWithNamespace) {
   populate();
   host.clearRecords();
@@ -561,6 +580,34 @@ TEST_F(AdapterTest, AWalkReachesTheSocketsSelectedWhenItBegan) {
   EXPECT_EQ(host.socket("s2").leaves, (std::vector<Room>{"a", "b"}));
   EXPECT_EQ(host.socket("s3").leaves, (std::vector<Room>{"a", "b"}));
   EXPECT_TRUE(host.socket("s4").leaves.empty());
+}
+
+TEST_F(AdapterTest, AWalkOfEverySocketSurvivesEachJoiningANewRoom) {
+  for (int i = 0; i < 50; ++i) host.connect("m" + std::to_string(i));
+  host.clearRecords();
+  // Each join creates a room and changes the membership of the map being walked.
+  adapter->addSockets({}, {"late"});
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(host.socket("m" + std::to_string(i)).joins,
+              (std::vector<std::vector<Room>>{{"late"}}));
+  EXPECT_EQ(adapter->roomSize("late"), 50u);
+}
+
+TEST_F(AdapterTest, AWalkPrefetchesEachStageOnceAndInOrderBeforeTheWrite) {
+  for (int i = 0; i < 20; ++i) host.connect("m" + std::to_string(i), {"room"});
+  host.clearRecords();
+  adapter->broadcast(event("e"), to({"room"}));
+  std::vector<int> all;
+  for (int stage = 1; stage <= LocalSocket::kPrefetchStages; ++stage) all.push_back(stage);
+  size_t complete = 0;
+  for (int i = 0; i < 20; ++i) {
+    const auto& stages = host.socket("m" + std::to_string(i)).prefetchedBeforeWrite;
+    // the first members of the walk are reached before every stage could be asked for
+    std::vector<int> tail(all.end() - static_cast<std::ptrdiff_t>(stages.size()), all.end());
+    EXPECT_EQ(stages, tail);
+    if (stages.size() == all.size()) ++complete;
+  }
+  EXPECT_GE(complete, 20u - LocalSocket::kPrefetchStages);
 }
 
 TEST_F(AdapterTest, ServerSideEmitAnswersAlone) {

@@ -1,5 +1,6 @@
 // FrameQueue: shared and owned frames leave in order, partial writes resume mid-segment,
-// sizes count shared frames by their size, and a drained queue holds no memory.
+// sizes count shared frames by their size, and a drained queue holds no memory: its
+// segment array goes back to the thread's pool, for the next queue.
 #include "frame_queue.hpp"
 
 #include <gtest/gtest.h>
@@ -106,6 +107,26 @@ TEST(FrameQueue, ClearDropsEverything) {
   EXPECT_EQ(shared.use_count(), 1);
   queue.consume(5);  // nothing to consume: no effect
   EXPECT_EQ(queue.size(), 0u);
+}
+
+TEST(FrameQueue, ADrainedQueueLeavesItsStorageToTheNextOne) {
+  FrameQueue::trimPooledStorage();
+  FrameQueue::trimPooledStorage();  // nothing taken since: the pool is empty
+  ASSERT_EQ(FrameQueue::pooledStorage(), 0u);
+  FrameQueue first;
+  first.appendShared(makeBytes("abc"));
+  first.consume(3);
+  EXPECT_EQ(FrameQueue::pooledStorage(), 1u);
+  FrameQueue second;
+  appendText(second, "xyz");
+  EXPECT_EQ(FrameQueue::pooledStorage(), 0u);
+  EXPECT_EQ(gathered(second), "xyz");
+  second.clear();
+  EXPECT_EQ(FrameQueue::pooledStorage(), 1u);
+  FrameQueue::trimPooledStorage();  // one was taken this turn: kept
+  EXPECT_EQ(FrameQueue::pooledStorage(), 1u);
+  FrameQueue::trimPooledStorage();  // none taken: let go
+  EXPECT_EQ(FrameQueue::pooledStorage(), 0u);
 }
 
 TEST(FrameQueue, IgnoresEmptyFrames) {
