@@ -46,7 +46,8 @@ std::string serverFrame(uint8_t opcode, const std::string& payload, bool fin = t
     frame += char(payload.size() & 0xff);
   } else {
     frame += char(127);
-    for (int shift = 56; shift >= 0; shift -= 8) frame += char((uint64_t(payload.size()) >> shift) & 0xff);
+    for (int shift = 56; shift >= 0; shift -= 8)
+      frame += char((uint64_t(payload.size()) >> shift) & 0xff);
   }
   return frame + payload;
 }
@@ -86,7 +87,8 @@ TEST(WsFrame, ParsesEveryFrameOfABufferInPlace) {
     WsFrame frame;
     size_t needed = 0;
     const char* error = nullptr;
-    ASSERT_EQ(parseFrame(buffer.data() + at, buffer.size() - at, frame, needed, error), WsParse::Frame);
+    ASSERT_EQ(parseFrame(buffer.data() + at, buffer.size() - at, frame, needed, error),
+              WsParse::Frame);
     EXPECT_TRUE(frame.fin);
     if (frames == 0) {
       EXPECT_EQ(frame.payload, "42[\"b\",1,2]");
@@ -132,11 +134,17 @@ TEST(WsFrame, MalformedFramesAreErrors) {
     const char* why = nullptr;
     return parseFrame(frame.data(), frame.size(), parsed, needed, why) == WsParse::Error;
   };
-  EXPECT_TRUE(error(std::string("\x81\x81xxxxa", 7)));           // masked by the server
-  EXPECT_TRUE(error(std::string("\xc1\x01" "a", 3)));             // RSV1 (no deflate here)
-  EXPECT_TRUE(error(std::string("\x83\x01" "a", 3)));             // opcode 3
-  EXPECT_TRUE(error(std::string("\x09\x00", 2)));                 // a fragmented ping
-  EXPECT_TRUE(error(serverFrame(9, std::string(126, 'p'))));      // a ping above 125 bytes
+  EXPECT_TRUE(error(std::string("\x81\x81xxxxa", 7)));  // masked by the server
+  EXPECT_TRUE(
+      error(std::string("\xc1\x01"
+                        "a",
+                        3)));  // RSV1 (no deflate here)
+  EXPECT_TRUE(
+      error(std::string("\x83\x01"
+                        "a",
+                        3)));                                 // opcode 3
+  EXPECT_TRUE(error(std::string("\x09\x00", 2)));             // a fragmented ping
+  EXPECT_TRUE(error(serverFrame(9, std::string(126, 'p'))));  // a ping above 125 bytes
   EXPECT_FALSE(error(serverFrame(1, "fine")));
 }
 
