@@ -1,7 +1,7 @@
-// In-memory adapter: room bookkeeping in two maps (room -> sockets, socket -> rooms) and
-// local delivery. A broadcast is encoded once and the same shared frames are written to
-// every selected socket. The classic adapter's requests answer from this node, the whole
-// cluster of one.
+// In-memory adapter: room bookkeeping in two maps (room -> sockets, socket -> rooms, with
+// a socket's own room as a flag on the socket while it is alone there) and local delivery. A
+// broadcast is encoded once and the same shared frames are written to every selected socket. The
+// classic adapter's requests answer from this node, the whole cluster of one.
 #include "sio/adapter/adapter.hpp"
 
 #include <array>
@@ -186,43 +186,85 @@ void Adapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
     for (const auto& room : member.rooms) rooms_[room][id] = socket;
   }
   for (const auto& room : rooms) {
-    member.rooms.insert(room);
+    if (room == id && !rooms_.count(room)) {  // its own room, alone there: a flag
+      if (member.inOwnRoom) continue;
+      member.inOwnRoom = true;
+      notifyCreated(room);
+      notify(onJoinRoom_, room, id);
+      continue;
+    }
     auto [it, created] = rooms_.try_emplace(room);
-    if (created) notify(onCreateRoom_, room);
-    if (created) roomCreated(room);
+    if (created)
+      if (auto owner = sids_.find(room); owner != sids_.end() && owner->second.inOwnRoom) {
+        // a room named after a socket that is in it: that socket becomes explicit first
+        owner->second.inOwnRoom = false;
+        owner->second.rooms.insert(room);
+        it->second.emplace(owner->first, owner->second.socket);
+        created = false;
+      }
+    member.rooms.insert(room);
+    if (created) notifyCreated(room);
     if (it->second.try_emplace(id, member.socket).second) notify(onJoinRoom_, room, id);
   }
 }
 
 void Adapter::del(const SocketId& id, const Room& room) {
   ApplyTargets::beforeMembershipChange(this);
-  if (auto sid = sids_.find(id); sid != sids_.end()) sid->second.rooms.erase(room);
-  auto it = rooms_.find(room);
-  if (it == rooms_.end()) return;
-  if (it->second.erase(id)) notify(onLeaveRoom_, room, id);
-  if (it->second.empty()) {
-    rooms_.erase(it);
-    notify(onDeleteRoom_, room);
-    roomDeleted(room);
+  auto sid = sids_.find(id);
+  if (sid == sids_.end()) return leaveExplicit(id, room);
+  if (room == id && sid->second.inOwnRoom) {
+    sid->second.inOwnRoom = false;
+    notify(onLeaveRoom_, room, id);
+    return notifyDeleted(room);
   }
+  sid->second.rooms.erase(room);
+  leaveExplicit(id, room);
 }
 
 void Adapter::delAll(const SocketId& id) {
   ApplyTargets::beforeMembershipChange(this);
   auto sid = sids_.find(id);
   if (sid == sids_.end()) return;
+  bool inOwnRoom = sid->second.inOwnRoom;
   RoomSet joined = std::move(sid->second.rooms);
   sids_.erase(sid);
-  for (const auto& room : joined) {
-    auto it = rooms_.find(room);
-    if (it == rooms_.end()) continue;
-    if (it->second.erase(id)) notify(onLeaveRoom_, room, id);
-    if (it->second.empty()) {
+  // its own room first, as it was joined first
+  if (inOwnRoom) {
+    notify(onLeaveRoom_, id, id);
+    notifyDeleted(id);
+  } else if (joined.contains(id)) {
+    leaveExplicit(id, id);
+  }
+  for (const auto& room : joined)
+    if (room != id) leaveExplicit(id, room);
+}
+
+void Adapter::leaveExplicit(const SocketId& id, const Room& room) {
+  auto it = rooms_.find(room);
+  if (it == rooms_.end() || !it->second.erase(id)) return;
+  bool deleted = it->second.empty();
+  if (deleted) {
+    rooms_.erase(it);
+  } else if (it->second.size() == 1 && it->second.begin()->first == room) {
+    // the socket the room is named after is alone there again: back to its flag
+    if (auto owner = sids_.find(room); owner != sids_.end()) {
+      owner->second.rooms.erase(room);
+      owner->second.inOwnRoom = true;
       rooms_.erase(it);
-      notify(onDeleteRoom_, room);
-      roomDeleted(room);
     }
   }
+  notify(onLeaveRoom_, room, id);
+  if (deleted) notifyDeleted(room);
+}
+
+void Adapter::notifyCreated(const Room& room) {
+  notify(onCreateRoom_, room);
+  roomCreated(room);
+}
+
+void Adapter::notifyDeleted(const Room& room) {
+  notify(onDeleteRoom_, room);
+  roomDeleted(room);
 }
 
 void Adapter::broadcast(protocol::Packet packet, const BroadcastOptions& opts) {
@@ -286,7 +328,7 @@ void Adapter::serverSideEmit(Args, AckCallback ack) {
 // The requests, on one node: this node is the whole cluster.
 void Adapter::requestAllRooms(Completion<std::set<Room>> done) {
   std::set<Room> rooms;
-  for (const auto& [room, members] : rooms_) rooms.insert(room);
+  forEachRoom([&](const Room& room) { rooms.insert(room); });
   done({}, std::move(rooms));
 }
 
@@ -324,35 +366,64 @@ std::vector<SocketId> Adapter::sockets(const RoomSet& rooms) const {
   }
   std::unordered_set<SocketId> seen;
   for (const auto& room : rooms) {
-    auto it = rooms_.find(room);
-    if (it == rooms_.end()) continue;
-    for (const auto& [id, socket] : it->second)
-      if (seen.insert(id).second) ids.push_back(id);
+    if (auto it = rooms_.find(room); it != rooms_.end()) {
+      for (const auto& [id, socket] : it->second)
+        if (seen.insert(id).second) ids.push_back(id);
+    } else if (implicitOwner(room) != sids_.end() && seen.insert(room).second) {
+      ids.push_back(room);
+    }
   }
   return ids;
 }
 
-const RoomSet* Adapter::socketRooms(const SocketId& id) const {
+std::optional<RoomSet> Adapter::socketRooms(const SocketId& id) const {
   auto it = sids_.find(id);
-  return it == sids_.end() ? nullptr : &it->second.rooms;
+  if (it == sids_.end()) return std::nullopt;
+  const Member& member = it->second;
+  RoomSet rooms;
+  if (member.inOwnRoom || member.rooms.contains(id)) rooms.insert(id);  // its own room first
+  for (const auto& room : member.rooms) rooms.insert(room);
+  return rooms;
 }
 
 size_t Adapter::roomSize(const Room& room) const {
-  auto it = rooms_.find(room);
-  return it == rooms_.end() ? 0 : it->second.size();
+  if (auto it = rooms_.find(room); it != rooms_.end()) return it->second.size();
+  return implicitOwner(room) != sids_.end() ? 1 : 0;
+}
+
+void Adapter::forEachRoom(const std::function<void(const Room&)>& fn) const {
+  for (const auto& [room, members] : rooms_) fn(room);
+  for (const auto& [id, member] : sids_)
+    if (member.inOwnRoom) fn(id);
+}
+
+Adapter::Members::const_iterator Adapter::implicitOwner(const Room& room) const {
+  auto it = sids_.find(room);
+  return it != sids_.end() && it->second.inOwnRoom ? it : sids_.end();
 }
 
 std::unordered_set<SocketId> Adapter::exceptSids(const RoomSet& except) const {
   std::unordered_set<SocketId> ids;
   for (const auto& room : except) {
-    auto it = rooms_.find(room);
-    if (it == rooms_.end()) continue;
-    for (const auto& [id, socket] : it->second) ids.insert(id);
+    if (auto it = rooms_.find(room); it != rooms_.end()) {
+      for (const auto& [id, socket] : it->second) ids.insert(id);
+    } else if (implicitOwner(room) != sids_.end()) {
+      ids.insert(room);
+    }
   }
   return ids;
 }
 
 void Adapter::apply(const BroadcastOptions& opts, const std::function<void(LocalSocket&)>& fn) {
+  if (opts.rooms.size() == 1) {  // the common io.to(socketId): one lookup, no walk
+    const Room& room = *opts.rooms.begin();
+    if (auto owner = implicitOwner(room); owner != sids_.end()) {
+      if (!opts.except.empty() && exceptSids(opts.except).count(room)) return;
+      LocalSocket* socket = owner->second.socket ? owner->second.socket : nsp_.localSocket(room);
+      if (socket) fn(*socket);  // which may disconnect it: nothing of it is read after
+      return;
+    }
+  }
   auto except = exceptSids(opts.except);
   ApplyTargets targets(this);
   if (opts.rooms.empty()) {
@@ -366,10 +437,13 @@ void Adapter::apply(const BroadcastOptions& opts, const std::function<void(Local
   } else {
     std::unordered_set<std::string_view> seen;
     for (const auto& room : opts.rooms) {
-      auto it = rooms_.find(room);
-      if (it == rooms_.end()) continue;
-      for (const auto& [id, socket] : it->second)
-        if (!except.count(id) && seen.insert(id).second) targets.add(id, socket);
+      if (auto it = rooms_.find(room); it != rooms_.end()) {
+        for (const auto& [id, socket] : it->second)
+          if (!except.count(id) && seen.insert(id).second) targets.add(id, socket);
+      } else if (auto owner = implicitOwner(room); owner != sids_.end()) {
+        if (!except.count(owner->first) && seen.insert(owner->first).second)
+          targets.add(owner->first, owner->second.socket);
+      }
     }
     while (auto socket = targets.next(nsp_))
       if (*socket) fn(**socket);

@@ -68,8 +68,7 @@ engine::Socket& Socket::conn() {
 }
 
 RoomSet Socket::rooms() const {
-  const RoomSet* rooms = nsp_->adapter().socketRooms(id_);
-  return rooms ? *rooms : RoomSet{};
+  return nsp_->adapter().socketRooms(id_).value_or(RoomSet{});
 }
 
 void Socket::on(const std::string& event, EventHandler handler) {

@@ -166,15 +166,18 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   const RestoreFailures& restoreFailures() const { return restoreFailures_; }
   virtual std::optional<bool> linkUp() const { return std::nullopt; }
 
-  // Local queries.
+  // Local queries. Each counts a socket in its own room (the room named by its id), which
+  // the adapter keeps as a flag on the socket rather than as a room entry.
   std::vector<SocketId> sockets(const RoomSet& rooms) const;
-  const RoomSet* socketRooms(const SocketId& id) const;
+  // The rooms of local socket `id`, its own room first (nullopt: no such local socket).
+  std::optional<RoomSet> socketRooms(const SocketId& id) const;
   size_t roomSize(const Room& room) const;
+  // Whether `room` has a local member.
+  bool hasRoom(const Room& room) const { return roomSize(room) > 0; }
+  // Calls `fn` once for every room with a local member.
+  void forEachRoom(const std::function<void(const Room&)>& fn) const;
+  bool hasSocket(const SocketId& id) const { return sids_.count(id) > 0; }
   bool hasLocalSockets() const { return !sids_.empty(); }
-  // A room's local members, each with its socket (resolved once, when it joined: a
-  // broadcast walks the room without looking its members up).
-  using RoomMembers = std::unordered_map<SocketId, LocalSocket*>;
-  const std::unordered_map<Room, RoomMembers>& rooms() const { return rooms_; }
 
   // Room events of local sockets (socket.io-adapter's create-room, delete-room, join-room
   // and leave-room). Each call adds a handler; handlers run in the order they were added.
@@ -204,17 +207,32 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   bool hostGone_ = false;
 
  private:
-  std::unordered_set<SocketId> exceptSids(const RoomSet& except) const;
-
   // A local socket's rooms, and the socket (null when it joined while not in the
-  // namespace: such an entry is looked up, as a copied target is).
+  // namespace: such an entry is looked up, as a copied target is). Its own room is a flag
+  // while no other socket is in it (nearly always): no entry in rooms_ or `rooms` then,
+  // which saves most of what a connection costs the adapter. When another socket joins a
+  // room named after a socket's id, that socket becomes an explicit member first; when it
+  // is alone there again, implicit again.
   struct Member {
-    RoomSet rooms;
+    RoomSet rooms;  // its explicit rooms
     LocalSocket* socket = nullptr;
+    bool inOwnRoom = false;  // an implicit member of the room named by its id
   };
+  // A room's explicit local members, each with its socket (resolved once, when it joined:
+  // a broadcast walks the room without looking its members up).
+  using RoomMembers = std::unordered_map<SocketId, LocalSocket*>;
+  using Members = std::unordered_map<SocketId, Member>;
+
+  std::unordered_set<SocketId> exceptSids(const RoomSet& except) const;
+  // The socket whose own room `room` is while it is implicit (sids_.end(): none).
+  Members::const_iterator implicitOwner(const Room& room) const;
+  // Socket `id` leaves explicit room `room`, with the events (its Member already updated).
+  void leaveExplicit(const SocketId& id, const Room& room);
+  void notifyCreated(const Room& room);
+  void notifyDeleted(const Room& room);
 
   std::unordered_map<Room, RoomMembers> rooms_;
-  std::unordered_map<SocketId, Member> sids_;
+  Members sids_;
   std::vector<RoomEvent> onCreateRoom_, onDeleteRoom_;
   std::vector<MemberEvent> onJoinRoom_, onLeaveRoom_;
 };

@@ -71,7 +71,7 @@ void RedisAdapter::init() {
 std::vector<std::string> RedisAdapter::broadcastNames() const {
   if (!options_->subscribeToLocalRoomsOnly) return {channels_.pattern()};
   std::vector<std::string> names{channels_.broadcast};
-  for (const auto& [room, members] : rooms()) names.push_back(channels_.room(room));
+  forEachRoom([&](const Room& room) { names.push_back(channels_.room(room)); });
   return names;
 }
 
@@ -227,8 +227,9 @@ std::string RedisAdapter::requestTimeoutMessage(MessageType type, size_t receive
 void RedisAdapter::onBroadcastChannel(const redis::PubSubMessage& pubsub) {
   auto room = channels_.roomOf(pubsub.channel);
   if (!room) return countMalformed();  // a pattern with glob characters matched more
-  // A broadcast to one room nobody here is in is dropped before it is decoded.
-  if (!room->empty() && !rooms().count(*room)) return;
+  // A broadcast to one room nobody here is in (a socket's own room counts) is dropped
+  // before it is decoded.
+  if (!room->empty() && !hasRoom(*room)) return;
   auto message = decodeBroadcast(pubsub.payload, parser_);
   if (!message) return countMalformed();
   onMessage(std::move(*message));
@@ -265,7 +266,7 @@ bool RedisAdapter::onClassicRequest(const Value& request) {
     case ClassicType::AllRooms: {
       if (own || !requestId || roomsRequests_.contains(*requestId)) return true;
       Value::Array names;
-      for (const auto& [room, members] : rooms()) names.emplace_back(room);
+      forEachRoom([&](const Room& room) { names.emplace_back(room); });
       publishClassicResponse(
           request,
           codec::toJson(Value::object({{"requestId", *requestId}, {"rooms", Value(names)}})));
@@ -321,7 +322,7 @@ void RedisAdapter::serverCount(std::function<void(size_t)> done) {
 
 void RedisAdapter::allRooms(RoomsCallback done) {
   std::set<Room> local;
-  for (const auto& [room, members] : rooms()) local.insert(room);
+  forEachRoom([&](const Room& room) { local.insert(room); });
   std::weak_ptr<RedisAdapter> weak = std::static_pointer_cast<RedisAdapter>(shared_from_this());
   serverCount([weak, local = std::move(local), done = std::move(done)](size_t count) mutable {
     auto self = weak.lock();

@@ -41,7 +41,7 @@ void ShardedRedisAdapter::init() {
   };
   hub_->subscribe(Kind::Shard, {channels_.main}, handler(), subscribed);
   hub_->subscribe(Kind::Shard, {privateChannel_}, handler(), subscribed);
-  for (const auto& [room, members] : rooms()) roomCreated(room);
+  forEachRoom([this](const Room& room) { roomCreated(room); });
 }
 
 void ShardedRedisAdapter::whenReady(std::function<void()> ready) {
@@ -64,7 +64,7 @@ bool ShardedRedisAdapter::hasOwnChannel(const Room& room) const {
     case SubscriptionMode::Static:
       return false;
     case SubscriptionMode::Dynamic:
-      return socketRooms(room) == nullptr;  // a local socket's id is a private room
+      return !hasSocket(room);  // a local socket's id is a private room
     case SubscriptionMode::DynamicPrivate:
       return true;
   }

@@ -63,8 +63,7 @@ class Node : public AdapterHost {
   }
   FakeSocket& socket(const SocketId& id) { return *sockets_.at(id); }
   std::vector<Room> roomsOf(const SocketId& id) {
-    const RoomSet* rooms = adapter->socketRooms(id);
-    return rooms ? rooms->items() : std::vector<Room>{};
+    return adapter->socketRooms(id).value_or(RoomSet{}).items();
   }
 
   const std::string& name() const override { return name_; }
