@@ -176,6 +176,7 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   bool hasRoom(const Room& room) const { return roomSize(room) > 0; }
   // Calls `fn` once for every room with a local member.
   void forEachRoom(const std::function<void(const Room&)>& fn) const;
+  // Whether `id` is a local socket of this adapter (in any rooms, or none).
   bool hasSocket(const SocketId& id) const { return sids_.count(id) > 0; }
   bool hasLocalSockets() const { return !sids_.empty(); }
 
