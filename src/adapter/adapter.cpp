@@ -72,8 +72,9 @@ class Prefetcher {
   std::size_t scouted_ = 0, reached_ = 0;
 };
 
-// The sockets one apply() walks. A walk of one room (or of every socket) goes through the
-// adapter's own map in place: nothing is copied and no socket looked up. A walk of several
+// The sockets one apply() walks. (A socket's implicit own room needs no walk: apply()
+// reaches that one socket directly.) A walk of one room (or of every socket) goes through
+// the adapter's own map in place: nothing is copied and no socket looked up. A walk of several
 // rooms first collects pointers to the ids and sockets of the maps (each socket once). A
 // change of membership during the walk (a callback that joins, leaves or disconnects a
 // socket) first turns the targets not yet reached into copies of their ids, looked up as
