@@ -51,6 +51,7 @@ void base64EncodeAppend(std::string_view bytes, std::string& out) {
 
 std::string base64Encode(std::string_view bytes) {
   std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);  // exactly: ids made here are kept for long
   base64EncodeAppend(bytes, out);
   return out;
 }
