@@ -110,13 +110,13 @@ bool NamespaceMonitor::reportDataChanges() {
   auto nsp = nsp_.lock();
   if (!nsp) return false;
   for (const auto& [id, socket] : nsp->sockets()) {
-    auto sent = sentData_.find(id);
+    auto sent = sentData_.find(socket->id());
     if (sent == sentData_.end()) continue;  // connected before instrument(): not watched
     Value data = dataWithoutAdmin(socket->data());
     if (data == sent->second) continue;
     sent->second = data;
     send("socket_updated",
-         {Value::object({{"id", id}, {"nsp", name_}, {"data", std::move(data)}})});
+         {Value::object({{"id", socket->id()}, {"nsp", name_}, {"data", std::move(data)}})});
   }
   return true;
 }

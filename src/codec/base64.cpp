@@ -18,14 +18,14 @@ constexpr std::array<int8_t, 256> makeReverseTable() {
 }
 constexpr auto kReverse = makeReverseTable();
 
-}  // namespace
+constexpr size_t encodedSize(size_t size) {
+  return (size + 2) / 3 * 4;
+}
 
-void base64EncodeAppend(std::string_view bytes, std::string& out) {
+// Writes the encoding of `bytes` (encodedSize of them) at `dst`.
+void encodeTo(std::string_view bytes, char* dst) {
   const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t size = bytes.size();
-  size_t start = out.size();
-  out.resize(start + (size + 2) / 3 * 4);
-  char* dst = out.data() + start;
   size_t i = 0;
   for (; i + 3 <= size; i += 3) {
     uint32_t n = (uint32_t(in[i]) << 16) | (uint32_t(in[i + 1]) << 8) | in[i + 2];
@@ -49,9 +49,19 @@ void base64EncodeAppend(std::string_view bytes, std::string& out) {
   }
 }
 
+}  // namespace
+
+void base64EncodeAppend(std::string_view bytes, std::string& out) {
+  size_t start = out.size();
+  out.resize(start + encodedSize(bytes.size()));
+  encodeTo(bytes, out.data() + start);
+}
+
 std::string base64Encode(std::string_view bytes) {
-  std::string out;
-  base64EncodeAppend(bytes, out);
+  // Allocated at its exact size (a resize from empty would double it): the ids made here
+  // are kept as long as their sessions.
+  std::string out(encodedSize(bytes.size()), '\0');
+  encodeTo(bytes, out.data());
   return out;
 }
 

@@ -154,7 +154,10 @@ void Namespace::connectSocket(const std::shared_ptr<Socket>& socket,
   auto self = shared_from_this();
   adapter_->prepareConnect(socket->id(), [self, socket, onConnected] {
     if (!socket->clientOpen()) return socket->cleanup();  // gone while the adapter prepared
-    self->sockets_[socket->id()] = socket;
+    // keyed by a view of the socket's id: a socket replacing one of the same id (a restored
+    // session) takes the entry with its own key
+    self->sockets_.erase(socket->id());
+    self->sockets_.emplace(socket->id(), socket);
     socket->onConnect();
     onConnected(socket);
     auto handlers = self->onConnection_;

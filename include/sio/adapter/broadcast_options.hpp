@@ -10,9 +10,9 @@
 namespace sio {
 
 struct BroadcastFlags {
+  std::optional<std::chrono::milliseconds> timeout;  // first: the flags pack in 24 bytes
   bool isVolatile = false;
   std::optional<bool> compress;
-  std::optional<std::chrono::milliseconds> timeout;
   bool local = false;                 // never leaves this node
   bool expectSingleResponse = false;  // a remote socket's emit with ack
 };

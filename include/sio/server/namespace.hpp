@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <regex>
+#include <string_view>
 #include <unordered_map>
 
 #include "sio/adapter/adapter.hpp"
@@ -33,7 +34,9 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   Server& server() { return server_; }
   Adapter& adapter() { return *adapter_; }
   const std::shared_ptr<Adapter>& adapterPtr() const { return adapter_; }
-  const std::unordered_map<SocketId, std::shared_ptr<Socket>>& sockets() const { return sockets_; }
+  // The connected sockets by id (each key is a view of its socket's own id).
+  using SocketTable = std::unordered_map<std::string_view, std::shared_ptr<Socket>>;
+  const SocketTable& sockets() const { return sockets_; }
 
   void onConnection(ConnectionHandler handler) { onConnection_.push_back(std::move(handler)); }
   // A connection handler that runs before those already added (Node's
@@ -138,7 +141,7 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
   Server& server_;
   std::string name_;
   std::shared_ptr<Adapter> adapter_;
-  std::unordered_map<SocketId, std::shared_ptr<Socket>> sockets_;
+  SocketTable sockets_;
   std::vector<ConnectionHandler> onConnection_;
   std::vector<Middleware> middlewares_;
   std::map<std::string, std::vector<EventHandler>> serverListeners_;
