@@ -46,7 +46,7 @@ Session::Session(boost::asio::io_context& io, std::string id, Request request,
       onClosed_(std::move(onClosed)),
       stats_(stats ? std::move(stats) : std::make_shared<ServerStats>()),
       heartbeat_(protocol_, options_->pingInterval, options_->pingTimeout),
-      heartbeatDeadline_([this] { onHeartbeatDeadline(); }) {}
+      heartbeatDeadline_(&TimerWheel::Entry::member<&Session::onHeartbeatDeadline>, this) {}
 
 Session::~Session() = default;
 
@@ -261,8 +261,8 @@ void Session::onTransportReady(Transport& transport) {
 }
 
 void Session::maybeUpgrade(std::shared_ptr<Transport> transport) {
-  upgrade_ = std::make_unique<UpgradeInProgress>(std::move(transport), options_->upgradeTimeout,
-                                                 [this] { onUpgradeDeadline(); });
+  upgrade_ =
+      std::make_unique<UpgradeInProgress>(std::move(transport), options_->upgradeTimeout, this);
   auto probe = upgrade_->probe;
   probe->setListener(weak_from_this());
   upgrade_->state.begin(now());

@@ -104,8 +104,10 @@ class Session final : public Socket,
   // and its deadline.
   struct UpgradeInProgress {
     UpgradeInProgress(std::shared_ptr<Transport> probe, std::chrono::milliseconds timeout,
-                      std::function<void()> onDeadline)
-        : probe(std::move(probe)), state(timeout), deadline(std::move(onDeadline)) {}
+                      Session* session)
+        : probe(std::move(probe)),
+          state(timeout),
+          deadline(&TimerWheel::Entry::member<&Session::onUpgradeDeadline>, session) {}
     std::shared_ptr<Transport> probe;
     SessionUpgrade state;
     TimerWheel::Entry deadline;  // at state.deadline()

@@ -13,7 +13,6 @@
 #include <sys/uio.h>
 
 #include <array>
-#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/query.hpp>
@@ -200,12 +199,18 @@ class FramedWebSocketTransport final
   }
 
   // The wait is what an idle connection keeps pending: its operation is allocated at its own
-  // size, not from Asio's recycled blocks (exact_size_allocator.hpp).
+  // size, not from Asio's recycled blocks (exact_size_allocator.hpp). The handler names its
+  // allocator itself rather than through bind_allocator: a binder forwards the associated
+  // executor, so Asio would keep a second any_io_executor (the handler's) in the operation.
+  struct ReadableHandler {
+    using allocator_type = ExactSizeAllocator<void>;
+    allocator_type get_allocator() const noexcept { return {}; }
+    void operator()(error_code ec) const { self->onReadable(ec); }
+    std::shared_ptr<FramedWebSocketTransport> self;
+  };
+
   void waitReadable() {
-    socket_.async_wait(tcp::socket::wait_read,
-                       boost::asio::bind_allocator(
-                           ExactSizeAllocator<void>(),
-                           [self = shared_from_this()](error_code ec) { self->onReadable(ec); }));
+    socket_.async_wait(tcp::socket::wait_read, ReadableHandler{shared_from_this()});
   }
 
   void onReadable(error_code ec) {
