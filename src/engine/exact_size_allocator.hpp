@@ -2,7 +2,7 @@
 // plain operator new at the operation's own size. Asio treats std::allocator as "use my
 // per-thread recycling cache", which hands a small operation whatever larger block was
 // freed last (an HTTP read's, about three times its size) and so keeps that block for as
-// long as the connection stays idle. Bound to a handler with boost::asio::bind_allocator.
+// long as the connection stays idle. Named by a handler (allocator_type, get_allocator()).
 #pragma once
 
 #include <cstddef>

@@ -61,13 +61,13 @@ ServerCore::ServerCore(boost::asio::io_context& io, ServerOptions options)
 
 std::shared_ptr<Session> ServerCore::session(std::string_view id) const {
   auto it = sessions_.find(id);
-  return it == sessions_.end() ? nullptr : it->second;
+  return it == sessions_.end() ? nullptr : *it;
 }
 
 void ServerCore::close() {
   refusing_ = true;
   auto sessions = sessions_;
-  for (auto& [id, session] : sessions) session->closeNow(close_reason::kForcedClose);
+  for (const auto& session : sessions) session->closeNow(close_reason::kForcedClose);
 }
 
 bool ServerCore::matches(std::string_view path) const {
@@ -166,16 +166,17 @@ void ServerCore::handleRequest(std::shared_ptr<HttpExchange> exchange) {
 
 std::shared_ptr<Session> ServerCore::addSession(std::string id, const Request& request,
                                                 std::shared_ptr<Transport> transport) {
-  if (!closedHook_) {
-    closedHook_ = std::make_shared<const Session::ClosedHook>(
+  if (!sessionShared_) {
+    sessionShared_ = std::make_shared<const Session::Shared>(
+        io_, options_, stats_,
         [weak = weak_from_this()](const std::string& closedId, std::string_view reason,
                                   std::string_view description) {
           if (auto self = weak.lock()) self->onSessionClosed(closedId, reason, description);
         });
   }
-  auto created = std::make_shared<Session>(io_, std::move(id), request, options_,
-                                           std::move(transport), closedHook_, stats_);
-  sessions_.emplace(created->id(), created);
+  auto created =
+      std::make_shared<Session>(std::move(id), request, sessionShared_, std::move(transport));
+  sessions_.insert(created);
   sessionsHighWater_ = std::max(sessionsHighWater_, sessions_.size());
   ++stats_->sessionsOpened;
   created->open();
@@ -184,7 +185,7 @@ std::shared_ptr<Session> ServerCore::addSession(std::string id, const Request& r
 
 void ServerCore::onSessionClosed(const std::string& id, std::string_view reason,
                                  std::string_view description) {
-  sessions_.erase(id);
+  if (auto it = sessions_.find(std::string_view(id)); it != sessions_.end()) sessions_.erase(it);
   if (sessionsHighWater_ >= kBurstSessions && sessions_.size() <= sessionsHighWater_ / 2) {
     memoryRelease_.soon();  // a burst of sessions is gone: so is what it kept
     sessionsHighWater_ = sessions_.size();
@@ -327,8 +328,7 @@ const ServerStats& Server::stats() const {
 }
 std::map<std::string, size_t> Server::sessionsByTransport() const {
   std::map<std::string, size_t> counts;
-  for (const auto& [id, session] : core_->sessions())
-    ++counts[std::string(session->transportName())];
+  for (const auto& session : core_->sessions()) ++counts[std::string(session->transportName())];
   return counts;
 }
 std::shared_ptr<Socket> Server::client(const std::string& id) const {

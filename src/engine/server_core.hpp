@@ -8,7 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "handshake_error.hpp"
 #include "http_endpoint.hpp"
@@ -30,8 +30,24 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   const ServerOptions& options() const { return *options_; }
   size_t clientsCount() const { return sessions_.size(); }
   const ServerStats& stats() const { return *stats_; }
-  // Keyed by a view of the session's own id (no second copy of it).
-  using SessionTable = std::unordered_map<std::string_view, std::shared_ptr<Session>>;
+  // The sessions, found by id: a set hashed on each session's own id (no copy of it, and
+  // no hash kept per entry: a node is a link and the pointer).
+  struct ById {
+    using is_transparent = void;
+    size_t operator()(std::string_view id) const noexcept {
+      return std::hash<std::string_view>()(id);
+    }
+    size_t operator()(const std::shared_ptr<Session>& session) const noexcept {
+      return (*this)(std::string_view(session->id()));
+    }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      return idOf(a) == idOf(b);
+    }
+    static std::string_view idOf(std::string_view id) { return id; }
+    static std::string_view idOf(const std::shared_ptr<Session>& session) { return session->id(); }
+  };
+  using SessionTable = std::unordered_set<std::shared_ptr<Session>, ById, ById>;
   const SessionTable& sessions() const { return sessions_; }
   std::shared_ptr<Session> session(std::string_view id) const;
   void close();
@@ -71,7 +87,7 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
   std::shared_ptr<const ServerOptions> options_;
   std::string path_;  // with its trailing slash
   SessionTable sessions_;
-  Session::SharedClosedHook closedHook_;  // every session's, made with the first one
+  std::shared_ptr<const Session::Shared> sessionShared_;  // made with the first session
   // WebSocket handshakes between the upgrade request and the session (maxConnections
   // counts them): one token each, held by the pending accept, released with it.
   std::shared_ptr<size_t> handshakesInProgress_ = std::make_shared<size_t>(0);

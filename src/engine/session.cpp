@@ -34,19 +34,25 @@ std::string openPacketJson(const std::string& id, bool offerWebSocket,
 
 }  // namespace
 
-Session::Session(boost::asio::io_context& io, std::string id, Request request,
-                 std::shared_ptr<const ServerOptions> options, std::shared_ptr<Transport> transport,
-                 SharedClosedHook onClosed, std::shared_ptr<ServerStats> stats)
-    : timers_(ContextTimerWheel::of(io)),
-      id_(std::move(id)),
+Session::Shared::Shared(boost::asio::io_context& io, std::shared_ptr<const ServerOptions> options,
+                        std::shared_ptr<ServerStats> stats, ClosedHook onClosed)
+    : options(std::move(options)),
+      stats(stats ? std::move(stats) : std::make_shared<ServerStats>()),
+      timers(ContextTimerWheel::of(io)),
+      onClosed(std::move(onClosed)),
+      outboundBound(this->options->maxBufferedBytes ? std::max(this->options->maxBufferedBytes,
+                                                               this->options->maxHttpBufferSize)
+                                                    : 0) {}
+
+Session::Session(std::string id, Request request, std::shared_ptr<const Shared> shared,
+                 std::shared_ptr<Transport> transport)
+    : id_(std::move(id)),
       request_(std::move(request)),
       protocol_(protocolOf(request_)),
-      options_(std::move(options)),
+      shared_(std::move(shared)),
       transport_(std::move(transport)),
-      onClosed_(std::move(onClosed)),
-      stats_(stats ? std::move(stats) : std::make_shared<ServerStats>()),
-      heartbeat_(protocol_, options_->pingInterval, options_->pingTimeout),
-      heartbeatDeadline_([this] { onHeartbeatDeadline(); }) {}
+      heartbeat_(protocol_, shared_->options->pingInterval, shared_->options->pingTimeout),
+      heartbeatDeadline_(&TimerWheel::Entry::member<&Session::onHeartbeatDeadline>, this) {}
 
 Session::~Session() = default;
 
@@ -65,14 +71,20 @@ void Session::onUpgradeDeadline() {
 void Session::open() {
   transport_->setListener(weak_from_this());
   state_ = ReadyState::Open;
-  const auto& transports = options_->transports;
+  const ServerOptions& options = *shared_->options;
+  const auto& transports = options.transports;
   bool offerWebSocket =
-      options_->allowUpgrades && transport_->name() == "polling" &&
+      options.allowUpgrades && transport_->name() == "polling" &&
       std::find(transports.begin(), transports.end(), "websocket") != transports.end();
   // the same open packet for v3 (engine.io sends maxPayload to v3 clients too)
-  sendPacket(makePacket(PacketType::Open, openPacketJson(id_, offerWebSocket, *options_)), false);
+  sendPacket(makePacket(PacketType::Open, openPacketJson(id_, offerWebSocket, options)), false);
   heartbeat_.start(now());
   armHeartbeatTimer();
+}
+
+void Session::onUpgrade(UpgradeHandler handler) {
+  if (!onUpgrade_) onUpgrade_ = std::make_unique<std::vector<UpgradeHandler>>();
+  onUpgrade_->push_back(std::move(handler));
 }
 
 bool Session::writable() const {
@@ -80,21 +92,15 @@ bool Session::writable() const {
 }
 
 void Session::send(Packet message, bool compress) {
-  ++stats_->messagesSent;
-  stats_->bytesSent += message.view().size();
+  ServerStats& stats = *shared_->stats;
+  ++stats.messagesSent;
+  stats.bytesSent += message.view().size();
   sendPacket(std::move(message), compress);
-}
-
-// The slow-consumer bound in force: maxBufferedBytes, never under one packet of the
-// largest size a client may send (0: none).
-size_t Session::outboundBound() const {
-  if (!options_->maxBufferedBytes) return 0;
-  return std::max(options_->maxBufferedBytes, options_->maxHttpBufferSize);
 }
 
 Session::Route Session::route(size_t size) {
   if (state_ == ReadyState::Closing || state_ == ReadyState::Closed) return Route::Drop;
-  if (size_t bound = outboundBound()) {
+  if (size_t bound = shared_->outboundBound) {
     size_t queued = bufferedBytes_ + transport_->bufferedBytes();
     if (queued > 0 && queued + size > bound) {
       closeSlowConsumer();
@@ -121,8 +127,9 @@ void Session::sendPacket(Packet packet, bool compress) {
 
 void Session::sendShared(const SharedBytes& data, bool binary, bool compress) {
   size_t size = data ? data->size() : 0;
-  ++stats_->messagesSent;
-  stats_->bytesSent += size;
+  ServerStats& stats = *shared_->stats;
+  ++stats.messagesSent;
+  stats.bytesSent += size;
   switch (route(size + 1)) {
     case Route::Drop:
       return;
@@ -163,7 +170,7 @@ void Session::closeSlowConsumer() {
   abortTransport_ = true;
   transport_->clearListener();
   transport_->abort();  // reports nothing, so it is safe here; finish() follows
-  boost::asio::post(timers_.executor(), [weak = weak_from_this()] {
+  boost::asio::post(shared_->timers.executor(), [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->finish(close_reason::kTransportError, kSlowConsumer);
   });
 }
@@ -200,7 +207,7 @@ void Session::applyHeartbeat(SessionHeartbeat::Action action) {
 void Session::armHeartbeatTimer() {
   auto deadline = heartbeat_.deadline();
   if (!deadline) return heartbeatDeadline_.cancel();
-  timers_.schedule(heartbeatDeadline_, *deadline);
+  shared_->timers.schedule(heartbeatDeadline_, *deadline);
 }
 
 void Session::onTransportPacket(Transport& transport, Packet packet) {
@@ -214,8 +221,8 @@ void Session::onTransportPacket(Transport& transport, Packet packet) {
       applyHeartbeat(heartbeat_.onPong(now()));
       break;
     case PacketType::Message:
-      ++stats_->messagesReceived;
-      stats_->bytesReceived += packet.view().size();
+      ++shared_->stats->messagesReceived;
+      shared_->stats->bytesReceived += packet.view().size();
       if (onMessage_) onMessage_(packet);
       break;
     case PacketType::Close:  // the client leaves (WebSocket; polling reports a close)
@@ -261,8 +268,8 @@ void Session::onTransportReady(Transport& transport) {
 }
 
 void Session::maybeUpgrade(std::shared_ptr<Transport> transport) {
-  upgrade_ = std::make_unique<UpgradeInProgress>(std::move(transport), options_->upgradeTimeout,
-                                                 [this] { onUpgradeDeadline(); });
+  upgrade_ = std::make_unique<UpgradeInProgress>(std::move(transport),
+                                                 shared_->options->upgradeTimeout, this);
   auto probe = upgrade_->probe;
   probe->setListener(weak_from_this());
   upgrade_->state.begin(now());
@@ -288,7 +295,7 @@ void Session::armUpgradeTimer() {
   if (!upgrade_) return;
   auto deadline = upgrade_->state.deadline();
   if (!deadline) return upgrade_->deadline.cancel();
-  timers_.schedule(upgrade_->deadline, *deadline);
+  shared_->timers.schedule(upgrade_->deadline, *deadline);
 }
 
 // The upgrade is abandoned (upgrade timeout, or a packet other than `2probe` and `5`).
@@ -315,9 +322,11 @@ void Session::completeUpgrade() {
   previous->clearListener();
   previous->close();
   upgraded_ = true;
-  ++stats_->upgrades;
-  auto upgradeHandlers = onUpgrade_;  // a handler may add another, or close this session
-  for (auto& handler : upgradeHandlers) handler(transport_->name());
+  ++shared_->stats->upgrades;
+  if (onUpgrade_) {
+    auto upgradeHandlers = *onUpgrade_;  // a handler may add another, or close this session
+    for (auto& handler : upgradeHandlers) handler(transport_->name());
+  }
   flush();
   if (state_ == ReadyState::Closing) closeTransport();
 }
@@ -329,7 +338,7 @@ void Session::endUpgrade() {
   auto ended = std::move(upgrade_);
   ended->probe.reset();
   ended->deadline.cancel();
-  boost::asio::post(timers_.executor(), [ended = std::move(ended)] {});
+  boost::asio::post(shared_->timers.executor(), [ended = std::move(ended)] {});
 }
 
 void Session::close() {
@@ -375,10 +384,9 @@ void Session::finish(std::string_view reason, std::string_view description) {
     transport_->close();
   auto handler = std::move(onClose_);
   onMessage_ = nullptr;
-  onUpgrade_.clear();
+  onUpgrade_.reset();
   if (handler) handler(reason, description);
-  if (auto hook = std::exchange(onClosed_, nullptr); hook && *hook)
-    (*hook)(id_, reason, description);
+  if (shared_->onClosed) shared_->onClosed(id_, reason, description);  // once: state_ is Closed
 }
 
 }  // namespace sio::engine

@@ -27,17 +27,28 @@ class Session final : public Socket,
                       public TransportListener,
                       public std::enable_shared_from_this<Session> {
  public:
-  // Told once the session has ended, with its reason and description. One hook serves
-  // every session of a server (shared, not copied into each).
+  // Told once the session has ended, with its reason and description.
   using ClosedHook = std::function<void(const std::string& id, std::string_view reason,
                                         std::string_view description)>;
-  using SharedClosedHook = std::shared_ptr<const ClosedHook>;
+  // What every session of a server shares, held once per server rather than in each
+  // session: the options, the server's counters (messages, bytes, upgrades), the
+  // io_context's timer wheel and the hook told when a session ends.
+  struct Shared {
+    Shared(boost::asio::io_context& io, std::shared_ptr<const ServerOptions> options,
+           std::shared_ptr<ServerStats> stats, ClosedHook onClosed);
+    std::shared_ptr<const ServerOptions> options;
+    std::shared_ptr<ServerStats> stats;
+    ContextTimerWheel& timers;
+    ClosedHook onClosed;
+    // The slow-consumer bound in force: maxBufferedBytes, never under one packet of the
+    // largest size a client may send (0: none).
+    size_t outboundBound;
+  };
   // The description of a session closed because its client does not read.
   static constexpr std::string_view kSlowConsumer = "slow consumer";
 
-  Session(boost::asio::io_context& io, std::string id, Request request,
-          std::shared_ptr<const ServerOptions> options, std::shared_ptr<Transport> transport,
-          SharedClosedHook onClosed, std::shared_ptr<ServerStats> stats = nullptr);
+  Session(std::string id, Request request, std::shared_ptr<const Shared> shared,
+          std::shared_ptr<Transport> transport);
   ~Session() override;
 
   // Sends the open packet and starts the heartbeat.
@@ -57,7 +68,7 @@ class Session final : public Socket,
   bool writable() const override;
   void onMessage(MessageHandler handler) override { onMessage_ = std::move(handler); }
   void onClose(CloseHandler handler) override { onClose_ = std::move(handler); }
-  void onUpgrade(UpgradeHandler handler) override { onUpgrade_.push_back(std::move(handler)); }
+  void onUpgrade(UpgradeHandler handler) override;
   void send(Packet message, bool compress = true) override;
   void sendShared(const SharedBytes& data, bool binary, bool compress) override;
   void prefetchSend(int stage) const override;
@@ -80,7 +91,6 @@ class Session final : public Socket,
   Route route(size_t size);
   void sendPacket(Packet packet, bool compress);
   void buffer(Packet packet, size_t size, bool compress);
-  size_t outboundBound() const;
   void closeSlowConsumer();
   void flush();
   void applyHeartbeat(SessionHeartbeat::Action action);
@@ -104,27 +114,26 @@ class Session final : public Socket,
   // and its deadline.
   struct UpgradeInProgress {
     UpgradeInProgress(std::shared_ptr<Transport> probe, std::chrono::milliseconds timeout,
-                      std::function<void()> onDeadline)
-        : probe(std::move(probe)), state(timeout), deadline(std::move(onDeadline)) {}
+                      Session* session)
+        : probe(std::move(probe)),
+          state(timeout),
+          deadline(&TimerWheel::Entry::member<&Session::onUpgradeDeadline>, session) {}
     std::shared_ptr<Transport> probe;
     SessionUpgrade state;
     TimerWheel::Entry deadline;  // at state.deadline()
   };
 
-  ContextTimerWheel& timers_;  // of the io_context
   std::string id_;
   Request request_;
   int protocol_;  // Engine.IO revision: 4, or 3 (the client pings)
   ReadyState state_ = ReadyState::Opening;
   bool upgraded_ = false;
-  bool closeAfterDrain_ = false;  // close() was called with packets still buffered
-  bool forcedClose_ = false;      // the server asked the transport to close
-  bool abortTransport_ = false;   // the end tears the transport down (no graceful close)
-  bool compressBuffer_ = false;   // of writeBuffer_ (kept with the other flags: no padding)
-  std::shared_ptr<const ServerOptions> options_;
+  bool closeAfterDrain_ = false;          // close() was called with packets still buffered
+  bool forcedClose_ = false;              // the server asked the transport to close
+  bool abortTransport_ = false;           // the end tears the transport down (no graceful close)
+  bool compressBuffer_ = false;           // of writeBuffer_ (kept with the other flags: no padding)
+  std::shared_ptr<const Shared> shared_;  // the server's options, counters, timers, hook
   std::shared_ptr<Transport> transport_;
-  SharedClosedHook onClosed_;
-  std::shared_ptr<ServerStats> stats_;  // the server's counters (messages, bytes, upgrades)
   std::vector<Packet> writeBuffer_;
   size_t bufferedBytes_ = 0;
   SessionHeartbeat heartbeat_;
@@ -132,7 +141,8 @@ class Session final : public Socket,
   std::unique_ptr<UpgradeInProgress> upgrade_;
   MessageHandler onMessage_;
   CloseHandler onClose_;
-  std::vector<UpgradeHandler> onUpgrade_;  // every one is called
+  // Every one is called; held apart (a WebSocket session, which never upgrades, has none).
+  std::unique_ptr<std::vector<UpgradeHandler>> onUpgrade_;
 };
 
 }  // namespace sio::engine

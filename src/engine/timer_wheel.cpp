@@ -85,7 +85,7 @@ void TimerWheel::fireSlot(Link& slot, int64_t dueTick) {
       link(slot, entry);  // a later round
       continue;
     }
-    entry.onExpiry_();  // may destroy the entry: nothing of it is touched after this
+    entry.onExpiry_(entry.context_);  // may destroy the entry: nothing of it is touched after this
   }
 }
 

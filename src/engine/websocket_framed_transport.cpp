@@ -13,12 +13,12 @@
 #include <sys/uio.h>
 
 #include <array>
-#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
+#include <cstdint>
 #include <optional>
 
 #include "exact_size_allocator.hpp"
@@ -42,10 +42,11 @@ class FramedWebSocketTransport final
                            const WebSocketSettings& settings)
       : socket_(std::move(socket)),
         reader_(settings.maxMessageSize),
-        wire_{settings.wire.protocol, settings.wire.supportsBinary},
         writes_(boost::asio::use_service<WriteCorkService>(
             boost::asio::query(socket_.get_executor(), boost::asio::execution::context))),
-        partial_(std::move(preread)) {}
+        wire_{static_cast<std::uint8_t>(settings.wire.protocol), settings.wire.supportsBinary} {
+    if (!preread.empty()) partial_ = std::make_unique<std::string>(std::move(preread));
+  }
 
   std::string_view name() const override { return "websocket"; }
   // Not while the kernel refuses more: a session then keeps its packets (and a volatile
@@ -187,7 +188,7 @@ class FramedWebSocketTransport final
   void startReading() {
     if (reading_) return;
     reading_ = true;
-    if (!partial_.empty()) {
+    if (partial_) {
       // Bytes read past the handshake: handled on the next turn, as a read would be
       // (whoever started the transport is done setting up its handlers by then).
       return boost::asio::post(socket_.get_executor(), [self = shared_from_this()] {
@@ -200,12 +201,18 @@ class FramedWebSocketTransport final
   }
 
   // The wait is what an idle connection keeps pending: its operation is allocated at its own
-  // size, not from Asio's recycled blocks (exact_size_allocator.hpp).
+  // size, not from Asio's recycled blocks (exact_size_allocator.hpp). The handler names its
+  // allocator itself rather than through bind_allocator: a binder forwards the associated
+  // executor, so Asio would keep a second any_io_executor (the handler's) in the operation.
+  struct ReadableHandler {
+    using allocator_type = ExactSizeAllocator<void>;
+    allocator_type get_allocator() const noexcept { return {}; }
+    void operator()(error_code ec) const { self->onReadable(ec); }
+    std::shared_ptr<FramedWebSocketTransport> self;
+  };
+
   void waitReadable() {
-    socket_.async_wait(tcp::socket::wait_read,
-                       boost::asio::bind_allocator(
-                           ExactSizeAllocator<void>(),
-                           [self = shared_from_this()](error_code ec) { self->onReadable(ec); }));
+    socket_.async_wait(tcp::socket::wait_read, ReadableHandler{shared_from_this()});
   }
 
   void onReadable(error_code ec) {
@@ -229,16 +236,18 @@ class FramedWebSocketTransport final
 
   // Handles the frames in what was read (after what a previous read left unparsed).
   void consume(std::string_view input) {
-    if (!partial_.empty()) {
-      partial_.append(input);
-      input = partial_;
+    if (partial_) {
+      partial_->append(input);
+      input = *partial_;
     }
     handleFrames(input);
     if (close_.closed()) return;
     if (input.empty()) {
-      std::string().swap(partial_);
-    } else if (input.data() != partial_.data() || input.size() != partial_.size()) {
-      partial_ = std::string(input);
+      partial_.reset();
+    } else if (!partial_) {
+      partial_ = std::make_unique<std::string>(input);
+    } else if (input.data() != partial_->data() || input.size() != partial_->size()) {
+      *partial_ = std::string(input);
     }
   }
 
@@ -336,19 +345,21 @@ class FramedWebSocketTransport final
 
   // What framing needs of the client's WireFormat (a WebSocket is never JSONP).
   struct Wire {
-    int protocol;  // v3 frames binary packets differently
+    std::uint8_t protocol;  // v3 frames binary packets differently
     bool supportsBinary;
   };
 
   tcp::socket socket_;
   ClientFrameReader reader_;
-  Wire wire_;
   WriteCorkService& writes_;
   FrameQueue queue_;
-  // Bytes of a frame not yet complete (at first: the bytes read past the handshake).
-  std::string partial_;
+  // Bytes of a frame not yet complete (at first: the bytes read past the handshake); held
+  // only while there are some (an idle connection has none).
+  std::unique_ptr<std::string> partial_;
   std::unique_ptr<boost::asio::steady_timer> closeTimer_;  // only while closing
+  // The small state last, packed together (no padding between flags).
   WebSocketCloseState close_;
+  Wire wire_;
   bool reading_ = false;
   bool corked_ = false;            // in the WriteCork, waiting for this turn's drain
   bool awaitingWritable_ = false;  // the kernel took no more: waiting for room

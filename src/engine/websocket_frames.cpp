@@ -85,8 +85,7 @@ bool isValidCloseCode(std::uint16_t code) {
 std::optional<ClientFrameReader::Event> ClientFrameReader::fail(std::uint16_t code,
                                                                 std::string why) {
   failed_ = true;
-  message_.clear();
-  message_.shrink_to_fit();
+  message_.reset();
   return Event{Event::Kind::Fail, std::move(why), code};
 }
 
@@ -118,11 +117,11 @@ std::optional<ClientFrameReader::Event> ClientFrameReader::next(std::string_view
       if (length > 125) return fail(websocket_close::kProtocolError, "control frame too long");
     } else {
       if (opcode > 0x2) return fail(websocket_close::kProtocolError, "unknown opcode");
-      if (opcode == 0 && !inMessage_)
+      if (opcode == 0 && !message_)
         return fail(websocket_close::kProtocolError, "continuation without a message");
-      if (opcode != 0 && inMessage_)
+      if (opcode != 0 && message_)
         return fail(websocket_close::kProtocolError, "new message inside a fragmented one");
-      std::size_t sofar = inMessage_ ? message_.size() : 0;
+      std::size_t sofar = message_ ? message_->size() : 0;
       if (length > maxMessageSize_ || sofar + length > maxMessageSize_)
         return fail(websocket_close::kMessageTooBig, "message too big");
     }
@@ -159,17 +158,22 @@ std::optional<ClientFrameReader::Event> ClientFrameReader::next(std::string_view
       return Event{Event::Kind::Close, std::move(reason), code};
     }
 
-    if (opcode != 0) {
-      inMessage_ = true;
+    std::string message;
+    if (opcode != 0 && fin) {  // a whole message in one frame
       messageBinary_ = opcode == 0x2;
-      message_.clear();
+      unmaskInto(message);
+      input.remove_prefix(headerSize + 4 + size);
+    } else {
+      if (opcode != 0) {
+        messageBinary_ = opcode == 0x2;
+        message_ = std::make_unique<std::string>();
+      }
+      unmaskInto(*message_);
+      input.remove_prefix(headerSize + 4 + size);
+      if (!fin) continue;
+      message = std::move(*message_);
+      message_.reset();
     }
-    unmaskInto(message_);
-    input.remove_prefix(headerSize + 4 + size);
-    if (!fin) continue;
-    inMessage_ = false;
-    std::string message = std::move(message_);
-    message_ = std::string();
     if (messageBinary_) return Event{Event::Kind::Binary, std::move(message)};
     if (!isValidUtf8(message)) return fail(websocket_close::kInvalidPayload, "invalid UTF-8 text");
     return Event{Event::Kind::Text, std::move(message)};

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,8 +60,9 @@ class ClientFrameReader {
   std::optional<Event> fail(std::uint16_t code, std::string why);
 
   std::size_t maxMessageSize_;
-  std::string message_;  // the fragments of a message so far
-  bool inMessage_ = false;
+  // The fragments of a message so far, held only inside a fragmented message (a message in
+  // one frame goes straight to its event; an idle connection holds nothing).
+  std::unique_ptr<std::string> message_;
   bool messageBinary_ = false;
   bool failed_ = false;
 };

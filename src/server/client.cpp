@@ -50,8 +50,8 @@ std::pair<std::string, Value> splitV3Namespace(std::string_view nsp) {
 Client::Client(Server& server, std::shared_ptr<engine::Socket> conn)
     : server_(server),
       conn_(std::move(conn)),
-      connectDeadline_(
-          std::make_unique<engine::TimerWheel::Entry>([this] { onConnectDeadline(); })) {}
+      connectDeadline_(std::make_unique<engine::TimerWheel::Entry>(
+          &engine::TimerWheel::Entry::member<&Client::onConnectDeadline>, this)) {}
 
 void Client::start() {
   // The close handler owns the client (and the sockets hold it); the session calls neither

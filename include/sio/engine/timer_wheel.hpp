@@ -1,14 +1,14 @@
 // A timing wheel of coarse resolution for the per-connection deadlines (heartbeat, upgrade
 // and connect timeouts): a ring of slots, one per tick, each an intrusive list of entries.
 // An entry lives inside its owner (no allocation, no callback left behind: destroying it
-// unlinks it). Plain class with no clock and no I/O: whoever drives it says what time it
-// is (advance); ContextTimerWheel drives one per io_context. Entries never fire early.
+// unlinks it) and calls it back through a plain function pointer and context (no
+// std::function in each). Plain class with no clock and no I/O: whoever drives it says what
+// time it is (advance); ContextTimerWheel drives one per io_context. Entries never fire early.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 
@@ -27,10 +27,13 @@ class TimerWheel {
   };
 
   // One deadline, kept in its owner. Armed by TimerWheel::schedule, disarmed when it fires,
-  // by cancel() and by its destructor. Its callback runs at most once per schedule.
+  // by cancel() and by its destructor. Its callback runs at most once per schedule, as
+  // onExpiry(context); a member function of the owner is
+  // Entry(&Entry::member<&Owner::onDeadline>, this).
   class Entry : private Link {
    public:
-    explicit Entry(std::function<void()> onExpiry) : onExpiry_(std::move(onExpiry)) {}
+    using Callback = void (*)(void* context);
+    Entry(Callback onExpiry, void* context) : onExpiry_(onExpiry), context_(context) {}
     ~Entry() { cancel(); }
     Entry(const Entry&) = delete;
     Entry& operator=(const Entry&) = delete;
@@ -38,10 +41,24 @@ class TimerWheel {
     bool armed() const { return next != nullptr; }
     void cancel();
 
+    // A Callback that calls `Method` (a member function taking nothing) of the context.
+    template <auto Method>
+    static void member(void* context) {
+      (static_cast<typename OwnerOf<decltype(Method)>::type*>(context)->*Method)();
+    }
+
    private:
     friend class TimerWheel;
+    template <class>
+    struct OwnerOf;
+    template <class Owner>
+    struct OwnerOf<void (Owner::*)()> {
+      using type = Owner;
+    };
+
     int64_t tick_ = 0;  // the tick at which it is due
-    std::function<void()> onExpiry_;
+    Callback onExpiry_;
+    void* context_;
   };
 
   // resolution: the length of a tick; slots: how many ticks the ring spans (a power of two

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -23,10 +24,27 @@ TimePoint at(int ms) {
   return t0 + milliseconds(ms);
 }
 
+// An entry that calls a test's lambda (kept beside it): Entry takes a function pointer and
+// a context.
+template <class F>
+struct Lambda {
+  explicit Lambda(F f) : f(std::move(f)) {}
+  static void call(void* self) { static_cast<Lambda*>(self)->f(); }
+  F f;
+};
+
+template <class F>
+struct CalledEntry : Lambda<F>, TimerWheel::Entry {
+  explicit CalledEntry(F f)
+      : Lambda<F>(std::move(f)),
+        TimerWheel::Entry(&Lambda<F>::call, static_cast<Lambda<F>*>(this)) {}
+};
+using FunctionEntry = CalledEntry<std::function<void()>>;
+
 TEST(TimerWheel, FiresAtItsTickAndNotBefore) {
   TimerWheel wheel(kTick, kSlots, t0);
   int fired = 0;
-  TimerWheel::Entry entry([&] { ++fired; });
+  CalledEntry entry([&] { ++fired; });
   wheel.schedule(entry, at(25));  // rounded up to the tick at 30 ms
   EXPECT_TRUE(entry.armed());
   wheel.advance(at(20));
@@ -43,7 +61,7 @@ TEST(TimerWheel, ADeadlineInThePastFiresAtTheNextTick) {
   TimerWheel wheel(kTick, kSlots, t0);
   wheel.advance(at(50));
   int fired = 0;
-  TimerWheel::Entry entry([&] { ++fired; });
+  CalledEntry entry([&] { ++fired; });
   wheel.schedule(entry, at(10));
   wheel.advance(at(59));
   EXPECT_EQ(fired, 0);
@@ -54,7 +72,7 @@ TEST(TimerWheel, ADeadlineInThePastFiresAtTheNextTick) {
 TEST(TimerWheel, ADeadlineBeyondOneRoundWaitsForItsRound) {
   TimerWheel wheel(kTick, kSlots, t0);
   int fired = 0;
-  TimerWheel::Entry entry([&] { ++fired; });
+  CalledEntry entry([&] { ++fired; });
   wheel.schedule(entry, at(250));  // slot of tick 25, three rounds ahead
   for (int ms = 10; ms < 250; ms += 10) wheel.advance(at(ms));
   EXPECT_EQ(fired, 0);
@@ -65,9 +83,9 @@ TEST(TimerWheel, ADeadlineBeyondOneRoundWaitsForItsRound) {
 TEST(TimerWheel, ALongJumpFiresEverythingDueOnce) {
   TimerWheel wheel(kTick, kSlots, t0);
   std::vector<int> fired;
-  TimerWheel::Entry a([&] { fired.push_back(1); });
-  TimerWheel::Entry b([&] { fired.push_back(2); });
-  TimerWheel::Entry c([&] { fired.push_back(3); });
+  CalledEntry a([&] { fired.push_back(1); });
+  CalledEntry b([&] { fired.push_back(2); });
+  CalledEntry c([&] { fired.push_back(3); });
   wheel.schedule(a, at(30));
   wheel.schedule(b, at(500));
   wheel.schedule(c, at(2000));
@@ -83,10 +101,10 @@ TEST(TimerWheel, ALongJumpFiresEverythingDueOnce) {
 TEST(TimerWheel, CancelAndDestructionDisarm) {
   TimerWheel wheel(kTick, kSlots, t0);
   int fired = 0;
-  TimerWheel::Entry kept([&] { ++fired; });
+  CalledEntry kept([&] { ++fired; });
   wheel.schedule(kept, at(40));
   {
-    TimerWheel::Entry dropped([&] { fired += 100; });
+    CalledEntry dropped([&] { fired += 100; });
     wheel.schedule(dropped, at(40));
     EXPECT_EQ(wheel.size(), 2u);
   }
@@ -102,7 +120,7 @@ TEST(TimerWheel, CancelAndDestructionDisarm) {
 TEST(TimerWheel, RescheduleMovesTheDeadline) {
   TimerWheel wheel(kTick, kSlots, t0);
   int fired = 0;
-  TimerWheel::Entry entry([&] { ++fired; });
+  CalledEntry entry([&] { ++fired; });
   wheel.schedule(entry, at(30));
   wheel.schedule(entry, at(70));
   EXPECT_EQ(wheel.size(), 1u);
@@ -114,7 +132,7 @@ TEST(TimerWheel, RescheduleMovesTheDeadline) {
 
 TEST(TimerWheel, NextTickIsTheFirstOccupiedTick) {
   TimerWheel wheel(kTick, kSlots, t0);
-  TimerWheel::Entry entry([] {});
+  CalledEntry entry([] {});
   EXPECT_FALSE(wheel.nextTick());
   wheel.schedule(entry, at(42));
   EXPECT_EQ(wheel.nextTick(), at(50));
@@ -125,8 +143,8 @@ TEST(TimerWheel, NextTickIsTheFirstOccupiedTick) {
 TEST(TimerWheel, ACallbackMayRescheduleItself) {
   TimerWheel wheel(kTick, kSlots, t0);
   int fired = 0;
-  std::unique_ptr<TimerWheel::Entry> entry;
-  entry = std::make_unique<TimerWheel::Entry>([&] {
+  std::unique_ptr<FunctionEntry> entry;
+  entry = std::make_unique<FunctionEntry>([&] {
     ++fired;
     wheel.schedule(*entry, at(0));  // already past: the next tick, not this one
   });
@@ -140,9 +158,9 @@ TEST(TimerWheel, ACallbackMayRescheduleItself) {
 TEST(TimerWheel, ACallbackMayCancelOrDestroyOthersDueAtTheSameTick) {
   TimerWheel wheel(kTick, kSlots, t0);
   int fired = 0;
-  auto second = std::make_unique<TimerWheel::Entry>([&] { fired += 100; });
-  auto third = std::make_unique<TimerWheel::Entry>([&] { fired += 1000; });
-  TimerWheel::Entry first([&] {
+  auto second = std::make_unique<FunctionEntry>([&] { fired += 100; });
+  auto third = std::make_unique<FunctionEntry>([&] { fired += 1000; });
+  CalledEntry first([&] {
     ++fired;
     second.reset();
     third->cancel();
@@ -158,12 +176,12 @@ TEST(TimerWheel, ACallbackMayCancelOrDestroyOthersDueAtTheSameTick) {
 TEST(TimerWheel, ACallbackMayDestroyItsOwnEntry) {
   TimerWheel wheel(kTick, kSlots, t0);
   int fired = 0;
-  std::unique_ptr<TimerWheel::Entry> entry;
-  entry = std::make_unique<TimerWheel::Entry>([&] {
+  std::unique_ptr<FunctionEntry> entry;
+  entry = std::make_unique<FunctionEntry>([&] {
     ++fired;
     entry.reset();
   });
-  TimerWheel::Entry later([&] { fired += 10; });
+  CalledEntry later([&] { fired += 10; });
   wheel.schedule(*entry, at(10));
   wheel.schedule(later, at(10));
   wheel.advance(at(10));
@@ -172,7 +190,7 @@ TEST(TimerWheel, ACallbackMayDestroyItsOwnEntry) {
 
 TEST(TimerWheel, EntriesOutliveTheirWheelSafely) {
   auto wheel = std::make_unique<TimerWheel>(kTick, kSlots, t0);
-  TimerWheel::Entry entry([] {});
+  CalledEntry entry([] {});
   wheel->schedule(entry, at(30));
   wheel.reset();
   EXPECT_FALSE(entry.armed());
