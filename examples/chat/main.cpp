@@ -327,7 +327,7 @@ int main(int argc, char** argv) {
   std::string config = codec::toJson(Value::object({{"peers", Value(std::move(peers))}}));
   http.onRequest([&files, config](const engine::Request& request, const std::string&,
                                   engine::HttpServer::Respond respond) {
-    if (request.path == "/config.json")
+    if (request.path() == "/config.json")
       return respond(engine::HttpResponse{200, {{"Content-Type", "application/json"}}, config});
     respond(files.respond(request));
   });

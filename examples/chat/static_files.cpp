@@ -41,11 +41,11 @@ void StaticFiles::addDirectory(const std::string& prefix, const std::string& dir
 }
 
 sio::engine::HttpResponse StaticFiles::respond(const sio::engine::Request& request) const {
-  auto it = files_.find(request.path);
-  if ((request.method != "GET" && request.method != "HEAD") || it == files_.end())
+  auto it = files_.find(std::string(request.path()));
+  if ((request.method() != "GET" && request.method() != "HEAD") || it == files_.end())
     return sio::engine::HttpResponse{404, {{"Content-Type", "text/plain"}}, "Not Found"};
   sio::engine::HttpResponse response{
       200, {{"Content-Type", it->second.contentType}}, it->second.body};
-  if (request.method == "HEAD") response.body.clear();
+  if (request.method() == "HEAD") response.body.clear();
   return response;
 }

@@ -29,20 +29,16 @@ using tcp = asio::ip::tcp;
 // The parsed request in the engine's terms.
 sio::engine::Request toEngineRequest(const http::request<http::string_body>& message,
                                      const tcp::socket& socket) {
-  sio::engine::Request request;
-  request.method = std::string(message.method_string());
-  request.url = std::string(message.target());
-  auto [path, query] = sio::codec::splitTarget(request.url);
-  request.path = std::string(path);
-  request.query = sio::codec::parseQuery(query);
+  beast::error_code ec;
+  auto peer = socket.remote_endpoint(ec);
+  sio::engine::Request request(message.method_string(), message.target(),
+                               ec ? std::string() : peer.address().to_string());
+  request.setQuery(sio::codec::parseQuery(sio::codec::splitTarget(message.target()).second));
   for (const auto& field : message) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers.emplace_back(std::move(name), std::string(field.value()));
+    request.addHeader(name, field.value());
   }
-  beast::error_code ec;
-  auto peer = socket.remote_endpoint(ec);
-  if (!ec) request.remoteAddress = peer.address().to_string();
   return request;
 }
 
@@ -63,7 +59,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void route() {
     auto& engine = io_.engine();
     auto request = toEngineRequest(request_, socket_);
-    if (!sio::engine::handles(engine, request.path)) return answerOwn();
+    if (!sio::engine::handles(engine, request.path())) return answerOwn();
     if (beast::websocket::is_upgrade(request_)) {
       // Whatever the parser read past the headers goes along with the socket.
       std::string head = beast::buffers_to_string(buffer_.data());

@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   options.pingInterval = std::chrono::seconds(25);
   sio::engine::Server engine(io, options);
   engine.onConnection([](std::shared_ptr<sio::engine::Socket> socket) {
-    std::cout << "connected " << socket->id() << " from " << socket->request().remoteAddress
+    std::cout << "connected " << socket->id() << " from " << socket->request().remoteAddress()
               << " over " << socket->transportName() << std::endl;
     std::weak_ptr<sio::engine::Socket> weak = socket;
     socket->onMessage([weak](const sio::engine::Packet& message) {

@@ -37,7 +37,8 @@ void addOriginHeaders(const CorsOptions& cors, const Request& request, HttpRespo
 }  // namespace
 
 bool isPreflight(const Request& request) {
-  return request.method == "OPTIONS" && request.header("access-control-request-method").has_value();
+  return request.method() == "OPTIONS" &&
+         request.header("access-control-request-method").has_value();
 }
 
 void addCorsHeaders(const CorsOptions& cors, const Request& request, HttpResponse& response) {

@@ -57,7 +57,7 @@ std::shared_ptr<EmbeddedRequest> handleRequest(Server& server, Request request, 
   auto core = server.core();
   bool tooLarge = body.size() > core->bodyLimit();
   if (tooLarge) body.clear();
-  if (request.peerAddress.empty()) request.peerAddress = request.remoteAddress;
+  if (request.peerAddress().empty()) request.setPeerAddress(request.remoteAddress());
   auto exchange = std::make_shared<EmbeddedExchange>(std::move(request), std::move(body), tooLarge,
                                                      std::move(respond));
   core->handleRequest(exchange);
@@ -66,7 +66,7 @@ std::shared_ptr<EmbeddedRequest> handleRequest(Server& server, Request request, 
 
 void handleUpgrade(Server& server, Request request, boost::asio::ip::tcp::socket socket,
                    std::string head) {
-  if (request.peerAddress.empty()) request.peerAddress = request.remoteAddress;
+  if (request.peerAddress().empty()) request.setPeerAddress(request.remoteAddress());
   server.core()->handleUpgrade(
       makeEmbeddedUpgrade(std::move(socket), std::move(request), std::move(head)));
 }

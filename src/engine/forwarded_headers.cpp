@@ -21,7 +21,7 @@ std::string_view trim(std::string_view text) {
 // Every comma-separated entry of every header named `name`, in order.
 std::vector<std::string_view> listEntries(const Request& request, std::string_view name) {
   std::vector<std::string_view> entries;
-  for (const auto& [key, value] : request.headers) {
+  for (const auto& [key, value] : request.headers()) {
     if (key != name) continue;
     std::string_view rest = value;
     while (true) {
@@ -75,7 +75,7 @@ void applyForwardedHeaders(Request& request, std::size_t trustedProxyHops) {
   auto forwardedFor = listEntries(request, "x-forwarded-for");
   if (!forwardedFor.empty()) {
     if (auto address = normalizedAddress(trusted(forwardedFor)); !address.empty())
-      request.remoteAddress = std::move(address);
+      request.setRemoteAddress(address);
   }
   // The scheme the client used with the outermost trusted proxy (a forged entry before it
   // is not taken, as for the address).
@@ -83,9 +83,9 @@ void applyForwardedHeaders(Request& request, std::size_t trustedProxyHops) {
   if (!forwardedProto.empty()) {
     auto scheme = trusted(forwardedProto);
     if (equalsIgnoringCase(scheme, "https") || equalsIgnoringCase(scheme, "wss")) {
-      request.secure = true;
+      request.setSecure(true);
     } else if (equalsIgnoringCase(scheme, "http") || equalsIgnoringCase(scheme, "ws")) {
-      request.secure = false;
+      request.setSecure(false);
     }
   }
 }

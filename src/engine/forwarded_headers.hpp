@@ -9,8 +9,8 @@
 
 namespace sio::engine {
 
-// Sets request.remoteAddress and request.secure from the forwarded headers, when present
-// and valid; request.peerAddress (the proxy) is left as it is.
+// Sets request.remoteAddress() and request.secure() from the forwarded headers, when present
+// and valid; request.peerAddress() (the proxy) is left as it is.
 void applyForwardedHeaders(Request& request, std::size_t trustedProxyHops);
 
 }  // namespace sio::engine

@@ -87,17 +87,21 @@ bool hasUnframedBody(const http::request<http::string_body>& message) {
 
 Request toRequest(const http::request<http::string_body>& message, const std::string& peer,
                   bool secure, const HttpServerOptions& options) {
-  Request request;
-  request.method = std::string(message.method_string());
-  request.url = std::string(message.target());
-  auto [path, query] = codec::splitTarget(request.url);
-  request.path = std::string(path);
-  request.query = codec::parseQuery(query);
+  std::string_view target = message.target();
+  Request request(message.method_string(), target, peer, secure);
+  auto query = codec::parseQuery(codec::splitTarget(target).second);
+  std::size_t bytes = 0;  // the query's and the headers' pairs: one allocation for them all
+  for (const auto& [key, value] : query) bytes += FieldList::pairBytes(key, value);
   for (const auto& field : message)
-    request.headers.emplace_back(lowerCase(field.name_string()), std::string(field.value()));
-  request.peerAddress = peer;
-  request.remoteAddress = peer;
-  request.secure = secure;
+    bytes += FieldList::pairBytes(field.name_string(), field.value());
+  request.reserve(bytes);
+  for (const auto& [key, value] : query) request.addParam(key, value);
+  std::string name;
+  for (const auto& field : message) {
+    name.assign(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.addHeader(name, field.value());
+  }
   if (options.trustProxy) applyForwardedHeaders(request, options.trustedProxyHops);
   return request;
 }
@@ -203,7 +207,7 @@ class BeastConnection final : public HttpConnection,
 
   void dispatch(const std::shared_ptr<Exchange>& exchange, std::shared_ptr<HttpEndpoint> endpoint) {
     if (endpoint) return endpoint->handleRequest(exchange);
-    const auto* handler = routes_->handlerFor(exchange->request().path);
+    const auto* handler = routes_->handlerFor(exchange->request().path());
     if (!handler && routes_->fallback) handler = &routes_->fallback;
     if (handler) {
       std::weak_ptr<Exchange> weak = exchange;

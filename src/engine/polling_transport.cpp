@@ -18,7 +18,7 @@ PollingTransport::PollingTransport(boost::asio::io_context& io,
     : options_(std::move(options)), decorate_(std::move(decorate)), wire_(wire), closeTimer_(io) {}
 
 void PollingTransport::onRequest(std::shared_ptr<HttpExchange> exchange, HeaderList extraHeaders) {
-  const auto& method = exchange->request().method;
+  std::string_view method = exchange->request().method();
   if (method == "GET") {
     pollHeaders_ = std::move(extraHeaders);
     onPollRequest(std::move(exchange));

@@ -121,7 +121,7 @@ void ServerCore::verify(const Request& request, bool upgrade, Verdict verdict) {
       return verdict(Rejection{HandshakeError::BadRequest, {}});
     return verdict(std::nullopt);
   }
-  if (request.method != "GET") return verdict(Rejection{HandshakeError::BadHandshakeMethod, {}});
+  if (request.method() != "GET") return verdict(Rejection{HandshakeError::BadHandshakeMethod, {}});
   if (*transport == "websocket" && !upgrade)
     return verdict(Rejection{HandshakeError::BadRequest, {}});
   if (!options_->allowRequest) return verdict(std::nullopt);
@@ -135,7 +135,7 @@ void ServerCore::verify(const Request& request, bool upgrade, Verdict verdict) {
 
 void ServerCore::handleRequest(std::shared_ptr<HttpExchange> exchange) {
   const Request& request = exchange->request();
-  if (options_->cors && request.method == "OPTIONS") {
+  if (options_->cors && request.method() == "OPTIONS") {
     exchange->respond(preflightResponse(*options_->cors, request));
     return;
   }

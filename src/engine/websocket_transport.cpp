@@ -312,9 +312,9 @@ std::shared_ptr<PendingUpgrade> makeEmbeddedUpgrade(tcp::socket socket, Request 
   // Beast answers the handshake from a request of its own: rebuilt from the parsed one.
   http::request<http::string_body> httpRequest;
   httpRequest.version(11);
-  httpRequest.method_string(request.method);
-  httpRequest.target(request.url);
-  for (const auto& [name, value] : request.headers) httpRequest.insert(name, value);
+  httpRequest.method_string(request.method());
+  httpRequest.target(request.url());
+  for (const auto& [name, value] : request.headers()) httpRequest.insert(name, value);
   ConnectionStream stream(std::move(socket));
   stream.setPreread(std::move(head));
   return makePendingUpgrade(std::move(stream), std::move(httpRequest), std::move(request));

@@ -7,14 +7,6 @@
 #include "handshake_builder.hpp"
 
 namespace sio {
-namespace {
-
-const std::string& emptyString() {
-  static const std::string empty;
-  return empty;
-}
-
-}  // namespace
 
 std::string jsDateString(std::chrono::system_clock::time_point time) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(time);
@@ -38,7 +30,7 @@ Handshake buildHandshake(std::shared_ptr<const engine::Request> request, Value a
 Value Handshake::headers() const {
   Value headers = Value::object();
   if (!request) return headers;
-  for (const auto& [name, value] : request->headers) {
+  for (const auto& [name, value] : request->headers()) {
     if (Value* existing = headers.find(name)) {
       std::string joined = existing->asString();
       joined.append(", ").append(value);
@@ -54,8 +46,8 @@ std::string Handshake::time() const {
   return jsDateString(std::chrono::system_clock::time_point(std::chrono::milliseconds(issued)));
 }
 
-const std::string& Handshake::address() const {
-  return request ? request->remoteAddress : emptyString();
+std::string_view Handshake::address() const {
+  return request ? request->remoteAddress() : std::string_view();
 }
 
 bool Handshake::xdomain() const {
@@ -63,17 +55,17 @@ bool Handshake::xdomain() const {
 }
 
 bool Handshake::secure() const {
-  return request && request->secure;
+  return request && request->secure();
 }
 
-const std::string& Handshake::url() const {
-  return request ? request->url : emptyString();
+std::string_view Handshake::url() const {
+  return request ? request->url() : std::string_view();
 }
 
 Value Handshake::query() const {
   Value query = Value::object();
   if (!request) return query;
-  for (const auto& [key, value] : request->query) {
+  for (const auto& [key, value] : request->query()) {
     if (Value* existing = query.find(key)) {
       if (!existing->isArray()) *existing = Value::array({*existing});
       existing->push(Value(value));

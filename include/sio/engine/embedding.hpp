@@ -4,7 +4,7 @@
 // (`handles`). Everything runs on the thread of the server's io_context. Plain TCP only:
 // behind TLS, terminate it in front of the application, or use HttpServerOptions::tls.
 //
-//   if (sio::engine::handles(io.engine(), request.path))
+//   if (sio::engine::handles(io.engine(), request.path()))
 //     sio::engine::handleRequest(io.engine(), std::move(request), std::move(body),
 //                                [&](sio::engine::HttpResponse response) { write(response); });
 #pragma once

@@ -2,7 +2,8 @@
 // that a session keeps for as long as it lives. Each pair is stored as two lengths and the
 // bytes of both strings, so a request's dozen headers cost one allocation instead of a
 // vector plus a string per long name or value. Iterating yields string_view pairs in the
-// order they were added; a name may repeat.
+// order they were added; a name may repeat. A FieldView is a run of those pairs inside a
+// buffer (all of a FieldList, or a part of one, as engine::Request hands them out).
 #pragma once
 
 #include <cstddef>
@@ -16,14 +17,14 @@
 
 namespace sio::engine {
 
-class FieldList {
+class FieldView {
  public:
   using value_type = std::pair<std::string_view, std::string_view>;
 
   class const_iterator {
    public:
     using iterator_category = std::forward_iterator_tag;
-    using value_type = FieldList::value_type;
+    using value_type = FieldView::value_type;
     using difference_type = std::ptrdiff_t;
     using reference = value_type;
     using pointer = void;
@@ -39,10 +40,35 @@ class FieldList {
     bool operator==(const const_iterator&) const = default;
 
    private:
-    friend class FieldList;
+    friend class FieldView;
     explicit const_iterator(const char* at) : at_(at) {}
     const char* at_ = nullptr;
   };
+  using iterator = const_iterator;
+
+  FieldView() = default;
+  // The pairs packed in `bytes` (as FieldList stores them).
+  explicit FieldView(std::string_view bytes) : bytes_(bytes) {}
+
+  const_iterator begin() const { return const_iterator(bytes_.data()); }
+  const_iterator end() const { return const_iterator(bytes_.data() + bytes_.size()); }
+  bool empty() const { return bytes_.empty(); }
+  std::size_t size() const;  // counts (walks the pairs)
+  // The value of the first pair named `name`, or nullopt.
+  std::optional<std::string_view> find(std::string_view name) const;
+  std::string_view bytes() const { return bytes_; }
+
+  // Same pairs in the same order.
+  friend bool operator==(FieldView a, FieldView b) { return a.bytes_ == b.bytes_; }
+
+ private:
+  std::string_view bytes_;
+};
+
+class FieldList {
+ public:
+  using value_type = FieldView::value_type;
+  using const_iterator = FieldView::const_iterator;
   using iterator = const_iterator;
 
   FieldList() = default;
@@ -55,6 +81,7 @@ class FieldList {
   FieldList(const Range& fields) {  // NOLINT(google-explicit-constructor): a drop-in for vectors
     for (const auto& [name, value] : fields) emplace_back(name, value);
   }
+  explicit FieldList(FieldView fields) : bytes_(fields.bytes()) {}
 
   void emplace_back(std::string_view name, std::string_view value);
   template <class Pair>
@@ -62,15 +89,40 @@ class FieldList {
     emplace_back(field.first, field.second);
   }
 
-  const_iterator begin() const { return const_iterator(bytes_.data()); }
-  const_iterator end() const { return const_iterator(bytes_.data() + bytes_.size()); }
+  const_iterator begin() const { return view().begin(); }
+  const_iterator end() const { return view().end(); }
   bool empty() const { return bytes_.empty(); }
-  std::size_t size() const;  // counts (walks the pairs)
+  std::size_t size() const { return view().size(); }
   void clear() { std::string().swap(bytes_); }
   // The value of the first pair named `name`, or nullopt.
-  std::optional<std::string_view> find(std::string_view name) const;
+  std::optional<std::string_view> find(std::string_view name) const { return view().find(name); }
   // Gives back the room left over by appending (a list about to be kept).
   void shrink_to_fit() { bytes_.shrink_to_fit(); }
+  // Room for `bytes` bytes in all (see pairBytes), so that appending does not reallocate.
+  void reserve(std::size_t bytes) { bytes_.reserve(bytes); }
+  // The bytes one pair takes.
+  static std::size_t pairBytes(std::string_view name, std::string_view value) {
+    return 2 * sizeof(std::uint32_t) + name.size() + value.size();
+  }
+
+  FieldView view() const { return FieldView(bytes_); }
+  operator FieldView() const { return view(); }  // NOLINT(google-explicit-constructor)
+
+  // By byte offsets into the buffer (offsets of pair boundaries, as bytes().size() and
+  // pairEnd() give them), for a list that keeps runs of pairs side by side (engine::Request):
+  std::string_view bytes() const { return bytes_; }
+  // The offset just past the pair that starts at `at`.
+  std::size_t pairEnd(std::size_t at) const;
+  // The pairs between two offsets.
+  FieldView view(std::size_t from, std::size_t to) const {
+    return FieldView(std::string_view(bytes_).substr(from, to - from));
+  }
+  // Replaces the pairs between two offsets with `fields` (which must not point into this list).
+  void replace(std::size_t from, std::size_t to, FieldView fields) {
+    bytes_.replace(from, to - from, fields.bytes());
+  }
+  // Inserts one pair at an offset.
+  void insert(std::size_t at, std::string_view name, std::string_view value);
 
   bool operator==(const FieldList&) const = default;
 

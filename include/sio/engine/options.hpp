@@ -107,7 +107,7 @@ struct HttpServerOptions {
   size_t maxHeaderSize = 16 * 1024;     // Node's default; larger heads get 431
   std::optional<TlsOptions> tls;        // set: serve HTTPS and WSS only
   // Behind a reverse proxy: a request's client address comes from X-Forwarded-For and its
-  // scheme from X-Forwarded-Proto; the TCP peer (the proxy) stays in Request::peerAddress.
+  // scheme from X-Forwarded-Proto; the TCP peer (the proxy) stays in Request::peerAddress().
   // Each proxy appends the address it saw to X-Forwarded-For: with `trustedProxyHops`
   // proxies of yours, the client is that many entries from the end (the last one for a
   // single proxy); what comes earlier may be forged by the client. X-Forwarded-Proto is

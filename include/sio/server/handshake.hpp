@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "sio/codec/value.hpp"
 #include "sio/engine/request.hpp"
@@ -22,10 +23,10 @@ struct Handshake {
   Value headers() const;
   // as JS Date.toString() writes `issued` (in UTC)
   std::string time() const;
-  const std::string& address() const;  // remote address
-  bool xdomain() const;                // an Origin header was sent
+  std::string_view address() const;  // remote address
+  bool xdomain() const;              // an Origin header was sent
   bool secure() const;
-  const std::string& url() const;
+  std::string_view url() const;
   // object: key -> value (a repeated key as an array of its values)
   Value query() const;
 

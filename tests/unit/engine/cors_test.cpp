@@ -7,10 +7,9 @@ using namespace sio::engine;
 
 namespace {
 Request requestFrom(std::string method, std::string origin, HeaderList extra = {}) {
-  Request request;
-  request.method = std::move(method);
-  if (!origin.empty()) request.headers.emplace_back("origin", std::move(origin));
-  for (auto& header : extra) request.headers.push_back(std::move(header));
+  Request request(method, "/");
+  if (!origin.empty()) request.addHeader("origin", origin);
+  for (auto& [name, value] : extra) request.addHeader(name, value);
   return request;
 }
 const std::string* find(const HttpResponse& response, std::string_view name) {

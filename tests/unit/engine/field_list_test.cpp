@@ -1,6 +1,7 @@
 // FieldList, the packed name/value pairs of a kept request: pairs come back in the order
 // added (repeats and empty strings included), the first of a name is found, and it is
-// built from the vectors of pairs it replaces.
+// built from the vectors of pairs it replaces. engine::Request, packed in one FieldList:
+// each part reads back whatever order it was set in, and a default request is empty.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -12,7 +13,7 @@
 using namespace sio::engine;
 
 namespace {
-std::vector<std::pair<std::string, std::string>> pairsOf(const FieldList& list) {
+std::vector<std::pair<std::string, std::string>> pairsOf(FieldView list) {
   std::vector<std::pair<std::string, std::string>> pairs;
   for (const auto& [name, value] : list) pairs.emplace_back(name, value);
   return pairs;
@@ -65,10 +66,59 @@ TEST(FieldList, IsBuiltFromVectorsOfPairsAndCopiesCompare) {
 
 TEST(FieldList, ARequestAnswersHeadersAndParametersFromIt) {
   Request request;
-  request.query = sio::codec::parseQuery("EIO=4&sid=abc");
-  request.headers.emplace_back("origin", "http://example.com");
+  request.setQuery(sio::codec::parseQuery("EIO=4&sid=abc"));
+  request.addHeader("origin", "http://example.com");
   EXPECT_EQ(request.param("sid"), std::optional<std::string_view>("abc"));
   EXPECT_EQ(request.param("transport"), std::nullopt);
   EXPECT_EQ(request.header("origin"), std::optional<std::string_view>("http://example.com"));
   EXPECT_FALSE(request.header("cookie"));
+}
+
+TEST(FieldList, ARequestKeepsItsTextInOneBufferWhateverOrderItIsSetIn) {
+  static_assert(sizeof(Request) <= 48);
+  Request empty;
+  EXPECT_EQ(empty.method(), "");
+  EXPECT_EQ(empty.url(), "");
+  EXPECT_EQ(empty.path(), "");
+  EXPECT_TRUE(empty.query().empty());
+  EXPECT_TRUE(empty.headers().empty());
+  EXPECT_EQ(empty.remoteAddress(), "");
+  EXPECT_FALSE(empty.secure());
+
+  Request request("GET", "/engine.io/?EIO=4&transport=polling", "10.0.0.1", true);
+  EXPECT_EQ(request.path(), "/engine.io/");
+  EXPECT_EQ(request.remoteAddress(), "10.0.0.1");
+  EXPECT_EQ(request.peerAddress(), "10.0.0.1");
+  EXPECT_TRUE(request.secure());
+  request.addHeader("host", "example.com");
+  request.addParam("EIO", "4");  // after a header: still a parameter
+  request.addHeader("origin", "http://example.com");
+  request.addParam("transport", "polling");
+  request.setRemoteAddress("203.0.113.9");
+  request.setMethod("POST");
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(pairsOf(request.query()), (Pairs{{"EIO", "4"}, {"transport", "polling"}}));
+  EXPECT_EQ(pairsOf(request.headers()),
+            (Pairs{{"host", "example.com"}, {"origin", "http://example.com"}}));
+  EXPECT_EQ(request.method(), "POST");
+  EXPECT_EQ(request.url(), "/engine.io/?EIO=4&transport=polling");
+  EXPECT_EQ(request.remoteAddress(), "203.0.113.9");
+  EXPECT_EQ(request.peerAddress(), "10.0.0.1");
+  request.setPeerAddress(request.remoteAddress());  // a view into the request itself
+  EXPECT_EQ(request.peerAddress(), "203.0.113.9");
+  request.setUrl("/x");
+  EXPECT_EQ(request.path(), "/x");
+  request.setQuery({{"sid", "abc"}});
+  EXPECT_EQ(request.param("sid"), std::optional<std::string_view>("abc"));
+  EXPECT_EQ(request.query(), FieldList({{"sid", "abc"}}));
+  request.setHeaders({});
+  EXPECT_TRUE(request.headers().empty());
+  EXPECT_EQ(request.param("sid"), std::optional<std::string_view>("abc"));
+
+  Request headersFirst;
+  headersFirst.addHeader("origin", "o");
+  headersFirst.setPeerAddress("10.0.0.2");
+  EXPECT_EQ(headersFirst.header("origin"), std::optional<std::string_view>("o"));
+  EXPECT_EQ(headersFirst.peerAddress(), "10.0.0.2");
+  EXPECT_TRUE(headersFirst.query().empty());
 }

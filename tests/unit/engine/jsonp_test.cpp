@@ -19,11 +19,11 @@ TEST(EngineJsonp, WrapsThePayloadAsAJsonStringInACallback) {
 
 TEST(EngineJsonp, TheCallbackIndexKeepsOnlyDigits) {
   Request request;
-  request.query = {{"EIO", "3"}, {"j", "1<script>2"}};
+  request.setQuery({{"EIO", "3"}, {"j", "1<script>2"}});
   EXPECT_EQ(wireFormatOf(request).jsonpIndex, std::optional<std::string>("12"));
-  request.query = {{"EIO", "3"}};
+  request.setQuery({{"EIO", "3"}});
   EXPECT_FALSE(wireFormatOf(request).jsonpIndex);
-  request.query = {{"j", ""}};
+  request.setQuery({{"j", ""}});
   EXPECT_EQ(wireFormatOf(request).jsonpIndex, std::optional<std::string>(""));
 }
 

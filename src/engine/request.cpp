@@ -1,0 +1,81 @@
+// engine::Request: its text packed in one FieldList. The first pair is (method, url), the
+// second (remoteAddress, peerAddress); the query pairs follow, then the header pairs from
+// headersAt_ to the end. A default request has an empty buffer (no allocation) and reads
+// as empty strings.
+#include "sio/engine/request.hpp"
+
+#include <stdexcept>
+
+namespace sio::engine {
+
+Request::Request(std::string_view method, std::string_view url, std::string_view peerAddress,
+                 bool secure)
+    : secure_(secure) {
+  fields_.emplace_back(method, url);
+  fields_.emplace_back(peerAddress, peerAddress);
+  headersAt_ = static_cast<std::uint32_t>(fields_.bytes().size());
+}
+
+std::pair<std::string_view, std::string_view> Request::head() const {
+  if (fields_.empty()) return {};
+  return *fields_.begin();
+}
+
+std::pair<std::string_view, std::string_view> Request::addresses() const {
+  if (fields_.empty()) return {};
+  return *std::next(fields_.begin());
+}
+
+std::size_t Request::queryAt() const {
+  if (fields_.empty()) return 0;
+  return fields_.pairEnd(fields_.pairEnd(0));
+}
+
+std::string_view Request::path() const {
+  std::string_view target = url();
+  return target.substr(0, target.find('?'));
+}
+
+void Request::setHead(std::string_view method, std::string_view url, std::string_view remoteAddress,
+                      std::string_view peerAddress) {
+  FieldList head;  // built first: the arguments may be views into fields_
+  head.reserve(FieldList::pairBytes(method, url) +
+               FieldList::pairBytes(remoteAddress, peerAddress));
+  head.emplace_back(method, url);
+  head.emplace_back(remoteAddress, peerAddress);
+  std::size_t oldEnd = queryAt();
+  std::size_t newEnd = head.bytes().size();
+  fields_.replace(0, oldEnd, head);
+  std::size_t headersAt = headersAt_ - oldEnd + newEnd;
+  if (headersAt > UINT32_MAX) throw std::length_error("Request: 4 GiB or more of text");
+  headersAt_ = static_cast<std::uint32_t>(headersAt);
+}
+
+void Request::setQuery(const FieldList& query) {
+  if (fields_.empty()) setHead({}, {}, {}, {});
+  std::size_t from = queryAt();
+  std::size_t headersAt = from + query.bytes().size();
+  if (headersAt > UINT32_MAX) throw std::length_error("Request: 4 GiB or more of text");
+  fields_.replace(from, headersAt_, query);
+  headersAt_ = static_cast<std::uint32_t>(headersAt);
+}
+
+void Request::addParam(std::string_view key, std::string_view value) {
+  if (fields_.empty()) setHead({}, {}, {}, {});
+  std::size_t headersAt = headersAt_ + FieldList::pairBytes(key, value);
+  if (headersAt > UINT32_MAX) throw std::length_error("Request: 4 GiB or more of text");
+  fields_.insert(headersAt_, key, value);
+  headersAt_ = static_cast<std::uint32_t>(headersAt);
+}
+
+void Request::setHeaders(const FieldList& headers) {
+  if (fields_.empty()) setHead({}, {}, {}, {});
+  fields_.replace(headersAt_, fields_.bytes().size(), headers);
+}
+
+void Request::addHeader(std::string_view name, std::string_view value) {
+  if (fields_.empty()) setHead({}, {}, {}, {});
+  fields_.emplace_back(name, value);
+}
+
+}  // namespace sio::engine
