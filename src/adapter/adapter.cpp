@@ -366,14 +366,10 @@ std::vector<SocketId> Adapter::sockets(const RoomSet& rooms) const {
     return ids;
   }
   std::unordered_set<SocketId> seen;
-  for (const auto& room : rooms) {
-    if (auto it = rooms_.find(room); it != rooms_.end()) {
-      for (const auto& [id, socket] : it->second)
-        if (seen.insert(id).second) ids.push_back(id);
-    } else if (implicitOwner(room) != sids_.end() && seen.insert(room).second) {
-      ids.push_back(room);
-    }
-  }
+  for (const auto& room : rooms)
+    forEachMember(room, [&](const SocketId& id, LocalSocket*) {
+      if (seen.insert(id).second) ids.push_back(id);
+    });
   return ids;
 }
 
@@ -403,15 +399,19 @@ Adapter::Members::const_iterator Adapter::implicitOwner(const Room& room) const 
   return it != sids_.end() && it->second.inOwnRoom ? it : sids_.end();
 }
 
+template <class Fn>
+void Adapter::forEachMember(const Room& room, const Fn& fn) const {
+  if (auto it = rooms_.find(room); it != rooms_.end()) {
+    for (const auto& [id, socket] : it->second) fn(id, socket);
+  } else if (auto owner = implicitOwner(room); owner != sids_.end()) {
+    fn(owner->first, owner->second.socket);
+  }
+}
+
 std::unordered_set<SocketId> Adapter::exceptSids(const RoomSet& except) const {
   std::unordered_set<SocketId> ids;
-  for (const auto& room : except) {
-    if (auto it = rooms_.find(room); it != rooms_.end()) {
-      for (const auto& [id, socket] : it->second) ids.insert(id);
-    } else if (implicitOwner(room) != sids_.end()) {
-      ids.insert(room);
-    }
-  }
+  for (const auto& room : except)
+    forEachMember(room, [&](const SocketId& id, LocalSocket*) { ids.insert(id); });
   return ids;
 }
 
@@ -437,15 +437,10 @@ void Adapter::apply(const BroadcastOptions& opts, const std::function<void(Local
           it->second, except, [](LocalSocket* socket) { return socket; }, nsp_, fn);
   } else {
     std::unordered_set<std::string_view> seen;
-    for (const auto& room : opts.rooms) {
-      if (auto it = rooms_.find(room); it != rooms_.end()) {
-        for (const auto& [id, socket] : it->second)
-          if (!except.count(id) && seen.insert(id).second) targets.add(id, socket);
-      } else if (auto owner = implicitOwner(room); owner != sids_.end()) {
-        if (!except.count(owner->first) && seen.insert(owner->first).second)
-          targets.add(owner->first, owner->second.socket);
-      }
-    }
+    for (const auto& room : opts.rooms)
+      forEachMember(room, [&](const SocketId& id, LocalSocket* socket) {
+        if (!except.count(id) && seen.insert(id).second) targets.add(id, socket);
+      });
     while (auto socket = targets.next(nsp_))
       if (*socket) fn(**socket);
   }

@@ -63,9 +63,16 @@ class Exchange final : public HttpExchange {
   std::function<void()> onAbort_;
 };
 
-std::string lowerCase(std::string_view text) {
-  std::string out(text);
+// `text` in lower case, written into `out` (a buffer reused from call to call).
+const std::string& lowerCaseInto(std::string_view text, std::string& out) {
+  out.assign(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string lowerCase(std::string_view text) {
+  std::string out;
+  lowerCaseInto(text, out);
   return out;
 }
 
@@ -96,12 +103,9 @@ Request toRequest(const http::request<http::string_body>& message, const std::st
     bytes += FieldList::pairBytes(field.name_string(), field.value());
   request.reserve(bytes);
   for (const auto& [key, value] : query) request.addParam(key, value);
-  std::string name;
-  for (const auto& field : message) {
-    name.assign(field.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.addHeader(name, field.value());
-  }
+  std::string name;  // one buffer for every header's lower-case name
+  for (const auto& field : message)
+    request.addHeader(lowerCaseInto(field.name_string(), name), field.value());
   if (options.trustProxy) applyForwardedHeaders(request, options.trustedProxyHops);
   return request;
 }

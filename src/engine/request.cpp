@@ -7,13 +7,22 @@
 #include <stdexcept>
 
 namespace sio::engine {
+namespace {
+
+// An offset into the buffer as the request keeps it.
+std::uint32_t offset(std::size_t at) {
+  if (at > UINT32_MAX) throw std::length_error("Request: 4 GiB or more of text");
+  return static_cast<std::uint32_t>(at);
+}
+
+}  // namespace
 
 Request::Request(std::string_view method, std::string_view url, std::string_view peerAddress,
                  bool secure)
     : secure_(secure) {
   fields_.emplace_back(method, url);
   fields_.emplace_back(peerAddress, peerAddress);
-  headersAt_ = static_cast<std::uint32_t>(fields_.bytes().size());
+  headersAt_ = offset(fields_.bytes().size());
 }
 
 std::pair<std::string_view, std::string_view> Request::head() const {
@@ -46,26 +55,22 @@ void Request::setHead(std::string_view method, std::string_view url, std::string
   std::size_t oldEnd = queryAt();
   std::size_t newEnd = head.bytes().size();
   fields_.replace(0, oldEnd, head);
-  std::size_t headersAt = headersAt_ - oldEnd + newEnd;
-  if (headersAt > UINT32_MAX) throw std::length_error("Request: 4 GiB or more of text");
-  headersAt_ = static_cast<std::uint32_t>(headersAt);
+  headersAt_ = offset(headersAt_ - oldEnd + newEnd);
 }
 
 void Request::setQuery(const FieldList& query) {
   if (fields_.empty()) setHead({}, {}, {}, {});
   std::size_t from = queryAt();
-  std::size_t headersAt = from + query.bytes().size();
-  if (headersAt > UINT32_MAX) throw std::length_error("Request: 4 GiB or more of text");
+  std::uint32_t headersAt = offset(from + query.bytes().size());
   fields_.replace(from, headersAt_, query);
-  headersAt_ = static_cast<std::uint32_t>(headersAt);
+  headersAt_ = headersAt;
 }
 
 void Request::addParam(std::string_view key, std::string_view value) {
   if (fields_.empty()) setHead({}, {}, {}, {});
-  std::size_t headersAt = headersAt_ + FieldList::pairBytes(key, value);
-  if (headersAt > UINT32_MAX) throw std::length_error("Request: 4 GiB or more of text");
+  std::uint32_t headersAt = offset(headersAt_ + FieldList::pairBytes(key, value));
   fields_.insert(headersAt_, key, value);
-  headersAt_ = static_cast<std::uint32_t>(headersAt);
+  headersAt_ = headersAt;
 }
 
 void Request::setHeaders(const FieldList& headers) {

@@ -91,10 +91,14 @@ bool Session::writable() const {
   return state_ == ReadyState::Open && transport_->writable() && writeBuffer_.empty();
 }
 
-void Session::send(Packet message, bool compress) {
+void Session::countSent(size_t bytes) {
   ServerStats& stats = *shared_->stats;
   ++stats.messagesSent;
-  stats.bytesSent += message.view().size();
+  stats.bytesSent += bytes;
+}
+
+void Session::send(Packet message, bool compress) {
+  countSent(message.view().size());
   sendPacket(std::move(message), compress);
 }
 
@@ -127,9 +131,7 @@ void Session::sendPacket(Packet packet, bool compress) {
 
 void Session::sendShared(const SharedBytes& data, bool binary, bool compress) {
   size_t size = data ? data->size() : 0;
-  ServerStats& stats = *shared_->stats;
-  ++stats.messagesSent;
-  stats.bytesSent += size;
+  countSent(size);
   switch (route(size + 1)) {
     case Route::Drop:
       return;

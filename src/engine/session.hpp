@@ -89,6 +89,7 @@ class Session final : public Socket,
   // transport, or into the write buffer.
   enum class Route { Drop, Transport, Buffer };
   Route route(size_t size);
+  void countSent(size_t bytes);  // the server's counters of messages and bytes sent
   void sendPacket(Packet packet, bool compress);
   void buffer(Packet packet, size_t size, bool compress);
   void closeSlowConsumer();

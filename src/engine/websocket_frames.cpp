@@ -158,19 +158,14 @@ std::optional<ClientFrameReader::Event> ClientFrameReader::next(std::string_view
       return Event{Event::Kind::Close, std::move(reason), code};
     }
 
+    // A whole message in one frame goes straight to its event; fragments gather in message_.
+    if (opcode != 0) messageBinary_ = opcode == 0x2;
+    if (opcode != 0 && !fin) message_ = std::make_unique<std::string>();
     std::string message;
-    if (opcode != 0 && fin) {  // a whole message in one frame
-      messageBinary_ = opcode == 0x2;
-      unmaskInto(message);
-      input.remove_prefix(headerSize + 4 + size);
-    } else {
-      if (opcode != 0) {
-        messageBinary_ = opcode == 0x2;
-        message_ = std::make_unique<std::string>();
-      }
-      unmaskInto(*message_);
-      input.remove_prefix(headerSize + 4 + size);
-      if (!fin) continue;
+    unmaskInto(message_ ? *message_ : message);
+    input.remove_prefix(headerSize + 4 + size);
+    if (!fin) continue;
+    if (message_) {
       message = std::move(*message_);
       message_.reset();
     }

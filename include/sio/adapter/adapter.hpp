@@ -227,6 +227,9 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   std::unordered_set<SocketId> exceptSids(const RoomSet& except) const;
   // The socket whose own room `room` is while it is implicit (sids_.end(): none).
   Members::const_iterator implicitOwner(const Room& room) const;
+  // Calls fn(id, socket) for each local member of `room`, its implicit owner included.
+  template <class Fn>
+  void forEachMember(const Room& room, const Fn& fn) const;
   // Socket `id` leaves explicit room `room`, with the events (its Member already updated).
   void leaveExplicit(const SocketId& id, const Room& room);
   void notifyCreated(const Room& room);
