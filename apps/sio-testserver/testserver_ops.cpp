@@ -130,8 +130,7 @@ const std::map<std::string, Handler>& handlers() {
          auto args = r.args();
          auto it = r.nsp.sockets().find(id);
          if (it != r.nsp.sockets().end()) {
-           it->second->timeout(r.timeout())
-               .emit(event, std::move(args), answerWith(done, firstOrNull));
+           (*it)->timeout(r.timeout()).emit(event, std::move(args), answerWith(done, firstOrNull));
            return;
          }
          // Elsewhere in the cluster: the socket id is also a room.

@@ -25,10 +25,10 @@ void notify(const Handlers& handlers, const Args&... args) {
 // this a delivery waits for each object of its chain in turn. It scouts the same members
 // as the walk (the except list out, only those with a socket) with an iterator of its own,
 // used only while the membership does not change (the walk stops using it then too).
-template <class Map, class SocketOf>
+template <class Map, class Except, class SocketOf>
 class Prefetcher {
  public:
-  Prefetcher(const Map& members, const std::unordered_set<SocketId>& except, SocketOf socketOf)
+  Prefetcher(const Map& members, const Except& except, SocketOf socketOf)
       : scout_(members.begin()), end_(members.end()), except_(except), socketOf_(socketOf) {
     for (std::size_t i = 0; i < kAhead; ++i) scoutOne();
   }
@@ -66,7 +66,7 @@ class Prefetcher {
   }
 
   typename Map::const_iterator scout_, end_;
-  const std::unordered_set<SocketId>& except_;
+  const Except& except_;
   SocketOf socketOf_;
   std::array<const LocalSocket*, kAhead + 1> ring_{};  // positions reached+1 .. reached+kAhead
   std::size_t scouted_ = 0, reached_ = 0;
@@ -92,16 +92,16 @@ class ApplyTargets {
   // Calls `fn` for every member of `members` not in `except`, walking the map in place
   // while its membership stays as it is; then (after a change) for what the copies hold.
   // `socketOf(value)` is a member's socket (null: looked up by id).
-  template <class Map, class SocketOf, class Fn>
-  void walk(const Map& members, const std::unordered_set<SocketId>& except, SocketOf socketOf,
-            AdapterHost& host, const Fn& fn) {
+  template <class Map, class Except, class SocketOf, class Fn>
+  void walk(const Map& members, const Except& except, SocketOf socketOf, AdapterHost& host,
+            const Fn& fn) {
     auto it = members.begin();
     auto end = members.end();
     copyLive_ = [&] {
       for (auto rest = it; rest != end; ++rest)
-        if (except.empty() || !except.count(rest->first)) copies_.push_back(rest->first);
+        if (except.empty() || !except.count(rest->first)) copies_.emplace_back(rest->first);
     };
-    Prefetcher<Map, SocketOf> ahead(members, except, socketOf);
+    Prefetcher<Map, Except, SocketOf> ahead(members, except, socketOf);
     while (!copied_ && it != end) {
       const auto& [id, value] = *it;
       ++it;  // first: a change of membership in fn() copies from the next member on
@@ -110,7 +110,7 @@ class ApplyTargets {
       if (socket) {
         ahead.next();
       } else {
-        socket = host.localSocket(id);
+        socket = host.localSocket(SocketId(id));
       }
       if (socket) fn(*socket);
     }
@@ -179,11 +179,13 @@ void ApplyTargets::beforeMembershipChange(const Adapter* adapter) {
 
 void Adapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
   ApplyTargets::beforeMembershipChange(this);
-  auto& member = sids_[id];
   // Resolved once per join, not per delivery. The namespace removes a socket only after it
   // left every room (Socket::onClose), so a socket held here is alive.
-  if (auto* socket = nsp_.localSocket(id); socket != member.socket) {
-    member.socket = socket;  // another socket under this id now: its rooms point to it
+  auto* socket = nsp_.localSocket(id);
+  auto sid = findOrAddMember(id, socket);
+  auto& member = sid->second;
+  if (socket != member.socket) {
+    changeSocket(sid, socket);  // another socket under this id now: its rooms point to it
     for (const auto& room : member.rooms) rooms_[room][id] = socket;
   }
   for (const auto& room : rooms) {
@@ -200,13 +202,35 @@ void Adapter::addAll(const SocketId& id, const std::vector<Room>& rooms) {
         // a room named after a socket that is in it: that socket becomes explicit first
         owner->second.inOwnRoom = false;
         owner->second.rooms.insert(room);
-        it->second.emplace(owner->first, owner->second.socket);
+        it->second.emplace(idOf(*owner), owner->second.socket);
         created = false;
       }
     member.rooms.insert(room);
     if (created) notifyCreated(room);
     if (it->second.try_emplace(id, member.socket).second) notify(onJoinRoom_, room, id);
   }
+}
+
+const SocketId& Adapter::idOf(const Members::value_type& member) const {
+  if (member.second.socket) return member.second.socket->id();
+  return *ownedIds_.find(member.first);
+}
+
+Adapter::Members::iterator Adapter::findOrAddMember(const SocketId& id, LocalSocket* socket) {
+  if (auto it = sids_.find(id); it != sids_.end()) return it;
+  std::string_view key = socket ? std::string_view(socket->id()) : *ownedIds_.insert(id).first;
+  return sids_.emplace(key, Member{{}, socket, false}).first;
+}
+
+void Adapter::changeSocket(Members::iterator it, LocalSocket* socket) {
+  LocalSocket* before = it->second.socket;
+  if (!socket && before) ownedIds_.insert(before->id());
+  auto node = sids_.extract(it);  // the member stays where it is; only its key changes
+  node.key() =
+      socket ? std::string_view(socket->id()) : std::string_view(*ownedIds_.find(node.key()));
+  node.mapped().socket = socket;
+  sids_.insert(std::move(node));
+  if (socket && !before) ownedIds_.erase(ownedIds_.find(socket->id()));
 }
 
 void Adapter::del(const SocketId& id, const Room& room) {
@@ -228,7 +252,10 @@ void Adapter::delAll(const SocketId& id) {
   if (sid == sids_.end()) return;
   bool inOwnRoom = sid->second.inOwnRoom;
   RoomSet joined = std::move(sid->second.rooms);
+  bool ownedId = !sid->second.socket;
   sids_.erase(sid);
+  IdSet::node_type owned;  // kept to the end: `id` may be that very string
+  if (ownedId) owned = ownedIds_.extract(ownedIds_.find(id));
   // its own room first, as it was joined first
   if (inOwnRoom) {
     notify(onLeaveRoom_, id, id);
@@ -362,7 +389,7 @@ void Adapter::requestRemoteDisconnect(SocketId id, bool close, Completion<> done
 std::vector<SocketId> Adapter::sockets(const RoomSet& rooms) const {
   std::vector<SocketId> ids;
   if (rooms.empty()) {
-    for (const auto& [id, joined] : sids_) ids.push_back(id);
+    for (const auto& member : sids_) ids.push_back(idOf(member));
     return ids;
   }
   std::unordered_set<SocketId> seen;
@@ -390,8 +417,8 @@ size_t Adapter::roomSize(const Room& room) const {
 
 void Adapter::forEachRoom(const std::function<void(const Room&)>& fn) const {
   for (const auto& [room, members] : rooms_) fn(room);
-  for (const auto& [id, member] : sids_)
-    if (member.inOwnRoom) fn(id);
+  for (const auto& member : sids_)
+    if (member.second.inOwnRoom) fn(idOf(member));
 }
 
 Adapter::Members::const_iterator Adapter::implicitOwner(const Room& room) const {
@@ -404,12 +431,12 @@ void Adapter::forEachMember(const Room& room, const Fn& fn) const {
   if (auto it = rooms_.find(room); it != rooms_.end()) {
     for (const auto& [id, socket] : it->second) fn(id, socket);
   } else if (auto owner = implicitOwner(room); owner != sids_.end()) {
-    fn(owner->first, owner->second.socket);
+    fn(idOf(*owner), owner->second.socket);
   }
 }
 
-std::unordered_set<SocketId> Adapter::exceptSids(const RoomSet& except) const {
-  std::unordered_set<SocketId> ids;
+Adapter::IdSet Adapter::exceptSids(const RoomSet& except) const {
+  IdSet ids;
   for (const auto& room : except)
     forEachMember(room, [&](const SocketId& id, LocalSocket*) { ids.insert(id); });
   return ids;

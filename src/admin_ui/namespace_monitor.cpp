@@ -109,7 +109,7 @@ void NamespaceMonitor::watchSocket(const std::shared_ptr<Socket>& socket) {
 bool NamespaceMonitor::reportDataChanges() {
   auto nsp = nsp_.lock();
   if (!nsp) return false;
-  for (const auto& [id, socket] : nsp->sockets()) {
+  for (const auto& socket : nsp->sockets()) {
     auto sent = sentData_.find(socket->id());
     if (sent == sentData_.end()) continue;  // connected before instrument(): not watched
     Value data = dataWithoutAdmin(socket->data());

@@ -7,7 +7,6 @@
 // its parameters are the auth.
 #include "client.hpp"
 
-#include <algorithm>
 #include <unordered_map>
 
 #include "sio/codec/query_string.hpp"
@@ -54,13 +53,13 @@ Client::Client(Server& server, std::shared_ptr<engine::Socket> conn)
           &engine::TimerWheel::Entry::member<&Client::onConnectDeadline>, this)) {}
 
 void Client::start() {
-  // The close handler owns the client (and the sockets hold it); the session calls neither
-  // handler after it ended, so the message handler's plain pointer fits std::function's
+  // The client holds itself until the connection's close handler ran; the session calls
+  // neither handler after it ended, so both handlers' plain pointers fit std::function's
   // own storage (no allocation per connection).
-  auto self = shared_from_this();
+  self_ = shared_from_this();
   conn_->onMessage([this](const engine::Packet& message) { onMessage(message); });
-  conn_->onClose([self](std::string_view reason, std::string_view description) {
-    self->onClose(std::string(reason), std::string(description));
+  conn_->onClose([this](std::string_view reason, std::string_view description) {
+    onConnectionClosed(reason, description);
   });
   if (conn_->transportName() != "websocket") {  // a WebSocket session never upgrades
     conn_->onUpgrade([weak = weak_from_this()](std::string_view transport) {
@@ -106,12 +105,12 @@ void Client::onDecoded(protocol::Packet packet) {
     packet.nsp = std::move(name);
     v3Auth = std::move(auth);
   }
-  auto it = findSocket(packet.nsp);
-  if (it == sockets_.end() && packet.type == protocol::PacketType::Connect) {
+  auto* it = findSocket(packet.nsp);
+  if (!it && packet.type == protocol::PacketType::Connect) {
     if (v3Auth) return connect(packet.nsp, std::move(*v3Auth));
     return connect(packet.nsp, packet.data ? std::move(*packet.data) : Value::object());
   }
-  if (it != sockets_.end() && packet.type != protocol::PacketType::Connect &&
+  if (it && packet.type != protocol::PacketType::Connect &&
       packet.type != protocol::PacketType::ConnectError) {
     auto socket = *it;
     return socket->onPacket(std::move(packet));
@@ -136,7 +135,7 @@ void Client::doConnect(const std::shared_ptr<Namespace>& nsp, Value auth) {
            [weak = weak_from_this()](std::shared_ptr<Socket> socket) {
              auto self = weak.lock();
              if (!self) return;
-             if (auto it = self->findSocket(socket->nsp().name()); it != self->sockets_.end())
+             if (auto* it = self->findSocket(socket->nsp().name()))
                *it = socket;
              else
                self->sockets_.push_back(socket);
@@ -145,13 +144,12 @@ void Client::doConnect(const std::shared_ptr<Namespace>& nsp, Value auth) {
 }
 
 void Client::removeSocket(const Socket& socket) {
-  auto it = findSocket(const_cast<Socket&>(socket).nsp().name());
-  if (it != sockets_.end() && it->get() == &socket) sockets_.erase(it);
+  auto* it = findSocket(const_cast<Socket&>(socket).nsp().name());
+  if (it && it->get() == &socket) sockets_.erase(it);
 }
 
 void Client::disconnectAll() {
-  auto sockets = std::move(sockets_);
-  sockets_.clear();
+  auto sockets = sockets_.takeAll();
   for (auto& socket : sockets) socket->disconnect(false);
   close();
 }
@@ -169,13 +167,12 @@ void Client::onConnectDeadline() {
   close();
 }
 
-std::vector<std::shared_ptr<Socket>>::iterator Client::findSocket(std::string_view nsp) {
-  return std::find_if(sockets_.begin(), sockets_.end(),
-                      [nsp](const auto& socket) { return socket->nsp().name() == nsp; });
+std::shared_ptr<Socket>* Client::findSocket(std::string_view nsp) {
+  return sockets_.findIf([nsp](const auto& socket) { return socket->nsp().name() == nsp; });
 }
 
 void Client::onUpgrade(std::string_view transport) {
-  auto sockets = sockets_;  // a handler may disconnect one
+  auto sockets = sockets_.snapshot();  // a handler may disconnect one
   for (auto& socket : sockets) socket->transportUpgraded(transport);
 }
 
@@ -184,10 +181,14 @@ void Client::onClose(const std::string& reason, const std::string& description) 
   closed_ = true;
   // only cancelled: this may run inside the entry's own callback (onConnectDeadline)
   if (connectDeadline_) connectDeadline_->cancel();
-  auto sockets = std::move(sockets_);
-  sockets_.clear();
+  auto sockets = sockets_.takeAll();
   for (auto& socket : sockets) socket->onClose(reason, description);
   decoder_.reset();
+}
+
+void Client::onConnectionClosed(std::string_view reason, std::string_view description) {
+  auto self = std::move(self_);  // released on return, the last use of this client
+  onClose(std::string(reason), std::string(description));
 }
 
 }  // namespace sio

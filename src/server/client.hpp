@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "first_inline_list.hpp"
 #include "sio/adapter/broadcast_options.hpp"
 #include "sio/engine/socket.hpp"
 #include "sio/engine/timer_wheel.hpp"
@@ -51,16 +52,21 @@ class Client : public std::enable_shared_from_this<Client> {
   void connect(const std::string& name, Value auth);
   void doConnect(const std::shared_ptr<Namespace>& nsp, Value auth);
   void onClose(const std::string& reason, const std::string& description);
+  // The connection ended (its close handler, called once): lets the client go after.
+  void onConnectionClosed(std::string_view reason, std::string_view description);
   void onUpgrade(std::string_view transport);
   void onConnectDeadline();
-  std::vector<std::shared_ptr<Socket>>::iterator findSocket(std::string_view nsp);
+  std::shared_ptr<Socket>* findSocket(std::string_view nsp);
 
   Server& server_;
   std::shared_ptr<engine::Socket> conn_;
   // Of the server's parser: made at a message, let go when it holds nothing after one.
   std::unique_ptr<protocol::PacketDecoder> decoder_;
-  // One per namespace joined, in the order joined (a client joins few: a flat list).
-  std::vector<std::shared_ptr<Socket>> sockets_;
+  // One per namespace joined, in the order joined (nearly always one: held inline).
+  FirstInlineList<std::shared_ptr<Socket>> sockets_;
+  // The client owns itself from start() until its connection's close handler ran (the
+  // handler then needs no allocated closure to hold it); the sockets hold it too.
+  std::shared_ptr<Client> self_;
   // On the io_context's wheel until the first CONNECT, then freed.
   std::unique_ptr<engine::TimerWheel::Entry> connectDeadline_;
   bool closed_ = false;

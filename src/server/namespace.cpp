@@ -30,7 +30,8 @@ Value connectErrorData(const Error& error, int protocol) {
 
 }  // namespace
 
-Namespace::Namespace(Server& server, std::string name) : server_(server), name_(std::move(name)) {}
+Namespace::Namespace(Server& server, std::string name)
+    : server_(server), guard_(server.handlerGuard()), name_(std::move(name)) {}
 
 Namespace::~Namespace() {
   if (adapter_) adapter_->detachHost();  // operators may hold the adapter longer
@@ -51,9 +52,29 @@ BroadcastOperator Namespace::op() const {
   return BroadcastOperator(adapter_, {}, {}, {}, server_.handlerGuard());
 }
 
+std::size_t Namespace::SocketIdHash::operator()(std::string_view id) const noexcept {
+  return std::hash<std::string_view>{}(id);
+}
+std::size_t Namespace::SocketIdHash::operator()(
+    const std::shared_ptr<Socket>& socket) const noexcept {
+  return (*this)(socket->id());
+}
+bool Namespace::SameSocketId::operator()(const std::shared_ptr<Socket>& a,
+                                         const std::shared_ptr<Socket>& b) const {
+  return a->id() == b->id();
+}
+bool Namespace::SameSocketId::operator()(std::string_view id,
+                                         const std::shared_ptr<Socket>& socket) const {
+  return id == socket->id();
+}
+bool Namespace::SameSocketId::operator()(const std::shared_ptr<Socket>& socket,
+                                         std::string_view id) const {
+  return socket->id() == id;
+}
+
 LocalSocket* Namespace::localSocket(const SocketId& id) {
-  auto it = sockets_.find(id);
-  return it == sockets_.end() ? nullptr : it->second.get();
+  auto it = sockets_.find(std::string_view(id));
+  return it == sockets_.end() ? nullptr : it->get();
 }
 
 bool Namespace::recoveryEnabled() const {
@@ -154,10 +175,10 @@ void Namespace::connectSocket(const std::shared_ptr<Socket>& socket,
   auto self = shared_from_this();
   adapter_->prepareConnect(socket->id(), [self, socket, onConnected] {
     if (!socket->clientOpen()) return socket->cleanup();  // gone while the adapter prepared
-    // keyed by a view of the socket's id: a socket replacing one of the same id (a restored
-    // session) takes the entry with its own key
-    self->sockets_.erase(socket->id());
-    self->sockets_.emplace(socket->id(), socket);
+    // a socket replacing one of the same id (a restored session) takes its place
+    if (auto it = self->sockets_.find(std::string_view(socket->id())); it != self->sockets_.end())
+      self->sockets_.erase(it);
+    self->sockets_.insert(socket);
     socket->onConnect();
     onConnected(socket);
     auto handlers = self->onConnection_;
@@ -190,8 +211,8 @@ void Namespace::runMiddlewares(Socket& socket, size_t index,
 }
 
 void Namespace::remove(Socket& socket) {
-  auto it = sockets_.find(socket.id());
-  if (it == sockets_.end() || it->second.get() != &socket) return;
+  auto it = sockets_.find(std::string_view(socket.id()));
+  if (it == sockets_.end() || it->get() != &socket) return;
   sockets_.erase(it);
   auto parent = parent_.lock();
   if (parent && sockets_.empty() && server_.options().cleanupEmptyChildNamespaces) {
@@ -204,7 +225,7 @@ void Namespace::remove(Socket& socket) {
 
 void Namespace::closeAll(const std::string& reason) {
   auto sockets = sockets_;
-  for (auto& [id, socket] : sockets) socket->onClose(reason);
+  for (auto& socket : sockets) socket->onClose(reason);
   adapter_->close();
 }
 

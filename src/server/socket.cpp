@@ -21,14 +21,12 @@ namespace sio {
 
 Socket::Socket(std::shared_ptr<Namespace> nsp, std::shared_ptr<Client> client, Value auth,
                std::optional<RestoredSession> previous)
-    : nsp_(std::move(nsp)),
-      client_(std::move(client)),
-      guard_(nsp_->server().handlerGuard()),
-      previous_(previous ? std::make_unique<RestoredSession>(std::move(*previous)) : nullptr) {
-  if (previous_) {
-    id_ = previous_->sid;
-    if (!previous_->pid.empty()) extras().pid = previous_->pid;
-    data_ = previous_->data;
+    : nsp_(std::move(nsp)), client_(std::move(client)) {
+  if (previous) {
+    auto& restored = *(extras().previous = std::make_unique<RestoredSession>(std::move(*previous)));
+    id_ = restored.sid;
+    extras_->pid = restored.pid;
+    data_ = restored.data;
     recovered_ = true;
   } else if (client_->protocol() == 3) {
     // as socket.io names the sockets of v3 clients: the Engine.IO id, prefixed off `/`
@@ -58,7 +56,8 @@ const std::string& Socket::pid() const {
 
 template <class Fn>
 bool Socket::guarded(std::string_view event, Fn&& fn) {
-  if (!guard_->call(HandlerSite{id_, nsp_->name(), event}, std::forward<Fn>(fn))) return true;
+  if (!nsp_->handlerGuard()->call(HandlerSite{id_, nsp_->name(), event}, std::forward<Fn>(fn)))
+    return true;
   disconnectForHandlerError();
   return false;
 }
@@ -119,19 +118,31 @@ void Socket::onTransportUpgrade(std::function<void(std::string_view transport)> 
 }
 
 Socket& Socket::timeout(std::chrono::milliseconds timeout) {
-  flags_.timeout = timeout;
+  extras().nextTimeout = timeout;
   return *this;
 }
 Socket& Socket::compress(bool compress) {
-  flags_.compress = compress;
+  nextCompress_ = compress;
+  nextCompressSet_ = true;
   return *this;
 }
 Socket& Socket::volatile_() {
-  flags_.isVolatile = true;
+  nextVolatile_ = true;
   return *this;
 }
 BroadcastFlags Socket::takeFlags() {
-  return std::exchange(flags_, BroadcastFlags{});
+  BroadcastFlags flags;
+  if (extras_) flags.timeout = extras_->nextTimeout;
+  if (nextCompressSet_) flags.compress = bool(nextCompress_);
+  flags.isVolatile = nextVolatile_;
+  setFlags({});
+  return flags;
+}
+void Socket::setFlags(const BroadcastFlags& flags) {
+  if (flags.timeout || extras_) extras().nextTimeout = flags.timeout;
+  nextCompress_ = flags.compress.value_or(false);
+  nextCompressSet_ = flags.compress.has_value();
+  nextVolatile_ = flags.isVolatile;
 }
 
 bool Socket::emit(const std::string& event, Args args) {
@@ -186,12 +197,13 @@ boost::asio::any_io_executor Socket::executor() const {
 void Socket::startEmitWithAck(const std::string& event, Args args, BroadcastFlags flags,
                               Completion<Args> done) {
   // emit() takes the flags this emit was called with; flags set since wait for the next.
-  BroadcastFlags pending = std::exchange(flags_, flags);
+  BroadcastFlags pending = takeFlags();
+  setFlags(flags);
   emit(event, std::move(args),
        [done = std::move(done)](const std::optional<Error>& error, Args response) {
          done(toErrorCode(error), std::move(response));
        });
-  flags_ = pending;
+  setFlags(pending);
 }
 
 BroadcastOperator Socket::to(const Room& room) {
@@ -205,7 +217,7 @@ BroadcastOperator Socket::except(const Room& room) {
 }
 BroadcastOperator Socket::broadcast() {
   return BroadcastOperator(nsp_->adapter().shared_from_this(), {}, RoomSet{id_}, takeFlags(),
-                           guard_);
+                           nsp_->handlerGuard());
 }
 
 void Socket::join(const std::vector<Room>& rooms) {
@@ -278,10 +290,10 @@ SocketDetails Socket::details() const {
 void Socket::onConnect() {
   connected_ = true;
   std::vector<Value> missed;
-  if (previous_) {
-    join(previous_->rooms);
-    missed = std::move(previous_->missedPackets);
-    previous_.reset();
+  if (extras_ && extras_->previous) {
+    join(extras_->previous->rooms);
+    missed = std::move(extras_->previous->missedPackets);
+    extras_->previous.reset();
   }
   join(id_);
   std::optional<Value> reply;  // v3 clients get a CONNECT without payload

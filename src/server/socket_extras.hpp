@@ -1,12 +1,15 @@
-// What a socket holds only once it is used: catch-all and outgoing listeners, packet
-// middlewares, lifecycle handlers, the acks it awaits and the session id for recovery. Most
-// sockets never set any of them, so Socket keeps them out of line, allocated on first use:
-// an idle socket pays one pointer instead of a dozen empty containers.
+// What a socket holds only once it is used: the next emit's timeout (an emit with a
+// timeout awaits an ack, which lives here too), catch-all and outgoing listeners, packet
+// middlewares, lifecycle handlers, the acks it awaits, the session id for recovery and the
+// restored session it connects with. Most sockets never set any of them, so Socket keeps
+// them out of line, allocated on first use: an idle socket pays one pointer instead of a
+// dozen empty containers.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,7 +20,9 @@
 namespace sio {
 
 struct SocketExtras {
-  std::string pid;  // the private session id (connection state recovery)
+  std::string pid;                            // the private session id (connection state recovery)
+  std::unique_ptr<RestoredSession> previous;  // until onConnect (a restored session)
+  std::optional<std::chrono::milliseconds> nextTimeout;  // set by timeout() for the next emit
   std::vector<AnyHandler> anyListeners;
   std::vector<AnyHandler> anyOutgoingListeners;
   std::vector<Socket::PacketMiddleware> middlewares;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -219,12 +220,27 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
     LocalSocket* socket = nullptr;
     bool inOwnRoom = false;  // an implicit member of the room named by its id
   };
+  // Hashes ids and views of them alike (lookups by view need no copy).
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  using IdSet = std::unordered_set<SocketId, IdHash, std::equal_to<>>;
   // A room's explicit local members, each with its socket (resolved once, when it joined:
   // a broadcast walks the room without looking its members up).
   using RoomMembers = std::unordered_map<SocketId, LocalSocket*>;
-  using Members = std::unordered_map<SocketId, Member>;
+  // Keyed by a view of the id its socket holds (no copy per socket); a member without a
+  // socket views its id in ownedIds_ instead. The key follows when the socket changes.
+  using Members = std::unordered_map<std::string_view, Member>;
 
-  std::unordered_set<SocketId> exceptSids(const RoomSet& except) const;
+  // The id of a member, as its socket (or ownedIds_) holds it.
+  const SocketId& idOf(const Members::value_type& member) const;
+  // The member `id`, created when missing, keyed by a view of its socket's id (or of an
+  // owned copy when it has none).
+  Members::iterator findOrAddMember(const SocketId& id, LocalSocket* socket);
+  // Member `it` is now held by `socket` (maybe null): its key views that one's id.
+  void changeSocket(Members::iterator it, LocalSocket* socket);
+  IdSet exceptSids(const RoomSet& except) const;
   // The socket whose own room `room` is while it is implicit (sids_.end(): none).
   Members::const_iterator implicitOwner(const Room& room) const;
   // Calls fn(id, socket) for each local member of `room`, its implicit owner included.
@@ -237,6 +253,7 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
 
   std::unordered_map<Room, RoomMembers> rooms_;
   Members sids_;
+  IdSet ownedIds_;  // the ids of the members without a socket
   std::vector<RoomEvent> onCreateRoom_, onDeleteRoom_;
   std::vector<MemberEvent> onJoinRoom_, onLeaveRoom_;
 };

@@ -10,6 +10,7 @@
 #include <regex>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "sio/adapter/adapter.hpp"
 #include "sio/server/broadcast_operator.hpp"
@@ -21,6 +22,7 @@ class Server;
 class Socket;
 class Client;
 class ParentNamespace;
+class HandlerGuard;
 
 using ConnectionHandler = std::function<void(const std::shared_ptr<Socket>& socket)>;
 using Middleware = std::function<void(Socket& socket, Next next)>;
@@ -32,10 +34,25 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
 
   const std::string& name() const override { return name_; }
   Server& server() { return server_; }
+  // The server's handler guard, held here too: a socket's ack timer may outlive the server
+  // (its socket holds the namespace).
+  const std::shared_ptr<HandlerGuard>& handlerGuard() const { return guard_; }
   Adapter& adapter() { return *adapter_; }
   const std::shared_ptr<Adapter>& adapterPtr() const { return adapter_; }
-  // The connected sockets by id (each key is a view of its socket's own id).
-  using SocketTable = std::unordered_map<std::string_view, std::shared_ptr<Socket>>;
+  // The connected sockets, found by id: a set of them hashed on their own ids (no key of
+  // its own per socket). `sockets().find(id)` takes a std::string or a string_view.
+  struct SocketIdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const noexcept;
+    std::size_t operator()(const std::shared_ptr<Socket>& socket) const noexcept;
+  };
+  struct SameSocketId {
+    using is_transparent = void;
+    bool operator()(const std::shared_ptr<Socket>& a, const std::shared_ptr<Socket>& b) const;
+    bool operator()(std::string_view id, const std::shared_ptr<Socket>& socket) const;
+    bool operator()(const std::shared_ptr<Socket>& socket, std::string_view id) const;
+  };
+  using SocketTable = std::unordered_set<std::shared_ptr<Socket>, SocketIdHash, SameSocketId>;
   const SocketTable& sockets() const { return sockets_; }
 
   void onConnection(ConnectionHandler handler) { onConnection_.push_back(std::move(handler)); }
@@ -139,6 +156,7 @@ class Namespace : public AdapterHost, public std::enable_shared_from_this<Namesp
                      const std::function<void(std::shared_ptr<Socket>)>& onConnected);
 
   Server& server_;
+  std::shared_ptr<HandlerGuard> guard_;
   std::string name_;
   std::shared_ptr<Adapter> adapter_;
   SocketTable sockets_;

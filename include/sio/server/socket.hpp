@@ -139,6 +139,7 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
   void runMiddlewares(Args& args, size_t index, std::function<void(std::optional<Error>)> done);
   void sendPacket(protocol::Packet packet, const BroadcastFlags& flags);
   BroadcastFlags takeFlags();
+  void setFlags(const BroadcastFlags& flags);        // those of the next emit
   static void checkEvent(const std::string& event);  // throws for a reserved name
   boost::asio::any_io_executor executor() const;
   void startEmitWithAck(const std::string& event, Args args, BroadcastFlags flags,
@@ -155,17 +156,19 @@ class Socket final : public LocalSocket, public std::enable_shared_from_this<Soc
 
   std::shared_ptr<Namespace> nsp_;
   std::shared_ptr<Client> client_;
-  std::shared_ptr<HandlerGuard> guard_;  // the server's (kept: ack timers may outlive it)
   SocketId id_;
   Handshake handshake_;
   Value data_ = Value::object();
-  bool connected_ = false;
-  bool closing_ = false;  // onClose has begun (its disconnect handlers may be running)
-  bool recovered_ = false;
-  BroadcastFlags flags_;
+  // The flags of the next emit (compress, volatile_; its timeout is among the extras),
+  // packed with the state bits.
+  bool nextVolatile_ : 1 = false;
+  bool nextCompressSet_ : 1 = false;
+  bool nextCompress_ : 1 = false;
+  bool connected_ : 1 = false;
+  bool closing_ : 1 = false;  // onClose has begun (its disconnect handlers may be running)
+  bool recovered_ : 1 = false;
   EventListeners listeners_;
-  std::unique_ptr<SocketExtras> extras_;       // null until one of its parts is used
-  std::unique_ptr<RestoredSession> previous_;  // until onConnect (a restored session)
+  std::unique_ptr<SocketExtras> extras_;  // null until one of its parts is used
 };
 
 }  // namespace sio

@@ -92,8 +92,11 @@ class FakeHost : public AdapterHost {
   bool anyOutgoingListeners() const override { return outgoingListeners; }
 
   // Adds a socket and joins it to its own room plus `rooms`, as a connecting Socket does.
+  // A socket it replaces (the same id) stays alive, as a connection holds its socket: the
+  // adapter may still list it.
   FakeSocket& connect(const SocketId& id, std::vector<Room> rooms = {}) {
     auto& socket = sockets_[id];
+    if (socket) retired_.push_back(std::move(socket));
     socket = std::make_unique<FakeSocket>(id, adapter);
     rooms.insert(rooms.begin(), id);
     if (adapter) adapter->addAll(id, rooms);
@@ -106,6 +109,11 @@ class FakeHost : public AdapterHost {
     return *socket;
   }
   FakeSocket& socket(const SocketId& id) { return *sockets_.at(id); }
+  // Stops listing a socket (it stays alive, as a socket leaving its namespace does).
+  void unlist(const SocketId& id) {
+    retired_.push_back(std::move(sockets_.at(id)));
+    sockets_.erase(id);
+  }
   // Sorted ids of the sockets that got at least one frame.
   std::vector<SocketId> recipients() const {
     std::vector<SocketId> ids;
@@ -143,6 +151,7 @@ class FakeHost : public AdapterHost {
  private:
   std::string name_;
   std::map<SocketId, std::unique_ptr<FakeSocket>> sockets_;
+  std::vector<std::unique_ptr<FakeSocket>> retired_;
 };
 
 using protocol::Packet;

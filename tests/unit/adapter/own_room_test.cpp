@@ -259,3 +259,24 @@ TEST_F(OwnRoomTest, AnOwnRoomWithoutItsSocketLooksItUp) {
   host.connect("s1");  // a new socket object under the same id: the own room follows it
   EXPECT_EQ(broadcastTo(to({"s1"})), (Ids{"s1"}));
 }
+
+// The adapter keys a member by a view of its socket's id, or of a copy of its own while
+// the namespace does not list the socket: the key follows each change of socket.
+TEST_F(OwnRoomTest, AMemberKeepsItsIdAcrossChangesOfSocket) {
+  host.connect("s1", {"a"});
+  host.unlist("s1");
+  adapter->addAll("s1", {"b"});  // joins while not listed: the adapter copies the id
+  EXPECT_EQ(broadcastTo(to({"s1"})), (Ids{}));
+  EXPECT_EQ(adapter->sockets(RoomSet{"a", "b"}), (Ids{"s1"}));
+  EXPECT_EQ(allRooms(), (std::set<Room>{"a", "b", "s1"}));
+  host.connect("s1");  // listed again, a new socket object: it holds the id again
+  EXPECT_EQ(broadcastTo(to({"b"})), (Ids{"s1"}));
+  EXPECT_EQ(adapter->socketRooms("s1")->items(), (std::vector<Room>{"s1", "a", "b"}));
+  host.unlist("s1");
+  adapter->delAll("s1");
+  EXPECT_FALSE(adapter->hasSocket("s1"));
+  EXPECT_EQ(allRooms(), (std::set<Room>{}));
+  adapter->addAll("gone", {"c"});
+  adapter->delAll("gone");
+  EXPECT_FALSE(adapter->hasLocalSockets());
+}

@@ -1,8 +1,11 @@
 // EventListeners: the per-socket listener list. Checks the order of dispatch, that `once`
-// listeners run once, that off removes every listener of an event and no other.
+// listeners run once, that off removes every listener of an event and no other; and that
+// the interned event names are shared and released with their last listener.
 #include "sio/server/event_listeners.hpp"
 
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace sio {
 namespace {
@@ -56,6 +59,49 @@ TEST(EventListeners, RemoveDropsEveryListenerOfThatEventOnly) {
   listeners.add("a", recorder(calls, 4), false);
   listeners.clear();
   EXPECT_TRUE(listeners.empty());
+}
+
+// The name is shared by the three; each keeps its own `once`.
+TEST(EventListeners, OnceAndOnListenersOfOneNameKeepTheirOwnFlag) {
+  EventListeners listeners;
+  std::vector<int> calls;
+  for (int tag : {1, 2, 3}) listeners.add("shared", recorder(calls, tag), tag == 2);
+  for (int round = 0; round < 2; ++round) run(listeners.take("shared"));
+  EXPECT_EQ(calls, (std::vector<int>{1, 2, 3, 1, 3}));
+}
+
+TEST(EventName, OneEntryPerDistinctNameReleasedWithItsLastHolder) {
+  std::size_t before = EventName::internedCount();
+  {
+    EventName first("a name no other test uses, longer than 15 bytes", false);
+    EventName second("a name no other test uses, longer than 15 bytes", true);
+    EXPECT_EQ(EventName::internedCount(), before + 1);
+    EXPECT_EQ(first.view(), second.view());
+    EXPECT_EQ(first.view().data(), second.view().data());  // stored once
+    EXPECT_FALSE(first.flag());
+    EXPECT_TRUE(second.flag());
+    EventName moved(std::move(first));
+    EXPECT_EQ(moved.view(), "a name no other test uses, longer than 15 bytes");
+    EXPECT_FALSE(moved.flag());
+  }
+  EXPECT_EQ(EventName::internedCount(), before);
+}
+
+TEST(EventName, ListenersOfUniqueNamesLeaveNothingInterned) {
+  std::size_t before = EventName::internedCount();
+  {
+    EventListeners listeners;
+    std::vector<int> calls;
+    for (int i = 0; i < 50; ++i)
+      listeners.add("unique event " + std::to_string(i), recorder(calls, i), i % 2 == 0);
+    EXPECT_EQ(EventName::internedCount(), before + 50);
+    run(listeners.take("unique event 4"));  // a once listener: its name is released
+    EXPECT_EQ(EventName::internedCount(), before + 49);
+    listeners.remove("unique event 5");
+    EXPECT_EQ(EventName::internedCount(), before + 48);
+    EXPECT_EQ(calls, (std::vector<int>{4}));
+  }
+  EXPECT_EQ(EventName::internedCount(), before);
 }
 
 }  // namespace
