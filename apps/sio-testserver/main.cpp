@@ -168,8 +168,9 @@ void serveNamespace(const std::shared_ptr<Namespace>& nsp,
     socket->on("message-with-ack", [](const Args& args, const Ack& ack) { ack(args); });
     socket->on("op", [self, state](const Args& args, const Ack& ack) {
       if (!ack) return;
+      static const Value kNoRequest;  // the request is read in place, not copied
       testserver::runOp(state->shared_from_this(), self->nsp(), self->shared_from_this(),
-                        args.empty() ? Value() : args[0],
+                        args.empty() ? kNoRequest : args[0],
                         [ack](Value reply) { ack({std::move(reply)}); });
     });
   });

@@ -251,8 +251,14 @@ void runOp(const std::shared_ptr<NodeState>& node, Namespace& nsp,
            const std::shared_ptr<Socket>& socket, const Value& request,
            std::function<void(Value)> reply) {
   Done done = [reply](std::optional<std::string> error, Value result) {
-    if (error) return reply(Value::object({{"ok", false}, {"error", *error}}));
-    reply(Value::object({{"ok", true}, {"result", std::move(result)}}));
+    Value::Object answer;  // built in place: an initializer list would copy the result
+    answer.reserve(2);
+    answer.emplace_back("ok", !error);
+    if (error)
+      answer.emplace_back("error", std::move(*error));
+    else
+      answer.emplace_back("result", std::move(result));
+    reply(Value(std::move(answer)));
   };
   try {
     if (!request.isObject()) throw OpError("the request must be an object");

@@ -2,13 +2,17 @@
 // in Number.prototype.toString form, Binary as Node's Buffer.toJSON) and a strict,
 // iterative JSON.parse-compatible parser (explicit stack with a depth limit; strings
 // decoded to UTF-8/WTF-8; int64 integers kept as Int; duplicate keys as JSON.parse).
-// Hot paths avoid per-character allocation: strings are scanned 8 bytes at a time.
+// Hot paths avoid per-character allocation: strings are scanned 8 bytes at a time, and
+// each array or object is allocated once, at its exact size (items gather in a per-thread
+// scratch stack until it closes).
 #include "sio/codec/json.hpp"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <system_error>
 #include <vector>
@@ -150,12 +154,14 @@ void write(const Value& v, std::string& out) {
 constexpr uint64_t kOnes = 0x0101010101010101ull;
 constexpr uint64_t kHighs = 0x8080808080808080ull;
 
-// True when any of the 8 bytes in `x` is '"', '\\' or below 0x20 (exact, no false hits).
-inline bool hasStringSpecial(uint64_t x) {
+// The high bit of each of the 8 bytes of `x` (in memory order, little-endian) that is '"',
+// '\\' or below 0x20; the lowest bit set marks the first such byte exactly (a borrow only
+// runs upwards from a byte that is one).
+inline uint64_t stringSpecials(uint64_t x) {
   uint64_t quote = x ^ (kOnes * '"');
   uint64_t slash = x ^ (kOnes * '\\');
   uint64_t t = ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | ((x - kOnes * 0x20) & ~x);
-  return (t & kHighs) != 0;
+  return t & kHighs;
 }
 
 inline int hexValue(char c) {
@@ -182,22 +188,60 @@ inline void appendUtf8(uint32_t cp, std::string& out) {
   }
 }
 
-// An open array or object while parsing. For large objects, `index` is an open-addressing
-// hash table of member positions + 1 (0 = empty), so duplicate detection stays O(1).
+// An open array or object while parsing. Its items so far are the entries of the
+// scratch stack (values for an array, members for an object) from `start` on; an object's
+// last member is the one whose value is being parsed. For large objects, `index` is an
+// open-addressing hash table of member positions (from `start`) + 1 (0 = empty), so
+// duplicate detection stays O(1).
 struct Frame {
   bool isObject = false;
-  Value::Array array;
-  Value::Object object;
+  size_t start = 0;
   std::vector<uint32_t> index;
-  std::string key;  // the key whose value is being parsed
 };
 
 constexpr size_t kIndexFrom = 16;  // objects with this many members get a hash index
 
+// The parser's working memory, kept by each thread from one parse to the next: items are
+// gathered here and each container is allocated once, at its exact size, when it closes.
+struct Scratch {
+  std::vector<Frame> frames;
+  std::vector<Value> values;
+  std::vector<Value::Member> members;
+
+  void clear() {
+    frames.clear();
+    values.clear();
+    members.clear();
+  }
+  // After a parse: empty, and a huge text's memory is not kept for the thread's lifetime.
+  void release() {
+    constexpr size_t kKeep = 4096;
+    if (frames.capacity() > kKeep) std::vector<Frame>().swap(frames);
+    if (values.capacity() > kKeep) std::vector<Value>().swap(values);
+    if (members.capacity() > kKeep) std::vector<Value::Member>().swap(members);
+    clear();
+  }
+};
+
+Scratch& threadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+// The entries of `stack` from `start` on, moved into a container of their exact size.
+template <class Item>
+std::vector<Item> takeFrom(std::vector<Item>& stack, size_t start) {
+  auto first = stack.begin() + std::ptrdiff_t(start);
+  std::vector<Item> items(std::make_move_iterator(first), std::make_move_iterator(stack.end()));
+  stack.erase(first, stack.end());
+  return items;
+}
+
 class Parser {
  public:
-  Parser(std::string_view text, JsonError* error, size_t maxDepth)
-      : begin_(text.data()),
+  Parser(std::string_view text, JsonError* error, size_t maxDepth, Scratch& scratch)
+      : scratch_(scratch),
+        begin_(text.data()),
         p_(text.data()),
         end_(text.data() + text.size()),
         error_(error),
@@ -206,6 +250,7 @@ class Parser {
   std::optional<Value> run();
 
  private:
+  std::optional<Value> parse();
   std::nullopt_t fail(const char* at, const char* message) {
     if (error_) {
       error_->offset = size_t(at - begin_);
@@ -234,13 +279,13 @@ class Parser {
     p_ += len;
     return true;
   }
-  // Reads `"key" :` into frame.key; p_ at the opening quote.
-  bool parseKey(Frame& frame) {
+  // Reads `"key" :` into a new last member of the scratch; p_ at the opening quote.
+  bool parseKey() {
     if (p_ == end_ || *p_ != '"') {
       failHere("expected string key");
       return false;
     }
-    if (!parseString(frame.key)) return false;
+    if (!parseString(scratch_.members.emplace_back().first)) return false;
     skipWhitespace();
     if (p_ == end_ || *p_ != ':') {
       failHere("expected ':'");
@@ -249,9 +294,10 @@ class Parser {
     ++p_;
     return true;
   }
-  static void addMember(Frame& frame, Value&& value);
-  static void rebuildIndex(Frame& frame);
+  void addMember(Frame& frame, Value&& value);
+  void rebuildIndex(Frame& frame);
 
+  Scratch& scratch_;
   const char* begin_;
   const char* p_;
   const char* end_;
@@ -267,7 +313,11 @@ bool Parser::parseString(std::string& out) {
     while (end_ - p_ >= 8) {
       uint64_t chunk;
       std::memcpy(&chunk, p_, 8);
-      if (hasStringSpecial(chunk)) break;
+      if (uint64_t specials = stringSpecials(chunk)) {
+        if constexpr (std::endian::native == std::endian::little)
+          p_ += std::countr_zero(specials) / 8;  // straight to the first special byte
+        break;
+      }
       p_ += 8;
     }
     if (p_ == end_) {
@@ -468,47 +518,63 @@ bool Parser::parseNumber(Value& out) {
 }
 
 void Parser::rebuildIndex(Frame& frame) {
+  const Value::Member* members = scratch_.members.data() + frame.start;
+  const size_t count = scratch_.members.size() - frame.start;
   size_t cap = 64;
-  while (cap < frame.object.size() * 4) cap *= 2;
+  while (cap < count * 4) cap *= 2;
   frame.index.assign(cap, 0);
   std::hash<std::string_view> hasher;
-  for (size_t i = 0; i < frame.object.size(); ++i) {
-    size_t slot = hasher(frame.object[i].first) & (cap - 1);
+  for (size_t i = 0; i < count; ++i) {
+    size_t slot = hasher(members[i].first) & (cap - 1);
     while (frame.index[slot]) slot = (slot + 1) & (cap - 1);
     frame.index[slot] = uint32_t(i + 1);
   }
 }
 
+// Gives the last member its value, or, when its key came before (JSON.parse: the last
+// value wins, in the first one's place), the earlier member, dropping the last.
 void Parser::addMember(Frame& frame, Value&& value) {
-  Value::Object& obj = frame.object;
+  Value::Object& members = scratch_.members;
+  const size_t last = members.size() - 1;
+  std::string_view key = members[last].first;
   if (frame.index.empty()) {
-    for (Value::Member& m : obj) {
-      if (m.first == frame.key) {
-        m.second = std::move(value);
+    for (size_t i = frame.start; i < last; ++i) {
+      if (members[i].first == key) {
+        members[i].second = std::move(value);
+        members.pop_back();
         return;
       }
     }
-    obj.emplace_back(std::move(frame.key), std::move(value));
-    if (obj.size() >= kIndexFrom) rebuildIndex(frame);
+    members[last].second = std::move(value);
+    if (members.size() - frame.start >= kIndexFrom) rebuildIndex(frame);
     return;
   }
   size_t mask = frame.index.size() - 1;
-  size_t slot = std::hash<std::string_view>()(frame.key) & mask;
+  size_t slot = std::hash<std::string_view>()(key) & mask;
   while (uint32_t at = frame.index[slot]) {
-    Value::Member& m = obj[at - 1];
-    if (m.first == frame.key) {
+    Value::Member& m = members[frame.start + at - 1];
+    if (m.first == key) {
       m.second = std::move(value);
+      members.pop_back();
       return;
     }
     slot = (slot + 1) & mask;
   }
-  frame.index[slot] = uint32_t(obj.size() + 1);
-  obj.emplace_back(std::move(frame.key), std::move(value));
-  if (obj.size() * 2 > frame.index.size()) rebuildIndex(frame);
+  const size_t count = members.size() - frame.start;
+  frame.index[slot] = uint32_t(count);
+  members[last].second = std::move(value);
+  if (count * 2 > frame.index.size()) rebuildIndex(frame);
 }
 
 std::optional<Value> Parser::run() {
-  std::vector<Frame> stack;
+  scratch_.clear();  // a parse that threw may have left items behind
+  auto result = parse();
+  scratch_.release();
+  return result;
+}
+
+std::optional<Value> Parser::parse() {
+  std::vector<Frame>& stack = scratch_.frames;
   Value current;
   skipWhitespace();
   for (;;) {
@@ -529,8 +595,9 @@ std::optional<Value> Parser::run() {
         }
         Frame& frame = stack.emplace_back();
         frame.isObject = isObject;
+        frame.start = isObject ? scratch_.members.size() : scratch_.values.size();
         if (isObject) {
-          if (!parseKey(frame)) return std::nullopt;
+          if (!parseKey()) return std::nullopt;
         }
         skipWhitespace();
         continue;
@@ -568,20 +635,21 @@ std::optional<Value> Parser::run() {
       if (frame.isObject)
         addMember(frame, std::move(current));
       else
-        frame.array.push_back(std::move(current));
+        scratch_.values.push_back(std::move(current));
       skipWhitespace();
       if (p_ == end_) return fail(p_, "unexpected end of input");
       if (*p_ == ',') {
         ++p_;
         skipWhitespace();
-        if (frame.isObject && !parseKey(frame)) return std::nullopt;
+        if (frame.isObject && !parseKey()) return std::nullopt;
         skipWhitespace();
         break;  // parse the next element
       }
       if (*p_ != (frame.isObject ? '}' : ']'))
         return fail(p_, frame.isObject ? "expected ',' or '}'" : "expected ',' or ']'");
       ++p_;
-      current = frame.isObject ? Value(std::move(frame.object)) : Value(std::move(frame.array));
+      current = frame.isObject ? Value(takeFrom(scratch_.members, frame.start))
+                               : Value(takeFrom(scratch_.values, frame.start));
       stack.pop_back();
     }
   }
@@ -595,12 +663,13 @@ void appendJson(const Value& value, std::string& out) {
 
 std::string toJson(const Value& value) {
   std::string out;
+  out.reserve(64);  // one allocation for most texts, not three or four while growing
   write(value, out);
   return out;
 }
 
 std::optional<Value> parseJson(std::string_view text, JsonError* error, JsonParseOptions options) {
-  return Parser(text, error, options.maxDepth).run();
+  return Parser(text, error, options.maxDepth, threadScratch()).run();
 }
 
 }  // namespace sio::codec

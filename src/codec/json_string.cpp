@@ -4,6 +4,11 @@
 // sequences (CESU-8, which JS never produces) is passed through as is, like other bytes.
 #include "sio/codec/json_string.hpp"
 
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
 namespace sio::codec {
 
 namespace {
@@ -23,6 +28,38 @@ bool needsEscape(unsigned char c) {
   return c < 0x20 || c == '"' || c == '\\' || c == 0xED;
 }
 
+// The high bit of each of the 8 bytes of `x` (in memory order, little-endian) for which
+// needsEscape holds; the lowest bit set marks the first such byte exactly (a borrow only
+// runs upwards from a byte that is one).
+uint64_t escapeCandidates(uint64_t x) {
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  auto zeroBytes = [](uint64_t y) { return (y - ones) & ~y; };
+  return (zeroBytes(x ^ (ones * '"')) | zeroBytes(x ^ (ones * '\\')) |
+          zeroBytes(x ^ (ones * 0xED)) | ((x - ones * 0x20) & ~x)) &
+         highs;
+}
+
+// The end of the run of bytes from `i` that need no escape, 8 at a time (a short tail is
+// padded with plain bytes to a whole chunk).
+size_t plainRunEnd(std::string_view text, size_t i) {
+  while (i < text.size()) {
+    uint64_t chunk = 0x6161616161616161ull;  // "aaaaaaaa"
+    std::memcpy(&chunk, text.data() + i, std::min<size_t>(8, text.size() - i));
+    uint64_t candidates = escapeCandidates(chunk);
+    if (!candidates) {
+      i += 8;
+      continue;
+    }
+    if constexpr (std::endian::native == std::endian::little) {
+      i += size_t(std::countr_zero(candidates) / 8);
+    } else {
+      while (!needsEscape(static_cast<unsigned char>(text[i]))) ++i;
+    }
+    return i;
+  }
+  return text.size();
+}
+
 }  // namespace
 
 void appendJsonString(std::string_view text, std::string& out) {
@@ -30,8 +67,7 @@ void appendJsonString(std::string_view text, std::string& out) {
   out.push_back('"');
   size_t i = 0;
   while (i < text.size()) {
-    size_t run = i;
-    while (run < text.size() && !needsEscape(static_cast<unsigned char>(text[run]))) ++run;
+    size_t run = plainRunEnd(text, i);
     out.append(text.data() + i, run - i);
     if (run == text.size()) break;
     i = run;

@@ -1,8 +1,8 @@
 // sio::Value: the out-of-line members of the event-argument value type (object building,
 // member lookup and insertion that keep key order and key uniqueness, array append, size,
 // and the deep binary check that decides between a plain and a binary Socket.IO packet).
-// hasBinary walks with an explicit stack, so a deeply nested value cannot exhaust the
-// call stack there.
+// hasBinary walks with an explicit stack (inline first, heap beyond), so a deeply nested
+// value cannot exhaust the call stack there.
 #include "sio/codec/value.hpp"
 
 namespace sio {
@@ -60,21 +60,37 @@ size_t Value::size() const {
 
 bool Value::hasBinary() const {
   if (!isArray() && !isObject()) return isBinary();
-  std::vector<const Value*> pending{this};
-  while (!pending.empty()) {
-    const Value* v = pending.back();
-    pending.pop_back();
-    switch (v->type()) {
-      case Type::Binary:
-        return true;
-      case Type::Array:
-        for (const Value& item : v->asArray()) pending.push_back(&item);
-        break;
-      case Type::Object:
-        for (const Member& m : v->asObject()) pending.push_back(&m.second);
-        break;
-      default:
-        break;
+  // A fixed stack first (no allocation for the usual small values); a heap stack only for
+  // a value with more pending items than it holds.
+  constexpr size_t kInline = 32;
+  const Value* inlineStack[kInline];
+  std::vector<const Value*> heapStack;
+  size_t inlineCount = 0;
+  auto pushItem = [&](const Value& item) {
+    Type type = item.type();
+    if (type == Type::Binary) return true;
+    if (type != Type::Array && type != Type::Object) return false;  // a leaf: nothing to walk
+    if (inlineCount < kInline)
+      inlineStack[inlineCount++] = &item;
+    else
+      heapStack.push_back(&item);
+    return false;
+  };
+  inlineStack[inlineCount++] = this;
+  while (inlineCount || !heapStack.empty()) {
+    const Value* v;
+    if (!heapStack.empty()) {
+      v = heapStack.back();
+      heapStack.pop_back();
+    } else {
+      v = inlineStack[--inlineCount];
+    }
+    if (v->isArray()) {
+      for (const Value& item : v->asArray())
+        if (pushItem(item)) return true;
+    } else {
+      for (const Member& m : v->asObject())
+        if (pushItem(m.second)) return true;
     }
   }
   return false;

@@ -114,7 +114,8 @@ Decoder::Result Decoder::addText(std::string_view text) {
   auto parsed = parse(text, limits_);
   if (auto* error = std::get_if<DecodeError>(&parsed)) return *error;
   auto& [packet, attachments] = std::get<Parsed>(parsed);
-  if (packet.type != PacketType::BinaryEvent && packet.type != PacketType::BinaryAck) return packet;
+  if (packet.type != PacketType::BinaryEvent && packet.type != PacketType::BinaryAck)
+    return std::move(packet);  // a structured binding: returned as is, it would be copied
   pending_ = std::move(packet);
   expected_ = attachments;
   attachments_.clear();

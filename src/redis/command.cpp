@@ -2,32 +2,76 @@
 #include "sio/redis/command.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <cstring>
 
 #include "sio/redis/reply.hpp"
 
 namespace sio::redis {
 
+namespace {
+
+// `*N\r\n`, written without a temporary string.
+void appendHeader(std::string& out, char tag, size_t n) {
+  char text[24];
+  text[0] = tag;
+  char* end = std::to_chars(text + 1, text + sizeof text - 2, n).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  out.append(text, size_t(end - text));
+}
+
+}  // namespace
+
+Command& Command::push(std::string_view arg) {
+  // Written in place: room for the longest framing, then trimmed to what was written.
+  const size_t at = body_.size();
+  body_.resize(at + arg.size() + kFraming);
+  char* out = body_.data() + at;
+  *out++ = '$';
+  out = std::to_chars(out, out + 20, arg.size()).ptr;
+  *out++ = '\r';
+  *out++ = '\n';
+  if (!arg.empty()) std::memcpy(out, arg.data(), arg.size());
+  out += arg.size();
+  *out++ = '\r';
+  *out++ = '\n';
+  body_.resize(size_t(out - body_.data()));
+  ++count_;
+  return *this;
+}
+
+Command& Command::push(int64_t number) {
+  char text[24];
+  auto end = std::to_chars(text, text + sizeof text, number).ptr;
+  return push(std::string_view(text, size_t(end - text)));
+}
+
+std::vector<std::string> Command::args() const {
+  std::vector<std::string> args;
+  args.reserve(count_);
+  size_t at = 0;
+  while (at < body_.size()) {  // `$len\r\n` then len bytes and `\r\n`
+    size_t lineEnd = body_.find('\r', at);
+    size_t length = 0;
+    std::from_chars(body_.data() + at + 1, body_.data() + lineEnd, length);
+    args.emplace_back(body_, lineEnd + 2, length);
+    at = lineEnd + 2 + length + 2;
+  }
+  return args;
+}
+
 std::string Command::name() const {
-  if (args_.empty()) return {};
-  std::string name = args_.front();
+  if (empty()) return {};
+  std::string name = args().front();
   for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return name;
 }
 
 void Command::appendTo(std::string& out) const {
-  size_t size = 16;
-  for (const auto& arg : args_) size += arg.size() + 16;
-  out.reserve(out.size() + size);
-  out.push_back('*');
-  out += std::to_string(args_.size());
-  out += "\r\n";
-  for (const auto& arg : args_) {
-    out.push_back('$');
-    out += std::to_string(arg.size());
-    out += "\r\n";
-    out += arg;
-    out += "\r\n";
-  }
+  out.reserve(out.size() + body_.size() + kFraming);
+  appendHeader(out, '*', count_);
+  out += body_;
 }
 
 std::string describe(const Reply& reply) {

@@ -1,8 +1,9 @@
-// A Redis command: its arguments as binary-safe byte strings, encoded as a RESP array of
-// bulk strings (`*N\r\n$len\r\narg\r\n…`) straight into the connection's output buffer.
+// A Redis command: its arguments as binary-safe byte strings, kept already encoded as RESP
+// bulk strings in one buffer (no string per argument), and written as a RESP array
+// (`*N\r\n$len\r\narg\r\n…`) straight into the connection's output buffer.
 //
 //   sio::redis::Command cmd{"XADD", stream, "MAXLEN", "~", "10000", "*", "type", "3"};
-//   cmd.push(std::move(payload));  // or push(view) to copy
+//   cmd.push(payload);
 #pragma once
 
 #include <cstdint>
@@ -17,26 +18,30 @@ class Command {
  public:
   Command() = default;
   Command(std::initializer_list<std::string_view> args) {
-    for (auto arg : args) args_.emplace_back(arg);
+    size_t bytes = 0;
+    for (auto arg : args) bytes += arg.size() + kFraming;
+    body_.reserve(bytes);
+    for (auto arg : args) push(arg);
   }
-  explicit Command(std::vector<std::string> args) : args_(std::move(args)) {}
+  explicit Command(const std::vector<std::string>& args) {
+    for (const auto& arg : args) push(arg);
+  }
 
-  Command& push(std::string_view arg) {
-    args_.emplace_back(arg);
-    return *this;
-  }
+  // Appends an argument (its bytes are copied into the command's encoding).
+  Command& push(std::string_view arg);
   Command& push(const char* arg) { return push(std::string_view(arg)); }
-  // Takes the argument over (a payload encoded for this command is moved in, not copied).
-  Command& push(std::string&& arg) {
-    args_.push_back(std::move(arg));
-    return *this;
+  Command& push(const std::string& arg) { return push(std::string_view(arg)); }
+  Command& push(int64_t number);
+  // Room for `count` more arguments of about `bytes` bytes in all (a command built piece
+  // by piece grows its buffer once).
+  void reserve(size_t count, size_t bytes = 0) {
+    body_.reserve(body_.size() + count * kFraming + bytes);
   }
-  Command& push(int64_t number) { return push(std::to_string(number)); }
-  // Room for `count` more arguments (one allocation for a command built piece by piece).
-  void reserve(size_t count) { args_.reserve(args_.size() + count); }
 
-  const std::vector<std::string>& args() const { return args_; }
-  bool empty() const { return args_.empty(); }
+  // The arguments, decoded from the encoding (for tests and diagnostics).
+  std::vector<std::string> args() const;
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
   // The command name in upper case ("" when empty).
   std::string name() const;
 
@@ -49,7 +54,10 @@ class Command {
   }
 
  private:
-  std::vector<std::string> args_;
+  static constexpr size_t kFraming = 25;  // `$`, the length (20 digits), two CRLFs
+
+  size_t count_ = 0;
+  std::string body_;  // the arguments as RESP bulk strings, in order (`$len\r\narg\r\n`…)
 };
 
 }  // namespace sio::redis

@@ -180,7 +180,7 @@ void RedisAdapter::roomDeleted(const Room& room) {
 
 void RedisAdapter::publish(const std::string& channel, std::string payload) {
   redis::Command command{"PUBLISH", channel};
-  command.push(std::move(payload));
+  command.push(payload);
   // Any node of a Redis Cluster forwards a PUBLISH to all: everything goes through one
   // connection (the empty key), so that what this node publishes keeps its order.
   hub_->client().send("", std::move(command));

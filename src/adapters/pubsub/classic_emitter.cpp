@@ -49,7 +49,7 @@ RedisEmitter RedisEmitter::compress(bool compress) const {
 
 void RedisEmitter::publish(const std::string& channel, std::string payload, Done done) const {
   redis::Command command{"PUBLISH", channel};
-  command.push(std::move(payload));
+  command.push(payload);
   // Any node of a Redis Cluster forwards a PUBLISH to all: one connection (the empty key)
   // keeps the order of what is published.
   client_->send("", std::move(command),

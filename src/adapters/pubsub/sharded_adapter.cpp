@@ -85,7 +85,7 @@ void ShardedRedisAdapter::roomDeleted(const Room& room) {
 
 void ShardedRedisAdapter::spublish(const std::string& channel, std::string payload) {
   redis::Command command{"SPUBLISH", channel};
-  command.push(std::move(payload));
+  command.push(payload);
   hub_->client().send(channel, std::move(command));
 }
 

@@ -48,7 +48,7 @@ void RedisStreamsEmitter::publish(int type, Value data, Done done) const {
   auto fields = streams::encodeStreamEntry(message, options_.onlyPlaintext);
   xadd.reserve(2 + fields.size());
   xadd.push(options_.maxLen).push("*");
-  for (auto& field : fields) xadd.push(std::move(field));
+  for (const auto& field : fields) xadd.push(field);
   client_->send(stream, std::move(xadd),
                 [done = std::move(done)](std::error_code ec, redis::Reply reply) {
                   if (!done) return;

@@ -29,10 +29,12 @@ void StreamPublisher::run(PublishLedger::Actions actions) {
 
 void StreamPublisher::write(const PublishLedger::ItemPtr& item) {
   // The item keeps its fields: an XADD that may not have run is written again from them.
-  redis::Command xadd{"XADD", stream_, "MAXLEN", "~"};
-  xadd.reserve(2 + item->fields.size());
-  xadd.push(maxLen_).push("*");
-  for (const auto& field : item->fields) xadd.push(std::string_view(field));
+  size_t bytes = stream_.size() + 32;
+  for (const auto& field : item->fields) bytes += field.size();
+  redis::Command xadd;
+  xadd.reserve(6 + item->fields.size(), bytes);  // the whole command in one allocation
+  xadd.push("XADD").push(stream_).push("MAXLEN").push("~").push(maxLen_).push("*");
+  for (const auto& field : item->fields) xadd.push(field);
   client_->sendUnlessDisconnected(
       stream_, std::move(xadd),
       [weak = weak_from_this(), item](std::error_code ec, redis::Reply reply) {

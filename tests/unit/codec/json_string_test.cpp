@@ -1,6 +1,10 @@
 // JSON string escaping matches JSON.stringify byte for byte.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "sio/codec/json_string.hpp"
 
 using sio::codec::jsonString;
@@ -19,4 +23,23 @@ TEST(JsonString, EscapesLikeJsonStringify) {
 TEST(JsonString, KeepsUtf8AndSlashes) {
   EXPECT_EQ(jsonString("é/€"), "\"é/€\"");
   EXPECT_EQ(jsonString("\x7f"), "\"\x7f\"");
+}
+
+TEST(JsonString, EscapesAtEveryOffsetOfAChunk) {
+  for (size_t length = 0; length < 24; ++length) {
+    std::string plain(length, 'p');
+    for (const auto& [raw, escaped] :
+         std::vector<std::pair<std::string, std::string>>{{"\"", "\\\""},
+                                                          {"\\", "\\\\"},
+                                                          {"\n", "\\n"},
+                                                          {"\x1f", "\\u001f"},
+                                                          {"\xed\xa0\x80", "\\ud800"}}) {
+      std::string out;
+      sio::codec::appendJsonString(plain + raw + plain, out);
+      EXPECT_EQ(out, "\"" + plain + escaped + plain + "\"") << length;
+    }
+    std::string out;
+    sio::codec::appendJsonString(plain + "\x7f\xc3\xa9", out);  // no escape: DEL, é
+    EXPECT_EQ(out, "\"" + plain + "\x7f\xc3\xa9\"");
+  }
 }

@@ -444,3 +444,39 @@ TEST(JsonParse, MillionOpenBracketsDoNotCrash) {
   EXPECT_EQ(error.message, "unexpected end of input");
   EXPECT_EQ(error.offset, deep.size());
 }
+
+TEST(JsonParse, NestedContainersShareTheScratchStacks) {
+  // Objects in arrays in objects, duplicates at several levels, and containers that close
+  // while an outer key waits for its value.
+  const char* text =
+      R"({"a":[{"x":1,"y":[2,{"z":3}],"x":4},[],[[5],{}]],"b":{"a":{"a":6},"a":7},"c":[8,9]})";
+  EXPECT_EQ(toJson(parseOk(text)),
+            R"({"a":[{"x":4,"y":[2,{"z":3}]},[],[[5],{}]],"b":{"a":7},"c":[8,9]})");
+  Value v = parseOk(R"([[1,2,3],{"k":"v"}])");
+  EXPECT_EQ(v[0].asArray().capacity(), 3u);  // each container at its exact size
+  EXPECT_EQ(v[1].asObject().capacity(), 1u);
+}
+
+TEST(JsonParse, AParseAfterAFailureStartsClean) {
+  EXPECT_FALSE(parseJson(R"({"a":[1,{"b":2,)"));
+  EXPECT_FALSE(parseJson(R"([1,2,{"c")"));
+  EXPECT_EQ(toJson(parseOk(R"({"d":[3]})")), R"({"d":[3]})");
+  // A large document, then a small one: the same results.
+  std::string big = "[";
+  for (int i = 0; i < 10000; ++i) big += std::to_string(i) + ",";
+  big.back() = ']';
+  EXPECT_EQ(parseOk(big).size(), 10000u);
+  EXPECT_EQ(toJson(parseOk(R"([{"e":null}])")), R"([{"e":null}])");
+}
+
+TEST(JsonParse, StringsEndOrEscapeAtEveryOffsetOfAChunk) {
+  for (size_t length = 0; length < 24; ++length) {
+    std::string plain(length, 'p');
+    EXPECT_EQ(parseOk("\"" + plain + "\"").asString(), plain);
+    EXPECT_EQ(parseOk("[\"" + plain + "\",1]")[0].asString(), plain);
+    EXPECT_EQ(parseOk("\"" + plain + "\\n" + plain + "\"").asString(), plain + "\n" + plain);
+    JsonError error;
+    EXPECT_FALSE(parseJson("\"" + plain + "\x01\"", &error));
+    EXPECT_EQ(error.offset, length + 1);
+  }
+}

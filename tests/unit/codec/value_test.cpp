@@ -161,6 +161,17 @@ TEST(Value, HasBinaryAtAnyDepth) {
   EXPECT_TRUE(deep.hasBinary());
 }
 
+TEST(Value, HasBinaryBeyondTheInlineStack) {
+  // Many containers pending at once (more than the walk keeps without allocating), the
+  // binary in the last one, then nowhere.
+  Value::Array wide;
+  for (int i = 0; i < 100; ++i) wide.push_back(Value::array({i, Value::object({{"k", i}})}));
+  Value withBinary{Value::Array(wide)};
+  withBinary.asArray().front() = Value::array({Value::array({Value::binary("x")})});
+  EXPECT_TRUE(withBinary.hasBinary());
+  EXPECT_FALSE(Value(std::move(wide)).hasBinary());
+}
+
 TEST(Value, DeepEquality) {
   auto make = [] {
     return Value::object(
