@@ -5,7 +5,6 @@
 // response, then a lingering close so the client can read it.
 #include "http_connection.hpp"
 
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -19,7 +18,6 @@
 namespace sio::engine {
 namespace beast = boost::beast;
 namespace http = beast::http;
-using tcp = boost::asio::ip::tcp;
 
 namespace {
 
@@ -273,7 +271,7 @@ class BeastConnection final : public HttpConnection,
   // Half-close, then drain what the client still sends (briefly) so it reads our response.
   void lingeringClose() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().shutdown(ConnectionSocket::shutdown_send, ignored);
     armDeadline(std::chrono::seconds(2));
     drain();
   }
@@ -291,7 +289,7 @@ class BeastConnection final : public HttpConnection,
     closed_ = true;
     deadline_.cancel();
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().shutdown(ConnectionSocket::shutdown_both, ignored);
     stream_.socket().close(ignored);
     if (auto pending = std::move(current_)) pending->abort();
     queued_.reset();
@@ -312,7 +310,7 @@ class BeastConnection final : public HttpConnection,
 
   ConnectionStream stream_;
   std::shared_ptr<HttpRoutes> routes_;
-  boost::asio::steady_timer deadline_;
+  ConnectionTimer deadline_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpEndpoint> endpoint_;  // the route of the request being read
@@ -335,7 +333,7 @@ void Exchange::respond(HttpResponse response) {
 }  // namespace
 
 std::shared_ptr<HttpConnection> makeHttpConnection(
-    tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tlsContext,
+    ConnectionSocket socket, std::shared_ptr<boost::asio::ssl::context> tlsContext,
     std::shared_ptr<HttpRoutes> routes) {
   auto stream = tlsContext ? ConnectionStream(std::move(socket), std::move(tlsContext))
                            : ConnectionStream(std::move(socket));
