@@ -1,43 +1,66 @@
-// Name/value pairs packed in one buffer (see the header): two native-order uint32_t
-// lengths, then the name and the value, for each pair in turn.
+// Name/value pairs packed in one buffer (see the header): the two lengths as varints (seven
+// bits a byte, low bits first, the high bit set on every byte but the last: one byte each
+// below 128, as almost every header's), then the name and the value, for each pair in turn.
 #include "sio/engine/field_list.hpp"
 
-#include <cstring>
 #include <stdexcept>
 
 namespace sio::engine {
 namespace {
 
-constexpr std::size_t kLengths = 2 * sizeof(std::uint32_t);
+constexpr std::size_t kMaxVarintBytes = 5;  // a uint32_t
 
-std::uint32_t lengthAt(const char* at) {
-  std::uint32_t length;
-  std::memcpy(&length, at, sizeof length);
-  return length;
+// Reads the varint at `at` and moves `at` past it.
+std::uint32_t readLength(const char*& at) {
+  std::uint32_t length = 0;
+  for (int shift = 0;; shift += 7) {
+    auto byte = static_cast<unsigned char>(*at++);
+    length |= static_cast<std::uint32_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return length;
+  }
 }
 
-// The two lengths of a pair, in the stored form.
+std::size_t appendLength(std::size_t length, char* out) {
+  if (length > UINT32_MAX) throw std::length_error("FieldList: a name or value of 4 GiB or more");
+  std::size_t size = 0;
+  while (length >= 0x80) {
+    out[size++] = static_cast<char>(0x80 | (length & 0x7f));
+    length >>= 7;
+  }
+  out[size++] = static_cast<char>(length);
+  return size;
+}
+
+// The two lengths of a pair, in the stored form (`out` holds 2 * kMaxVarintBytes).
 std::string_view encodedLengths(std::string_view name, std::string_view value, char* out) {
-  if (name.size() > UINT32_MAX || value.size() > UINT32_MAX)
-    throw std::length_error("FieldList: a name or value of 4 GiB or more");
-  auto nameLength = static_cast<std::uint32_t>(name.size());
-  auto valueLength = static_cast<std::uint32_t>(value.size());
-  std::memcpy(out, &nameLength, sizeof nameLength);
-  std::memcpy(out + sizeof nameLength, &valueLength, sizeof valueLength);
-  return {out, kLengths};
+  std::size_t size = appendLength(name.size(), out);
+  size += appendLength(value.size(), out + size);
+  return {out, size};
+}
+
+std::size_t lengthBytes(std::size_t length) {
+  std::size_t size = 1;
+  for (; length >= 0x80; length >>= 7) ++size;
+  return size;
 }
 
 }  // namespace
 
+std::size_t FieldList::pairBytes(std::string_view name, std::string_view value) {
+  return lengthBytes(name.size()) + lengthBytes(value.size()) + name.size() + value.size();
+}
+
 FieldView::value_type FieldView::const_iterator::operator*() const {
-  std::uint32_t nameLength = lengthAt(at_);
-  std::uint32_t valueLength = lengthAt(at_ + sizeof(std::uint32_t));
-  const char* name = at_ + kLengths;
-  return {std::string_view(name, nameLength), std::string_view(name + nameLength, valueLength)};
+  const char* at = at_;
+  std::uint32_t nameLength = readLength(at);
+  std::uint32_t valueLength = readLength(at);
+  return {std::string_view(at, nameLength), std::string_view(at + nameLength, valueLength)};
 }
 
 FieldView::const_iterator& FieldView::const_iterator::operator++() {
-  at_ += kLengths + lengthAt(at_) + lengthAt(at_ + sizeof(std::uint32_t));
+  std::uint32_t nameLength = readLength(at_);
+  std::uint32_t valueLength = readLength(at_);
+  at_ += nameLength + valueLength;
   return *this;
 }
 
@@ -54,7 +77,7 @@ std::optional<std::string_view> FieldView::find(std::string_view name) const {
 }
 
 void FieldList::emplace_back(std::string_view name, std::string_view value) {
-  char lengths[kLengths];
+  char lengths[2 * kMaxVarintBytes];
   bytes_.append(encodedLengths(name, value, lengths));
   bytes_.append(name);
   bytes_.append(value);
@@ -62,7 +85,7 @@ void FieldList::emplace_back(std::string_view name, std::string_view value) {
 
 void FieldList::insert(std::size_t at, std::string_view name, std::string_view value) {
   if (at == bytes_.size()) return emplace_back(name, value);
-  char lengths[kLengths];
+  char lengths[2 * kMaxVarintBytes];
   std::string pair(encodedLengths(name, value, lengths));
   pair.append(name).append(value);
   bytes_.insert(at, pair);
@@ -70,7 +93,10 @@ void FieldList::insert(std::size_t at, std::string_view name, std::string_view v
 
 std::size_t FieldList::pairEnd(std::size_t at) const {
   const char* pair = bytes_.data() + at;
-  return at + kLengths + lengthAt(pair) + lengthAt(pair + sizeof(std::uint32_t));
+  const char* text = pair;
+  std::uint32_t nameLength = readLength(text);
+  std::uint32_t valueLength = readLength(text);
+  return at + static_cast<std::size_t>(text - pair) + nameLength + valueLength;
 }
 
 }  // namespace sio::engine

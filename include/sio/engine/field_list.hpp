@@ -1,9 +1,10 @@
 // Name/value pairs packed in one buffer: the headers and the query parameters of a request
-// that a session keeps for as long as it lives. Each pair is stored as two lengths and the
-// bytes of both strings, so a request's dozen headers cost one allocation instead of a
-// vector plus a string per long name or value. Iterating yields string_view pairs in the
-// order they were added; a name may repeat. A FieldView is a run of those pairs inside a
-// buffer (all of a FieldList, or a part of one, as engine::Request hands them out).
+// that a session keeps for as long as it lives. Each pair is stored as two lengths (one byte
+// each below 128) and the bytes of both strings, so a request's dozen headers cost one
+// allocation instead of a vector plus a string per long name or value. Iterating yields
+// string_view pairs in the order they were added; a name may repeat. A FieldView is a run
+// of those pairs inside a buffer (all of a FieldList, or a part of one, as engine::Request
+// hands them out).
 #pragma once
 
 #include <cstddef>
@@ -101,9 +102,7 @@ class FieldList {
   // Room for `bytes` bytes in all (see pairBytes), so that appending does not reallocate.
   void reserve(std::size_t bytes) { bytes_.reserve(bytes); }
   // The bytes one pair takes.
-  static std::size_t pairBytes(std::string_view name, std::string_view value) {
-    return 2 * sizeof(std::uint32_t) + name.size() + value.size();
-  }
+  static std::size_t pairBytes(std::string_view name, std::string_view value);
 
   FieldView view() const { return FieldView(bytes_); }
   operator FieldView() const { return view(); }  // NOLINT(google-explicit-constructor)
@@ -127,7 +126,7 @@ class FieldList {
   bool operator==(const FieldList&) const = default;
 
  private:
-  std::string bytes_;  // per pair: name length, value length (uint32_t each), name, value
+  std::string bytes_;  // per pair: name length, value length (varints), name, value
 };
 
 }  // namespace sio::engine

@@ -80,6 +80,7 @@ class Request {
 
   FieldList fields_;  // (method, url), (remoteAddress, peerAddress), query..., headers...
   std::uint32_t headersAt_ = 0;  // the offset of the first header pair in fields_
+  bool remoteIsPeer_ = false;    // remoteAddress is peerAddress (stored once, as the latter)
   bool secure_ = false;
 };
 

@@ -1,7 +1,8 @@
 // FieldList, the packed name/value pairs of a kept request: pairs come back in the order
-// added (repeats and empty strings included), the first of a name is found, and it is
-// built from the vectors of pairs it replaces. engine::Request, packed in one FieldList:
-// each part reads back whatever order it was set in, and a default request is empty.
+// added (repeats and empty strings included, lengths of any size), the first of a name is
+// found, and it is built from the vectors of pairs it replaces. engine::Request, packed in
+// one FieldList: each part reads back whatever order it was set in, the client's address
+// is kept once when it is the peer's, and a default request is empty.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -33,6 +34,27 @@ TEST(FieldList, KeepsPairsInOrderWithRepeatsAndEmptyStrings) {
   std::vector<std::pair<std::string, std::string>> expected{
       {"host", "127.0.0.1:3000"}, {"cookie", "a=1"}, {"", ""}, {"cookie", std::string(300, 'x')}};
   EXPECT_EQ(pairsOf(list), expected);
+}
+
+TEST(FieldList, ReadsBackLengthsAcrossEveryVarintSize) {
+  FieldList list;
+  std::vector<std::size_t> lengths{0, 1, 127, 128, 300, 16383, 16384, 70000, 2'097'152};
+  std::size_t bytes = 0;
+  for (std::size_t length : lengths) {
+    std::string name(length, 'n'), value(lengths.back() - length, 'v');
+    bytes += FieldList::pairBytes(name, value);
+    list.emplace_back(name, value);
+    EXPECT_EQ(list.bytes().size(), bytes);  // pairBytes is what a pair takes
+  }
+  std::size_t index = 0;
+  for (const auto& [name, value] : list) {
+    EXPECT_EQ(name, std::string(lengths[index], 'n'));
+    EXPECT_EQ(value, std::string(lengths.back() - lengths[index], 'v'));
+    ++index;
+  }
+  EXPECT_EQ(index, lengths.size());
+  // short names and values take one byte per length
+  EXPECT_EQ(FieldList::pairBytes("host", "example.com"), 2u + 4 + 11);
 }
 
 TEST(FieldList, FindsTheFirstValueOfAName) {
@@ -106,6 +128,7 @@ TEST(FieldList, ARequestKeepsItsTextInOneBufferWhateverOrderItIsSetIn) {
   EXPECT_EQ(request.peerAddress(), "10.0.0.1");
   request.setPeerAddress(request.remoteAddress());  // a view into the request itself
   EXPECT_EQ(request.peerAddress(), "203.0.113.9");
+  EXPECT_EQ(request.remoteAddress(), "203.0.113.9");
   request.setUrl("/x");
   EXPECT_EQ(request.path(), "/x");
   request.setQuery({{"sid", "abc"}});
@@ -121,4 +144,24 @@ TEST(FieldList, ARequestKeepsItsTextInOneBufferWhateverOrderItIsSetIn) {
   EXPECT_EQ(headersFirst.header("origin"), std::optional<std::string_view>("o"));
   EXPECT_EQ(headersFirst.peerAddress(), "10.0.0.2");
   EXPECT_TRUE(headersFirst.query().empty());
+}
+
+TEST(FieldList, ARequestKeepsTheClientsAddressOnceWhenItIsThePeers) {
+  Request direct("GET", "/", "10.0.0.1");
+  Request proxied("GET", "/", "10.0.0.1");
+  proxied.setRemoteAddress("203.0.113.9");
+  EXPECT_EQ(proxied.remoteAddress(), "203.0.113.9");
+  EXPECT_EQ(proxied.peerAddress(), "10.0.0.1");
+  EXPECT_NE(proxied, direct);
+  proxied.setRemoteAddress("10.0.0.1");  // the same again: stored once, equal to the direct one
+  EXPECT_EQ(proxied.remoteAddress(), "10.0.0.1");
+  EXPECT_EQ(proxied.peerAddress(), "10.0.0.1");
+  EXPECT_EQ(proxied, direct);
+  proxied.setPeerAddress("10.0.0.2");  // the client's address stays
+  EXPECT_EQ(proxied.remoteAddress(), "10.0.0.1");
+  EXPECT_EQ(proxied.peerAddress(), "10.0.0.2");
+  Request empty;
+  empty.setPeerAddress("10.0.0.3");  // a default request's client address is empty
+  EXPECT_EQ(empty.remoteAddress(), "");
+  EXPECT_EQ(empty.peerAddress(), "10.0.0.3");
 }
