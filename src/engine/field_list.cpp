@@ -3,6 +3,7 @@
 // below 128, as almost every header's), then the name and the value, for each pair in turn.
 #include "sio/engine/field_list.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace sio::engine {
@@ -50,7 +51,34 @@ std::size_t FieldList::pairBytes(std::string_view name, std::string_view value) 
   return lengthBytes(name.size()) + lengthBytes(value.size()) + name.size() + value.size();
 }
 
+namespace {
+
+// Query text: the first non-empty `&`-separated piece at or after `at` (empty pieces are
+// skipped, as codec::parseQuery does).
+const char* skipSeparators(const char* at, const char* end) {
+  while (at != end && *at == '&') ++at;
+  return at;
+}
+
+const char* pieceEnd(const char* at, const char* end) {
+  return std::find(at, end, '&');
+}
+
+}  // namespace
+
+FieldView::const_iterator FieldView::begin() const {
+  const char* at = bytes_.data();
+  const char* end = at + bytes_.size();
+  return {queryText_ ? skipSeparators(at, end) : at, end, queryText_};
+}
+
 FieldView::value_type FieldView::const_iterator::operator*() const {
+  if (queryText_) {
+    std::string_view piece(at_, static_cast<std::size_t>(pieceEnd(at_, end_) - at_));
+    auto equals = piece.find('=');
+    if (equals == std::string_view::npos) return {piece, {}};
+    return {piece.substr(0, equals), piece.substr(equals + 1)};
+  }
   const char* at = at_;
   std::uint32_t nameLength = readLength(at);
   std::uint32_t valueLength = readLength(at);
@@ -58,6 +86,10 @@ FieldView::value_type FieldView::const_iterator::operator*() const {
 }
 
 FieldView::const_iterator& FieldView::const_iterator::operator++() {
+  if (queryText_) {
+    at_ = skipSeparators(pieceEnd(at_, end_), end_);
+    return *this;
+  }
   std::uint32_t nameLength = readLength(at_);
   std::uint32_t valueLength = readLength(at_);
   at_ += nameLength + valueLength;
@@ -74,6 +106,19 @@ std::optional<std::string_view> FieldView::find(std::string_view name) const {
   for (const auto& [key, value] : *this)
     if (key == name) return value;
   return std::nullopt;
+}
+
+std::string_view FieldView::packed(std::string& out) const {
+  if (!queryText_) return bytes_;
+  FieldList list;
+  for (const auto& [name, value] : *this) list.emplace_back(name, value);
+  out = list.bytes();
+  return out;
+}
+
+bool operator==(FieldView a, FieldView b) {
+  if (!a.queryText_ && !b.queryText_) return a.bytes_ == b.bytes_;
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
 void FieldList::emplace_back(std::string_view name, std::string_view value) {

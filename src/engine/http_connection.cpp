@@ -94,13 +94,11 @@ Request toRequest(const http::request<http::string_body>& message, const std::st
                   bool secure, const HttpServerOptions& options) {
   std::string_view target = message.target();
   Request request(message.method_string(), target, peer, secure);
-  auto query = codec::parseQuery(codec::splitTarget(target).second);
-  std::size_t bytes = 0;  // the query's and the headers' pairs: one allocation for them all
-  for (const auto& [key, value] : query) bytes += FieldList::pairBytes(key, value);
+  request.setQueryFromUrl();
+  std::size_t bytes = 0;  // the headers' pairs: one allocation for them all
   for (const auto& field : message)
     bytes += FieldList::pairBytes(field.name_string(), field.value());
   request.reserve(bytes);
-  for (const auto& [key, value] : query) request.addParam(key, value);
   std::string name;  // one buffer for every header's lower-case name
   for (const auto& field : message)
     request.addHeader(lowerCaseInto(field.name_string(), name), field.value());

@@ -41,6 +41,34 @@ std::size_t Request::queryAt() const {
   return fields_.pairEnd(fields_.pairEnd(0));
 }
 
+FieldView Request::query() const {
+  if (queryInUrl_) return FieldView::ofQuery(codec::splitTarget(url()).second);
+  return fields_.view(queryAt(), headersAt_);
+}
+
+bool Request::operator==(const Request& other) const {
+  return method() == other.method() && url() == other.url() &&
+         remoteAddress() == other.remoteAddress() && peerAddress() == other.peerAddress() &&
+         secure_ == other.secure_ && query() == other.query() && headers() == other.headers();
+}
+
+void Request::storeQuery() {
+  if (!queryInUrl_) return;
+  FieldList query(this->query());
+  queryInUrl_ = false;
+  setQuery(query);
+}
+
+void Request::setQueryFromUrl() {
+  std::string_view text = codec::splitTarget(url()).second;
+  if (FieldView::isPlainQuery(text)) {
+    setQuery({});
+    queryInUrl_ = true;
+    return;
+  }
+  setQuery(codec::parseQuery(text));
+}
+
 std::string_view Request::path() const {
   std::string_view target = url();
   return target.substr(0, target.find('?'));
@@ -64,6 +92,7 @@ void Request::setHead(std::string_view method, std::string_view url, std::string
 }
 
 void Request::setQuery(const FieldList& query) {
+  queryInUrl_ = false;
   if (fields_.empty()) setHead({}, {}, {}, {});
   std::size_t from = queryAt();
   std::uint32_t headersAt = offset(from + query.bytes().size());
@@ -71,7 +100,21 @@ void Request::setQuery(const FieldList& query) {
   headersAt_ = headersAt;
 }
 
+void Request::setUrl(std::string_view url) {
+  if (queryInUrl_) {
+    std::string kept(url);  // it may be a view into fields_, which storeQuery() changes
+    storeQuery();
+    return setUrl(kept);
+  }
+  setHead(method(), url, remoteAddress(), peerAddress());
+}
+
 void Request::addParam(std::string_view key, std::string_view value) {
+  if (queryInUrl_) {
+    std::string keptKey(key), keptValue(value);  // they may be views into fields_
+    storeQuery();
+    return addParam(keptKey, keptValue);
+  }
   if (fields_.empty()) setHead({}, {}, {}, {});
   std::uint32_t headersAt = offset(headersAt_ + FieldList::pairBytes(key, value));
   fields_.insert(headersAt_, key, value);

@@ -165,3 +165,59 @@ TEST(FieldList, ARequestKeepsTheClientsAddressOnceWhenItIsThePeers) {
   EXPECT_EQ(empty.remoteAddress(), "");
   EXPECT_EQ(empty.peerAddress(), "10.0.0.3");
 }
+
+TEST(FieldList, AQueryStringReadsAsParseQueryReadsIt) {
+  for (std::string_view text :
+       {"", "&", "a", "a=", "=b", "a=1&&b=2&", "&x=1", "a=1=2&a=3", "EIO=4&transport=websocket"}) {
+    ASSERT_TRUE(FieldView::isPlainQuery(text));
+    FieldView view = FieldView::ofQuery(text);
+    auto parsed = sio::codec::parseQuery(text);
+    EXPECT_EQ(pairsOf(view), parsed) << text;
+    EXPECT_EQ(view.size(), parsed.size()) << text;
+    EXPECT_EQ(view.empty(), parsed.empty()) << text;
+    EXPECT_EQ(view, FieldList(parsed)) << text;  // equal to the same pairs packed
+    EXPECT_EQ(FieldList(view), FieldList(parsed)) << text;
+  }
+  EXPECT_EQ(FieldView::ofQuery("a=1&b=2").find("b"), std::optional<std::string_view>("2"));
+  EXPECT_NE(FieldView::ofQuery("a=1&b=2"), FieldList({{"a", "1"}}));
+  EXPECT_FALSE(FieldView::isPlainQuery("a=x%20y"));
+  EXPECT_FALSE(FieldView::isPlainQuery("a=x+y"));
+}
+
+TEST(FieldList, ARequestReadsItsQueryFromTheUrlWhenNoParameterNeedsDecoding) {
+  Request stored("GET", "/engine.io/?EIO=4&transport=websocket", "10.0.0.1");
+  stored.setQuery(sio::codec::parseQuery("EIO=4&transport=websocket"));
+  Request fromUrl("GET", "/engine.io/?EIO=4&transport=websocket", "10.0.0.1");
+  fromUrl.setQueryFromUrl();
+  fromUrl.addHeader("host", "example.com");
+  stored.addHeader("host", "example.com");
+  EXPECT_EQ(fromUrl, stored);
+  EXPECT_EQ(fromUrl.param("transport"), std::optional<std::string_view>("websocket"));
+  EXPECT_EQ(fromUrl.header("host"), std::optional<std::string_view>("example.com"));
+  fromUrl.setMethod("POST");  // the url stays, and so do its parameters
+  fromUrl.setRemoteAddress("203.0.113.9");
+  EXPECT_EQ(fromUrl.param("EIO"), std::optional<std::string_view>("4"));
+  fromUrl.setUrl("/other?x=1");  // the parameters are set apart from the url
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(pairsOf(fromUrl.query()), (Pairs{{"EIO", "4"}, {"transport", "websocket"}}));
+  EXPECT_EQ(fromUrl.url(), "/other?x=1");
+  EXPECT_EQ(fromUrl.method(), "POST");
+  EXPECT_EQ(fromUrl.header("host"), std::optional<std::string_view>("example.com"));
+
+  Request added("GET", "/?a=1");
+  added.setQueryFromUrl();
+  added.addParam(added.url(), added.method());  // views into the request itself
+  EXPECT_EQ(pairsOf(added.query()), (Pairs{{"a", "1"}, {"/?a=1", "GET"}}));
+  Request renamed("GET", "/?a=1");
+  renamed.setQueryFromUrl();
+  renamed.setUrl(renamed.url().substr(0, 2));  // a view into the request itself
+  EXPECT_EQ(renamed.url(), "/?");
+  EXPECT_EQ(pairsOf(renamed.query()), (Pairs{{"a", "1"}}));
+
+  Request decoded("GET", "/?name=a%20b+c&k");
+  decoded.setQueryFromUrl();
+  EXPECT_EQ(pairsOf(decoded.query()), (Pairs{{"name", "a b c"}, {"k", ""}}));
+  Request none("GET", "/");
+  none.setQueryFromUrl();
+  EXPECT_TRUE(none.query().empty());
+}
