@@ -1,6 +1,8 @@
-// Name/value pairs packed in one buffer (see the header): the two lengths as varints (seven
-// bits a byte, low bits first, the high bit set on every byte but the last: one byte each
-// below 128, as almost every header's), then the name and the value, for each pair in turn.
+// Name/value pairs packed in one buffer (see the header). Per pair: the name's head and the
+// value's length as varints (seven bits a byte, low bits first, the high bit set on every
+// byte but the last: one byte each below 128), the name's bytes, the value's bytes. The
+// head is twice the name's length, or, for a name of kCommonNames (most of a request's
+// header names), twice its index plus one, and the name's bytes are left out.
 #include "sio/engine/field_list.hpp"
 
 #include <algorithm>
@@ -10,6 +12,58 @@ namespace sio::engine {
 namespace {
 
 constexpr std::size_t kMaxVarintBytes = 5;  // a uint32_t
+
+// Header names (lower case, as a request keeps them) stored as a code of one byte. At most
+// 64 of them, so that every code fits one byte.
+constexpr std::string_view kCommonNames[] = {"host",
+                                             "connection",
+                                             "upgrade",
+                                             "sec-websocket-key",
+                                             "sec-websocket-version",
+                                             "sec-websocket-extensions",
+                                             "sec-websocket-protocol",
+                                             "user-agent",
+                                             "accept",
+                                             "accept-encoding",
+                                             "accept-language",
+                                             "origin",
+                                             "cookie",
+                                             "cache-control",
+                                             "pragma",
+                                             "content-type",
+                                             "content-length",
+                                             "referer",
+                                             "authorization",
+                                             "x-forwarded-for",
+                                             "x-forwarded-proto",
+                                             "x-forwarded-host",
+                                             "x-forwarded-port",
+                                             "x-real-ip",
+                                             "forwarded",
+                                             "via",
+                                             "dnt",
+                                             "priority",
+                                             "sec-fetch-site",
+                                             "sec-fetch-mode",
+                                             "sec-fetch-dest",
+                                             "sec-ch-ua",
+                                             "sec-ch-ua-mobile",
+                                             "sec-ch-ua-platform",
+                                             "transfer-encoding",
+                                             "te"};
+static_assert(std::size(kCommonNames) <= 64);
+
+// The head of a stored name (see the top of the file).
+std::size_t nameHead(std::string_view name) {
+  for (std::size_t code = 0; code < std::size(kCommonNames); ++code)
+    if (kCommonNames[code] == name) return 2 * code + 1;
+  if (name.size() > UINT32_MAX / 2) throw std::length_error("FieldList: a name of 2 GiB or more");
+  return 2 * name.size();
+}
+
+bool isCommon(std::size_t head) {
+  return head & 1;
+}
 
 // Reads the varint at `at` and moves `at` past it.
 std::uint32_t readLength(const char*& at) {
@@ -22,7 +76,7 @@ std::uint32_t readLength(const char*& at) {
 }
 
 std::size_t appendLength(std::size_t length, char* out) {
-  if (length > UINT32_MAX) throw std::length_error("FieldList: a name or value of 4 GiB or more");
+  if (length > UINT32_MAX) throw std::length_error("FieldList: a value of 4 GiB or more");
   std::size_t size = 0;
   while (length >= 0x80) {
     out[size++] = static_cast<char>(0x80 | (length & 0x7f));
@@ -32,11 +86,29 @@ std::size_t appendLength(std::size_t length, char* out) {
   return size;
 }
 
-// The two lengths of a pair, in the stored form (`out` holds 2 * kMaxVarintBytes).
-std::string_view encodedLengths(std::string_view name, std::string_view value, char* out) {
-  std::size_t size = appendLength(name.size(), out);
-  size += appendLength(value.size(), out + size);
-  return {out, size};
+// The stored form of a pair but its value: the name's head, the value's length and the
+// name's bytes unless it is common, appended to `out`.
+void appendHead(std::string_view name, std::string_view value, std::string& out) {
+  char lengths[2 * kMaxVarintBytes];
+  std::size_t head = nameHead(name);
+  std::size_t size = appendLength(head, lengths);
+  size += appendLength(value.size(), lengths + size);
+  out.append(lengths, size);
+  if (!isCommon(head)) out.append(name);
+}
+
+// Reads the pair at `at`; returns where the next one starts.
+const char* readPair(const char* at, std::string_view& name, std::string_view& value) {
+  std::uint32_t head = readLength(at);
+  std::uint32_t valueLength = readLength(at);
+  if (isCommon(head)) {
+    name = kCommonNames[head >> 1];
+  } else {
+    name = std::string_view(at, head >> 1);
+    at += name.size();
+  }
+  value = std::string_view(at, valueLength);
+  return at + valueLength;
 }
 
 std::size_t lengthBytes(std::size_t length) {
@@ -48,7 +120,9 @@ std::size_t lengthBytes(std::size_t length) {
 }  // namespace
 
 std::size_t FieldList::pairBytes(std::string_view name, std::string_view value) {
-  return lengthBytes(name.size()) + lengthBytes(value.size()) + name.size() + value.size();
+  std::size_t head = nameHead(name);
+  return lengthBytes(head) + (isCommon(head) ? 0 : name.size()) + lengthBytes(value.size()) +
+         value.size();
 }
 
 namespace {
@@ -79,10 +153,9 @@ FieldView::value_type FieldView::const_iterator::operator*() const {
     if (equals == std::string_view::npos) return {piece, {}};
     return {piece.substr(0, equals), piece.substr(equals + 1)};
   }
-  const char* at = at_;
-  std::uint32_t nameLength = readLength(at);
-  std::uint32_t valueLength = readLength(at);
-  return {std::string_view(at, nameLength), std::string_view(at + nameLength, valueLength)};
+  value_type pair;
+  readPair(at_, pair.first, pair.second);
+  return pair;
 }
 
 FieldView::const_iterator& FieldView::const_iterator::operator++() {
@@ -90,9 +163,8 @@ FieldView::const_iterator& FieldView::const_iterator::operator++() {
     at_ = skipSeparators(pieceEnd(at_, end_), end_);
     return *this;
   }
-  std::uint32_t nameLength = readLength(at_);
-  std::uint32_t valueLength = readLength(at_);
-  at_ += nameLength + valueLength;
+  std::string_view name, value;
+  at_ = readPair(at_, name, value);
   return *this;
 }
 
@@ -122,26 +194,22 @@ bool operator==(FieldView a, FieldView b) {
 }
 
 void FieldList::emplace_back(std::string_view name, std::string_view value) {
-  char lengths[2 * kMaxVarintBytes];
-  bytes_.append(encodedLengths(name, value, lengths));
-  bytes_.append(name);
+  appendHead(name, value, bytes_);
   bytes_.append(value);
 }
 
 void FieldList::insert(std::size_t at, std::string_view name, std::string_view value) {
   if (at == bytes_.size()) return emplace_back(name, value);
-  char lengths[2 * kMaxVarintBytes];
-  std::string pair(encodedLengths(name, value, lengths));
-  pair.append(name).append(value);
+  std::string pair;
+  appendHead(name, value, pair);
+  pair.append(value);
   bytes_.insert(at, pair);
 }
 
 std::size_t FieldList::pairEnd(std::size_t at) const {
   const char* pair = bytes_.data() + at;
-  const char* text = pair;
-  std::uint32_t nameLength = readLength(text);
-  std::uint32_t valueLength = readLength(text);
-  return at + static_cast<std::size_t>(text - pair) + nameLength + valueLength;
+  std::string_view name, value;
+  return at + static_cast<std::size_t>(readPair(pair, name, value) - pair);
 }
 
 }  // namespace sio::engine

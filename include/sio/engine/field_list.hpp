@@ -1,10 +1,11 @@
 // Name/value pairs packed in one buffer: the headers and the query parameters of a request
 // that a session keeps for as long as it lives. Each pair is stored as two lengths (one byte
-// each below 128) and the bytes of both strings, so a request's dozen headers cost one
-// allocation instead of a vector plus a string per long name or value. Iterating yields
-// string_view pairs in the order they were added; a name may repeat. A FieldView is a run
-// of those pairs inside a buffer (all of a FieldList, or a part of one, as engine::Request
-// hands them out), or the parameters of a query string that reads as it is written.
+// each below 128) and the bytes of both strings (a common header name as a one-byte code
+// instead), so a request's dozen headers cost one allocation instead of a vector plus a
+// string per long name or value. Iterating yields string_view pairs in the order they were
+// added; a name may repeat. A FieldView is a run of those pairs inside a buffer (all of a
+// FieldList, or a part of one, as engine::Request hands them out), or the parameters of a
+// query string that reads as it is written.
 #pragma once
 
 #include <cstddef>

@@ -54,7 +54,24 @@ TEST(FieldList, ReadsBackLengthsAcrossEveryVarintSize) {
   }
   EXPECT_EQ(index, lengths.size());
   // short names and values take one byte per length
-  EXPECT_EQ(FieldList::pairBytes("host", "example.com"), 2u + 4 + 11);
+  EXPECT_EQ(FieldList::pairBytes("x-name", "example.com"), 2u + 6 + 11);
+}
+
+TEST(FieldList, CommonHeaderNamesReadBackAndTakeOneByte) {
+  EXPECT_EQ(FieldList::pairBytes("host", "example.com"), 2u + 11);
+  EXPECT_EQ(FieldList::pairBytes("sec-websocket-version", "13"), 2u + 2);
+  EXPECT_EQ(FieldList::pairBytes("Host", "example.com"), 2u + 4 + 11);  // names are exact
+  FieldList list{{"host", "a"}, {"Host", "b"}, {"x-custom", "c"}, {"cookie", ""}, {"te", "x"}};
+  list.insert(0, "origin", "http://example.com");
+  std::vector<std::pair<std::string, std::string>> expected{{"origin", "http://example.com"},
+                                                            {"host", "a"},
+                                                            {"Host", "b"},
+                                                            {"x-custom", "c"},
+                                                            {"cookie", ""},
+                                                            {"te", "x"}};
+  EXPECT_EQ(pairsOf(list), expected);
+  EXPECT_EQ(list.find("cookie"), std::optional<std::string_view>(""));
+  EXPECT_EQ(list.pairEnd(0), FieldList::pairBytes("origin", "http://example.com"));
 }
 
 TEST(FieldList, FindsTheFirstValueOfAName) {
