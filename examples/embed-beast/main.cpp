@@ -33,7 +33,7 @@ sio::engine::Request toEngineRequest(const http::request<http::string_body>& mes
   auto peer = socket.remote_endpoint(ec);
   sio::engine::Request request(message.method_string(), message.target(),
                                ec ? std::string() : peer.address().to_string());
-  request.setQuery(sio::codec::parseQuery(sio::codec::splitTarget(message.target()).second));
+  request.setQueryFromUrl();  // the parameters of the url, stored only if some need decoding
   for (const auto& field : message) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

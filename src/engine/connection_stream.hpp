@@ -1,7 +1,7 @@
-// One accepted connection as a byte stream for Beast: a TCP socket, or TLS over it when the
-// listener serves HTTPS/WSS. Reads and writes go to whichever layer is on top; socket()
-// is always the TCP socket (options, close, reset). The TLS context is shared with the
-// listener and kept alive here, so a reload of the certificate affects only new
+// One accepted connection as a byte stream for Beast: a TCP socket (a ConnectionSocket), or
+// TLS over it when the listener serves HTTPS/WSS. Reads and writes go to whichever layer is
+// on top; socket() is always the TCP socket (options, close, reset). The TLS context is
+// shared with the listener and kept alive here, so a reload of the certificate affects only new
 // connections. Bytes already read from the socket by someone else (an application's own
 // HTTP server handing over an upgrade) are served first. Included only by the Beast
 // translation units of the engine.
@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -21,24 +20,25 @@
 #include <string>
 #include <utility>
 
+#include "connection_socket.hpp"
+
 namespace sio::engine {
 
 class ConnectionStream {
  public:
-  using tcp = boost::asio::ip::tcp;
-  using TlsStream = boost::asio::ssl::stream<tcp::socket>;
-  using executor_type = tcp::socket::executor_type;
+  using TlsStream = boost::asio::ssl::stream<ConnectionSocket>;
+  using executor_type = ConnectionSocket::executor_type;
 
-  explicit ConnectionStream(tcp::socket socket) : plain_(std::move(socket)) {}
-  ConnectionStream(tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> context)
+  explicit ConnectionStream(ConnectionSocket socket) : plain_(std::move(socket)) {}
+  ConnectionStream(ConnectionSocket socket, std::shared_ptr<boost::asio::ssl::context> context)
       : plain_(socket.get_executor()),
         context_(std::move(context)),
         tls_(std::make_unique<TlsStream>(std::move(socket), *context_)) {}
   ConnectionStream(ConnectionStream&&) = default;
 
   bool secure() const { return tls_ != nullptr; }
-  tcp::socket& socket() { return tls_ ? tls_->next_layer() : plain_; }
-  const tcp::socket& socket() const { return tls_ ? tls_->next_layer() : plain_; }
+  ConnectionSocket& socket() { return tls_ ? tls_->next_layer() : plain_; }
+  const ConnectionSocket& socket() const { return tls_ ? tls_->next_layer() : plain_; }
   executor_type get_executor() { return plain_.get_executor(); }
 
   // The server side of the TLS handshake (only when secure()).
@@ -92,7 +92,7 @@ class ConnectionStream {
   }
 
  private:
-  tcp::socket plain_;  // the connection when plain; unused (never opened) under TLS
+  ConnectionSocket plain_;  // the connection when plain; unused (never opened) under TLS
   std::shared_ptr<boost::asio::ssl::context> context_;
   std::unique_ptr<TlsStream> tls_;
   std::string preread_;

@@ -3,15 +3,15 @@
 // headers. Defined with the WebSocket transport, so this header stays free of Beast.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
 #include <memory>
 #include <string>
 
+#include "connection_socket.hpp"
 #include "http_endpoint.hpp"
 
 namespace sio::engine {
 
-std::shared_ptr<PendingUpgrade> makeEmbeddedUpgrade(boost::asio::ip::tcp::socket socket,
-                                                    Request request, std::string head);
+std::shared_ptr<PendingUpgrade> makeEmbeddedUpgrade(ConnectionSocket socket, Request request,
+                                                    std::string head);
 
 }  // namespace sio::engine

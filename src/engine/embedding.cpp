@@ -2,6 +2,8 @@
 // parsed enter the engine as the HTTP listener's do, as HttpExchanges and PendingUpgrades.
 #include "sio/engine/embedding.hpp"
 
+#include <unistd.h>
+
 #include "embedded_upgrade.hpp"
 #include "server_core.hpp"
 #include "sio/engine/server.hpp"
@@ -46,6 +48,22 @@ class EmbeddedExchange final : public HttpExchange, public EmbeddedRequest {
   std::function<void()> onAbort_;
 };
 
+// The application's socket as the engine's connections are typed (ConnectionSocket), on the
+// server's io_context: the descriptor changes hands and is registered with the reactor anew.
+// A socket that cannot be taken over stays closed (the upgrade then fails as on a dead one).
+ConnectionSocket adopt(boost::asio::ip::tcp::socket socket, boost::asio::io_context& io) {
+  ConnectionSocket adopted(io);
+  if (!socket.is_open()) return adopted;
+  boost::system::error_code ec;
+  auto protocol = socket.local_endpoint(ec).protocol();
+  if (ec) return adopted;
+  auto descriptor = socket.release(ec);
+  if (ec) return adopted;
+  adopted.assign(protocol, descriptor, ec);
+  if (ec) ::close(descriptor);
+  return adopted;
+}
+
 }  // namespace
 
 bool handles(const Server& server, std::string_view path) {
@@ -67,8 +85,9 @@ std::shared_ptr<EmbeddedRequest> handleRequest(Server& server, Request request, 
 void handleUpgrade(Server& server, Request request, boost::asio::ip::tcp::socket socket,
                    std::string head) {
   if (request.peerAddress().empty()) request.setPeerAddress(request.remoteAddress());
-  server.core()->handleUpgrade(
-      makeEmbeddedUpgrade(std::move(socket), std::move(request), std::move(head)));
+  auto core = server.core();
+  core->handleUpgrade(makeEmbeddedUpgrade(adopt(std::move(socket), core->ioContext()),
+                                          std::move(request), std::move(head)));
 }
 
 }  // namespace sio::engine

@@ -5,7 +5,6 @@
 // response, then a lingering close so the client can read it.
 #include "http_connection.hpp"
 
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -19,7 +18,6 @@
 namespace sio::engine {
 namespace beast = boost::beast;
 namespace http = beast::http;
-using tcp = boost::asio::ip::tcp;
 
 namespace {
 
@@ -96,13 +94,11 @@ Request toRequest(const http::request<http::string_body>& message, const std::st
                   bool secure, const HttpServerOptions& options) {
   std::string_view target = message.target();
   Request request(message.method_string(), target, peer, secure);
-  auto query = codec::parseQuery(codec::splitTarget(target).second);
-  std::size_t bytes = 0;  // the query's and the headers' pairs: one allocation for them all
-  for (const auto& [key, value] : query) bytes += FieldList::pairBytes(key, value);
+  request.setQueryFromUrl();
+  std::size_t bytes = 0;  // the headers' pairs: one allocation for them all
   for (const auto& field : message)
     bytes += FieldList::pairBytes(field.name_string(), field.value());
   request.reserve(bytes);
-  for (const auto& [key, value] : query) request.addParam(key, value);
   std::string name;  // one buffer for every header's lower-case name
   for (const auto& field : message)
     request.addHeader(lowerCaseInto(field.name_string(), name), field.value());
@@ -273,7 +269,7 @@ class BeastConnection final : public HttpConnection,
   // Half-close, then drain what the client still sends (briefly) so it reads our response.
   void lingeringClose() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().shutdown(ConnectionSocket::shutdown_send, ignored);
     armDeadline(std::chrono::seconds(2));
     drain();
   }
@@ -291,7 +287,7 @@ class BeastConnection final : public HttpConnection,
     closed_ = true;
     deadline_.cancel();
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().shutdown(ConnectionSocket::shutdown_both, ignored);
     stream_.socket().close(ignored);
     if (auto pending = std::move(current_)) pending->abort();
     queued_.reset();
@@ -312,7 +308,7 @@ class BeastConnection final : public HttpConnection,
 
   ConnectionStream stream_;
   std::shared_ptr<HttpRoutes> routes_;
-  boost::asio::steady_timer deadline_;
+  ConnectionTimer deadline_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpEndpoint> endpoint_;  // the route of the request being read
@@ -335,7 +331,7 @@ void Exchange::respond(HttpResponse response) {
 }  // namespace
 
 std::shared_ptr<HttpConnection> makeHttpConnection(
-    tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tlsContext,
+    ConnectionSocket socket, std::shared_ptr<boost::asio::ssl::context> tlsContext,
     std::shared_ptr<HttpRoutes> routes) {
   auto stream = tlsContext ? ConnectionStream(std::move(socket), std::move(tlsContext))
                            : ConnectionStream(std::move(socket));

@@ -3,9 +3,9 @@
 // so a client that goes away during a long poll is noticed at once. Plain or TLS.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
 #include <memory>
 
+#include "connection_socket.hpp"
 #include "http_routes.hpp"
 
 namespace boost::asio::ssl {
@@ -24,7 +24,7 @@ class HttpConnection {
 // With a TLS context, the connection starts with the TLS handshake (under the headers
 // timeout) and serves HTTPS and WSS.
 std::shared_ptr<HttpConnection> makeHttpConnection(
-    boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tlsContext,
+    ConnectionSocket socket, std::shared_ptr<boost::asio::ssl::context> tlsContext,
     std::shared_ptr<HttpRoutes> routes);
 
 }  // namespace sio::engine

@@ -23,8 +23,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   }
 
   void accept() {
+    // Accepted straight into a socket typed on the io_context's executor (ConnectionSocket).
     acceptor.async_accept(
-        [weak = weak_from_this()](boost::system::error_code ec, tcp::socket socket) {
+        io, [weak = weak_from_this()](boost::system::error_code ec, ConnectionSocket socket) {
           auto self = weak.lock();
           if (!self || !self->acceptor.is_open()) return;
           if (!ec) {

@@ -28,6 +28,7 @@ class ServerCore final : public HttpEndpoint, public std::enable_shared_from_thi
 
   void onConnection(ConnectionHandler handler) { onConnection_ = std::move(handler); }
   const ServerOptions& options() const { return *options_; }
+  boost::asio::io_context& ioContext() const { return io_; }
   size_t clientsCount() const { return sessions_.size(); }
   const ServerStats& stats() const { return *stats_; }
   // The sessions, found by id: a set hashed on each session's own id (no copy of it, and

@@ -48,10 +48,10 @@ Session::Session(std::string id, Request request, std::shared_ptr<const Shared> 
                  std::shared_ptr<Transport> transport)
     : id_(std::move(id)),
       request_(std::move(request)),
-      protocol_(protocolOf(request_)),
       shared_(std::move(shared)),
       transport_(std::move(transport)),
-      heartbeat_(protocol_, shared_->options->pingInterval, shared_->options->pingTimeout),
+      heartbeat_(protocolOf(request_), shared_->options->pingInterval,
+                 shared_->options->pingTimeout),
       heartbeatDeadline_(&TimerWheel::Entry::member<&Session::onHeartbeatDeadline>, this) {}
 
 Session::~Session() = default;
@@ -65,7 +65,8 @@ void Session::onHeartbeatDeadline() {
 
 void Session::onUpgradeDeadline() {
   auto self = weak_from_this().lock();
-  if (self && upgrade_) applyUpgrade(upgrade_->state.onTimer(now()));
+  if (!self) return;
+  if (auto* upgrade = this->upgrade()) applyUpgrade(upgrade->state.onTimer(now()));
 }
 
 void Session::open() {
@@ -82,13 +83,23 @@ void Session::open() {
   armHeartbeatTimer();
 }
 
+Session::Extras& Session::extras() {
+  if (!extras_) extras_ = std::make_unique<Extras>();
+  return *extras_;
+}
+
+void Session::dropBuffered() {
+  if (!extras_) return;
+  std::vector<Packet>().swap(extras_->writeBuffer);
+  extras_->bufferedBytes = 0;
+}
+
 void Session::onUpgrade(UpgradeHandler handler) {
-  if (!onUpgrade_) onUpgrade_ = std::make_unique<std::vector<UpgradeHandler>>();
-  onUpgrade_->push_back(std::move(handler));
+  extras().onUpgrade.push_back(std::move(handler));
 }
 
 bool Session::writable() const {
-  return state_ == ReadyState::Open && transport_->writable() && writeBuffer_.empty();
+  return state_ == ReadyState::Open && transport_->writable() && !hasBuffered();
 }
 
 void Session::countSent(size_t bytes) {
@@ -105,14 +116,14 @@ void Session::send(Packet message, bool compress) {
 Session::Route Session::route(size_t size) {
   if (state_ == ReadyState::Closing || state_ == ReadyState::Closed) return Route::Drop;
   if (size_t bound = shared_->outboundBound) {
-    size_t queued = bufferedBytes_ + transport_->bufferedBytes();
+    size_t queued = bufferedBytes() + transport_->bufferedBytes();
     if (queued > 0 && queued + size > bound) {
       closeSlowConsumer();
       return Route::Drop;
     }
   }
   // nothing waits before it: straight to the transport, which queues it for this turn
-  if (writeBuffer_.empty() && state_ == ReadyState::Open && transport_->writable())
+  if (!hasBuffered() && state_ == ReadyState::Open && transport_->writable())
     return Route::Transport;
   return Route::Buffer;
 }
@@ -146,7 +157,7 @@ void Session::prefetchSend(int stage) const {
   if (stage == 1) {
     __builtin_prefetch(&state_);
     __builtin_prefetch(&transport_);
-    __builtin_prefetch(&writeBuffer_);
+    __builtin_prefetch(&extras_);
     return;
   }
   // The transport's first lines (its state and queue): read by bufferedBytes(), writable()
@@ -156,9 +167,10 @@ void Session::prefetchSend(int stage) const {
 }
 
 void Session::buffer(Packet packet, size_t size, bool compress) {
-  bufferedBytes_ += size;
+  Extras& extras = this->extras();
+  extras.bufferedBytes += size;
   compressBuffer_ = compressBuffer_ || compress;
-  writeBuffer_.push_back(std::move(packet));
+  extras.writeBuffer.push_back(std::move(packet));
   flush();
 }
 
@@ -167,8 +179,7 @@ void Session::buffer(Packet packet, size_t size, bool compress) {
 // is aborted at once (not closed gracefully), which frees its buffers and descriptor.
 void Session::closeSlowConsumer() {
   state_ = ReadyState::Closing;
-  std::vector<Packet>().swap(writeBuffer_);
-  bufferedBytes_ = 0;
+  dropBuffered();
   abortTransport_ = true;
   transport_->clearListener();
   transport_->abort();  // reports nothing, so it is safe here; finish() follows
@@ -178,10 +189,10 @@ void Session::closeSlowConsumer() {
 }
 
 void Session::flush() {
-  if (state_ == ReadyState::Closed || !transport_->writable() || writeBuffer_.empty()) return;
-  auto batch = std::move(writeBuffer_);
-  writeBuffer_.clear();
-  bufferedBytes_ = 0;
+  if (state_ == ReadyState::Closed || !transport_->writable() || !hasBuffered()) return;
+  auto batch = std::move(extras_->writeBuffer);
+  extras_->writeBuffer.clear();
+  extras_->bufferedBytes = 0;
   bool compress = compressBuffer_;
   compressBuffer_ = false;
   auto keepAlive = shared_from_this();  // the transport may report a close while sending
@@ -266,27 +277,28 @@ void Session::onTransportDrain(Transport&) {}
 void Session::onTransportReady(Transport& transport) {
   if (&transport != transport_.get()) return;
   flush();
-  if (upgrade_) applyUpgrade(upgrade_->state.onPollReady(now()));
+  if (auto* upgrade = this->upgrade()) applyUpgrade(upgrade->state.onPollReady(now()));
 }
 
 void Session::maybeUpgrade(std::shared_ptr<Transport> transport) {
-  upgrade_ = std::make_unique<UpgradeInProgress>(std::move(transport),
-                                                 shared_->options->upgradeTimeout, this);
-  auto probe = upgrade_->probe;
+  auto& upgrade = extras().upgrade;
+  upgrade = std::make_unique<UpgradeInProgress>(std::move(transport),
+                                                shared_->options->upgradeTimeout, this);
+  auto probe = upgrade->probe;
   probe->setListener(weak_from_this());
-  upgrade_->state.begin(now());
+  upgrade->state.begin(now());
   armUpgradeTimer();
   probe->start();
 }
 
 void Session::onProbePacket(Packet packet) {
-  applyUpgrade(upgrade_->state.onProbePacket(packet, state_ == ReadyState::Closed, now()));
+  applyUpgrade(upgrade()->state.onProbePacket(packet, state_ == ReadyState::Closed, now()));
 }
 
 // Carries out the upgrade's answer, then waits for its next deadline.
 void Session::applyUpgrade(SessionUpgrade::Action action) {
-  if (action.answerProbe && upgrade_)
-    upgrade_->probe->send({makePacket(PacketType::Pong, "probe")}, false);
+  if (auto* upgrade = this->upgrade(); action.answerProbe && upgrade)
+    upgrade->probe->send({makePacket(PacketType::Pong, "probe")}, false);
   if (action.nudgePoll) sendNoopForFastUpgrade();
   if (action.complete) return completeUpgrade();
   if (action.dropProbe) return dropProbe();
@@ -294,16 +306,18 @@ void Session::applyUpgrade(SessionUpgrade::Action action) {
 }
 
 void Session::armUpgradeTimer() {
-  if (!upgrade_) return;
-  auto deadline = upgrade_->state.deadline();
-  if (!deadline) return upgrade_->deadline.cancel();
-  shared_->timers.schedule(upgrade_->deadline, *deadline);
+  auto* upgrade = this->upgrade();
+  if (!upgrade) return;
+  auto deadline = upgrade->state.deadline();
+  if (!deadline) return upgrade->deadline.cancel();
+  shared_->timers.schedule(upgrade->deadline, *deadline);
 }
 
 // The upgrade is abandoned (upgrade timeout, or a packet other than `2probe` and `5`).
 void Session::dropProbe() {
-  if (!upgrade_) return;
-  auto probe = upgrade_->probe;
+  auto* upgrade = this->upgrade();
+  if (!upgrade) return;
+  auto probe = upgrade->probe;
   endUpgrade();
   probe->close();
 }
@@ -316,8 +330,9 @@ void Session::sendNoopForFastUpgrade() {
 }
 
 void Session::completeUpgrade() {
-  if (!upgrade_) return;
-  auto next = upgrade_->probe;
+  auto* upgrade = this->upgrade();
+  if (!upgrade) return;
+  auto next = upgrade->probe;
   endUpgrade();
   auto previous = std::exchange(transport_, next);
   previous->discard();
@@ -325,8 +340,8 @@ void Session::completeUpgrade() {
   previous->close();
   upgraded_ = true;
   ++shared_->stats->upgrades;
-  if (onUpgrade_) {
-    auto upgradeHandlers = *onUpgrade_;  // a handler may add another, or close this session
+  if (extras_ && !extras_->onUpgrade.empty()) {
+    auto upgradeHandlers = extras_->onUpgrade;  // a handler may add another, or close this session
     for (auto& handler : upgradeHandlers) handler(transport_->name());
   }
   flush();
@@ -336,8 +351,8 @@ void Session::completeUpgrade() {
 // The upgrade's state is freed after the current handler: this may run inside its deadline's
 // own callback.
 void Session::endUpgrade() {
-  if (!upgrade_) return;
-  auto ended = std::move(upgrade_);
+  if (!upgrade()) return;
+  auto ended = std::move(extras_->upgrade);
   ended->probe.reset();
   ended->deadline.cancel();
   boost::asio::post(shared_->timers.executor(), [ended = std::move(ended)] {});
@@ -346,7 +361,7 @@ void Session::endUpgrade() {
 void Session::close() {
   if (state_ != ReadyState::Open) return;
   state_ = ReadyState::Closing;
-  if (!writeBuffer_.empty()) {
+  if (hasBuffered()) {
     closeAfterDrain_ = true;
     return;
   }
@@ -371,14 +386,13 @@ void Session::finish(std::string_view reason, std::string_view description) {
   state_ = ReadyState::Closed;
   heartbeat_.stop();
   heartbeatDeadline_.cancel();
-  if (upgrade_) {
-    auto probe = upgrade_->probe;
+  if (auto* upgrade = this->upgrade()) {
+    auto probe = upgrade->probe;
     endUpgrade();
     probe->clearListener();
     probe->close();
   }
-  std::vector<Packet>().swap(writeBuffer_);
-  bufferedBytes_ = 0;
+  dropBuffered();
   transport_->clearListener();
   if (abortTransport_)
     transport_->abort();
@@ -386,7 +400,7 @@ void Session::finish(std::string_view reason, std::string_view description) {
     transport_->close();
   auto handler = std::move(onClose_);
   onMessage_ = nullptr;
-  onUpgrade_.reset();
+  if (extras_) std::vector<UpgradeHandler>().swap(extras_->onUpgrade);
   if (handler) handler(reason, description);
   if (shared_->onClosed) shared_->onClosed(id_, reason, description);  // once: state_ is Closed
 }

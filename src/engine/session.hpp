@@ -55,14 +55,14 @@ class Session final : public Socket,
   void open();
   // Starts probing `transport` as an upgrade of the current one.
   void maybeUpgrade(std::shared_ptr<Transport> transport);
-  bool upgrading() const { return upgrade_ != nullptr; }
+  bool upgrading() const { return upgrade() != nullptr; }
   Transport& transport() { return *transport_; }
 
   // Socket
   const std::string& id() const override { return id_; }
   const Request& request() const override { return request_; }
   std::string_view transportName() const override { return transport_->name(); }
-  int protocol() const override { return protocol_; }
+  int protocol() const override { return heartbeat_.protocol(); }
   ReadyState readyState() const override { return state_; }
   bool upgraded() const override { return upgraded_; }
   bool writable() const override;
@@ -108,7 +108,8 @@ class Session final : public Socket,
   void onHeartbeatDeadline();
   void onUpgradeDeadline();
   bool isProbe(const Transport& transport) const {
-    return upgrade_ && &transport == upgrade_->probe.get();
+    auto* upgrade = this->upgrade();
+    return upgrade && &transport == upgrade->probe.get();
   }
 
   // An upgrade under way (held only then): the WebSocket being probed, the upgrade's state
@@ -124,26 +125,38 @@ class Session final : public Socket,
     TimerWheel::Entry deadline;  // at state.deadline()
   };
 
+  // What a session holds only at times, allocated on first use and kept: packets waiting
+  // for the transport (a polling session's between polls; a WebSocket session's only while
+  // the kernel refuses bytes), an upgrade and its handlers (polling only). An idle
+  // WebSocket session has none.
+  struct Extras {
+    std::vector<Packet> writeBuffer;
+    size_t bufferedBytes = 0;  // of writeBuffer
+    std::unique_ptr<UpgradeInProgress> upgrade;
+    std::vector<UpgradeHandler> onUpgrade;  // every one is called
+  };
+  Extras& extras();
+  bool hasBuffered() const { return extras_ && !extras_->writeBuffer.empty(); }
+  size_t bufferedBytes() const { return extras_ ? extras_->bufferedBytes : 0; }
+  UpgradeInProgress* upgrade() const { return extras_ ? extras_->upgrade.get() : nullptr; }
+  void dropBuffered();
+
   std::string id_;
   Request request_;
-  int protocol_;  // Engine.IO revision: 4, or 3 (the client pings)
-  ReadyState state_ = ReadyState::Opening;
-  bool upgraded_ = false;
-  bool closeAfterDrain_ = false;          // close() was called with packets still buffered
-  bool forcedClose_ = false;              // the server asked the transport to close
-  bool abortTransport_ = false;           // the end tears the transport down (no graceful close)
-  bool compressBuffer_ = false;           // of writeBuffer_ (kept with the other flags: no padding)
   std::shared_ptr<const Shared> shared_;  // the server's options, counters, timers, hook
   std::shared_ptr<Transport> transport_;
-  std::vector<Packet> writeBuffer_;
-  size_t bufferedBytes_ = 0;
-  SessionHeartbeat heartbeat_;
+  SessionHeartbeat heartbeat_;           // also the Engine.IO revision: 4, or 3 (the client pings)
   TimerWheel::Entry heartbeatDeadline_;  // at heartbeat_.deadline()
-  std::unique_ptr<UpgradeInProgress> upgrade_;
   MessageHandler onMessage_;
   CloseHandler onClose_;
-  // Every one is called; held apart (a WebSocket session, which never upgrades, has none).
-  std::unique_ptr<std::vector<UpgradeHandler>> onUpgrade_;
+  std::unique_ptr<Extras> extras_;
+  // The small state last, packed together (no padding between flags).
+  ReadyState state_ = ReadyState::Opening;
+  bool upgraded_ = false;
+  bool closeAfterDrain_ = false;  // close() was called with packets still buffered
+  bool forcedClose_ = false;      // the server asked the transport to close
+  bool abortTransport_ = false;   // the end tears the transport down (no graceful close)
+  bool compressBuffer_ = false;   // of the write buffer
 };
 
 }  // namespace sio::engine

@@ -3,13 +3,23 @@
 // ends with "ping timeout", as it does when the timer fires first.
 #include "session_heartbeat.hpp"
 
+#include <algorithm>
+
 #include "sio/engine/close_reason.hpp"
 
 namespace sio::engine {
 
 SessionHeartbeat::SessionHeartbeat(int protocol, std::chrono::milliseconds pingInterval,
                                    std::chrono::milliseconds pingTimeout)
-    : protocol_(protocol), pingInterval_(pingInterval), pingTimeout_(pingTimeout) {}
+    : pingInterval_(interval(pingInterval)),
+      pingTimeout_(interval(pingTimeout)),
+      protocol_(static_cast<std::uint8_t>(protocol)) {}
+
+SessionHeartbeat::Interval SessionHeartbeat::interval(std::chrono::milliseconds duration) {
+  constexpr auto kLongest = std::chrono::milliseconds(Interval::max());
+  constexpr auto kShortest = std::chrono::milliseconds(Interval::min());
+  return std::chrono::duration_cast<Interval>(std::clamp(duration, kShortest, kLongest));
+}
 
 void SessionHeartbeat::start(TimePoint now) {
   if (protocol_ == 3) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -45,17 +46,21 @@ class SessionHeartbeat {
   std::optional<TimePoint> deadline() const;
   // A pong (v4) or a ping (v3) is awaited.
   bool awaitingClient() const { return phase_ == Phase::AwaitingClient; }
+  int protocol() const { return protocol_; }
 
  private:
-  enum class Phase { Idle, WaitingToPing, AwaitingClient, Stopped };
+  enum class Phase : std::uint8_t { Idle, WaitingToPing, AwaitingClient, Stopped };
+  // Kept in 32 bits (every session holds one): up to 24 days, a longer one counts as that.
+  using Interval = std::chrono::duration<std::int32_t, std::milli>;
+  static Interval interval(std::chrono::milliseconds duration);
 
   Action timeout();
   Action wrongDirection();
 
-  int protocol_;
-  std::chrono::milliseconds pingInterval_, pingTimeout_;
-  Phase phase_ = Phase::Idle;
   TimePoint deadline_{};
+  Interval pingInterval_, pingTimeout_;
+  std::uint8_t protocol_;
+  Phase phase_ = Phase::Idle;
 };
 
 }  // namespace sio::engine

@@ -16,7 +16,6 @@
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/query.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <cstdint>
 #include <optional>
@@ -30,7 +29,6 @@
 
 namespace sio::engine {
 namespace {
-using tcp = boost::asio::ip::tcp;
 using error_code = boost::system::error_code;
 
 class FramedWebSocketTransport final
@@ -38,7 +36,7 @@ class FramedWebSocketTransport final
       public CorkedWriter,
       public std::enable_shared_from_this<FramedWebSocketTransport> {
  public:
-  FramedWebSocketTransport(tcp::socket socket, std::string preread,
+  FramedWebSocketTransport(ConnectionSocket socket, std::string preread,
                            const WebSocketSettings& settings)
       : socket_(std::move(socket)),
         reader_(settings.maxMessageSize),
@@ -155,7 +153,7 @@ class FramedWebSocketTransport final
   void awaitWritable() {
     awaitingWritable_ = true;
     wasRefused_ = true;
-    socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](error_code ec) {
+    socket_.async_wait(ConnectionSocket::wait_write, [self = shared_from_this()](error_code ec) {
       self->awaitingWritable_ = false;
       if (self->close_.closed()) return;
       if (ec) return self->onWriteFailed();
@@ -212,7 +210,7 @@ class FramedWebSocketTransport final
   };
 
   void waitReadable() {
-    socket_.async_wait(tcp::socket::wait_read, ReadableHandler{shared_from_this()});
+    socket_.async_wait(ConnectionSocket::wait_read, ReadableHandler{shared_from_this()});
   }
 
   void onReadable(error_code ec) {
@@ -313,7 +311,7 @@ class FramedWebSocketTransport final
   void apply(WebSocketCloseState::Step step) {
     if (step.sendCloseFrame) {
       queue_.appendOwned([&](std::string& out) { appendCloseFrame(step.code, out); });
-      closeTimer_ = std::make_unique<boost::asio::steady_timer>(socket_.get_executor());
+      closeTimer_ = std::make_unique<ConnectionTimer>(socket_.get_executor());
       closeTimer_->expires_after(kCloseGrace);
       closeTimer_->async_wait([self = shared_from_this()](error_code ec) {
         if (!ec) self->finish();
@@ -349,14 +347,14 @@ class FramedWebSocketTransport final
     bool supportsBinary;
   };
 
-  tcp::socket socket_;
+  ConnectionSocket socket_;
   ClientFrameReader reader_;
   WriteCorkService& writes_;
   FrameQueue queue_;
   // Bytes of a frame not yet complete (at first: the bytes read past the handshake); held
   // only while there are some (an idle connection has none).
   std::unique_ptr<std::string> partial_;
-  std::unique_ptr<boost::asio::steady_timer> closeTimer_;  // only while closing
+  std::unique_ptr<ConnectionTimer> closeTimer_;  // only while closing
   // The small state last, packed together (no padding between flags).
   WebSocketCloseState close_;
   Wire wire_;
@@ -369,7 +367,8 @@ class FramedWebSocketTransport final
 
 }  // namespace
 
-std::shared_ptr<Transport> makeFramedWebSocketTransport(tcp::socket socket, std::string preread,
+std::shared_ptr<Transport> makeFramedWebSocketTransport(ConnectionSocket socket,
+                                                        std::string preread,
                                                         const WebSocketSettings& settings) {
   return std::make_shared<FramedWebSocketTransport>(std::move(socket), std::move(preread),
                                                     settings);

@@ -22,7 +22,6 @@ namespace sio::engine {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
-using tcp = boost::asio::ip::tcp;
 
 namespace {
 
@@ -101,7 +100,7 @@ class BeastWebSocketTransport final : public Transport,
   }
 
  private:
-  tcp::socket& socket() { return out().next_layer().socket(); }
+  ConnectionSocket& socket() { return out().next_layer().socket(); }
   CoalescingStream& out() { return ws_->next_layer(); }
   const CoalescingStream& out() const { return ws_->next_layer(); }
 
@@ -252,12 +251,12 @@ class BeastPendingUpgrade final : public PendingUpgrade,
     response->set(http::field::content_type, "text/html");
     response->body() = std::move(body);
     response->prepare_payload();
-    http::async_write(
-        stream_, *response, [self = shared_from_this(), response](beast::error_code, size_t) {
-          beast::error_code ignored;
-          self->stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-          self->stream_.socket().close(ignored);
-        });
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](beast::error_code, size_t) {
+                        beast::error_code ignored;
+                        self->stream_.socket().shutdown(ConnectionSocket::shutdown_both, ignored);
+                        self->stream_.socket().close(ignored);
+                      });
   }
 
   void accept(const WebSocketSettings& settings, HeaderList headers,
@@ -307,7 +306,7 @@ std::shared_ptr<PendingUpgrade> makePendingUpgrade(ConnectionStream stream,
                                                std::move(request));
 }
 
-std::shared_ptr<PendingUpgrade> makeEmbeddedUpgrade(tcp::socket socket, Request request,
+std::shared_ptr<PendingUpgrade> makeEmbeddedUpgrade(ConnectionSocket socket, Request request,
                                                     std::string head) {
   // Beast answers the handshake from a request of its own: rebuilt from the parsed one.
   http::request<http::string_body> httpRequest;

@@ -1,9 +1,11 @@
 // Name/value pairs packed in one buffer: the headers and the query parameters of a request
-// that a session keeps for as long as it lives. Each pair is stored as two lengths and the
-// bytes of both strings, so a request's dozen headers cost one allocation instead of a
-// vector plus a string per long name or value. Iterating yields string_view pairs in the
-// order they were added; a name may repeat. A FieldView is a run of those pairs inside a
-// buffer (all of a FieldList, or a part of one, as engine::Request hands them out).
+// that a session keeps for as long as it lives. Each pair is stored as two lengths (one byte
+// each below 128) and the bytes of both strings (a common header name as a one-byte code
+// instead), so a request's dozen headers cost one allocation instead of a vector plus a
+// string per long name or value. Iterating yields string_view pairs in the order they were
+// added; a name may repeat. A FieldView is a run of those pairs inside a buffer (all of a
+// FieldList, or a part of one, as engine::Request hands them out), or the parameters of a
+// query string that reads as it is written.
 #pragma once
 
 #include <cstddef>
@@ -37,32 +39,46 @@ class FieldView {
       ++*this;
       return before;
     }
-    bool operator==(const const_iterator&) const = default;
+    bool operator==(const const_iterator& other) const { return at_ == other.at_; }
 
    private:
     friend class FieldView;
-    explicit const_iterator(const char* at) : at_(at) {}
+    const_iterator(const char* at, const char* end, bool queryText)
+        : at_(at), end_(end), queryText_(queryText) {}
     const char* at_ = nullptr;
+    const char* end_ = nullptr;  // of the text (query text only)
+    bool queryText_ = false;
   };
   using iterator = const_iterator;
 
   FieldView() = default;
   // The pairs packed in `bytes` (as FieldList stores them).
   explicit FieldView(std::string_view bytes) : bytes_(bytes) {}
+  // The parameters of a query string (`a=1&b=2`, without the `?`) that needs no decoding
+  // (no `%` and no `+`: see isPlainQuery), read from the text itself.
+  static FieldView ofQuery(std::string_view query) { return FieldView(query, true); }
+  // Whether every name and value of `query` reads as it is written.
+  static bool isPlainQuery(std::string_view query) {
+    return query.find_first_of("%+") == std::string_view::npos;
+  }
 
-  const_iterator begin() const { return const_iterator(bytes_.data()); }
-  const_iterator end() const { return const_iterator(bytes_.data() + bytes_.size()); }
-  bool empty() const { return bytes_.empty(); }
+  const_iterator begin() const;
+  const_iterator end() const { return {bytes_.data() + bytes_.size(), nullptr, queryText_}; }
+  bool empty() const { return begin() == end(); }
   std::size_t size() const;  // counts (walks the pairs)
   // The value of the first pair named `name`, or nullopt.
   std::optional<std::string_view> find(std::string_view name) const;
-  std::string_view bytes() const { return bytes_; }
+  // The pairs in FieldList's packed form (query text is packed into `out`).
+  std::string_view packed(std::string& out) const;
 
   // Same pairs in the same order.
-  friend bool operator==(FieldView a, FieldView b) { return a.bytes_ == b.bytes_; }
+  friend bool operator==(FieldView a, FieldView b);
 
  private:
-  std::string_view bytes_;
+  FieldView(std::string_view text, bool queryText) : bytes_(text), queryText_(queryText) {}
+
+  std::string_view bytes_;  // packed pairs, or query text
+  bool queryText_ = false;
 };
 
 class FieldList {
@@ -81,7 +97,10 @@ class FieldList {
   FieldList(const Range& fields) {  // NOLINT(google-explicit-constructor): a drop-in for vectors
     for (const auto& [name, value] : fields) emplace_back(name, value);
   }
-  explicit FieldList(FieldView fields) : bytes_(fields.bytes()) {}
+  explicit FieldList(FieldView fields) {
+    std::string scratch;
+    bytes_ = fields.packed(scratch);
+  }
 
   void emplace_back(std::string_view name, std::string_view value);
   template <class Pair>
@@ -101,9 +120,7 @@ class FieldList {
   // Room for `bytes` bytes in all (see pairBytes), so that appending does not reallocate.
   void reserve(std::size_t bytes) { bytes_.reserve(bytes); }
   // The bytes one pair takes.
-  static std::size_t pairBytes(std::string_view name, std::string_view value) {
-    return 2 * sizeof(std::uint32_t) + name.size() + value.size();
-  }
+  static std::size_t pairBytes(std::string_view name, std::string_view value);
 
   FieldView view() const { return FieldView(bytes_); }
   operator FieldView() const { return view(); }  // NOLINT(google-explicit-constructor)
@@ -119,7 +136,8 @@ class FieldList {
   }
   // Replaces the pairs between two offsets with `fields` (which must not point into this list).
   void replace(std::size_t from, std::size_t to, FieldView fields) {
-    bytes_.replace(from, to - from, fields.bytes());
+    std::string scratch;
+    bytes_.replace(from, to - from, fields.packed(scratch));
   }
   // Inserts one pair at an offset.
   void insert(std::size_t at, std::string_view name, std::string_view value);
@@ -127,7 +145,7 @@ class FieldList {
   bool operator==(const FieldList&) const = default;
 
  private:
-  std::string bytes_;  // per pair: name length, value length (uint32_t each), name, value
+  std::string bytes_;  // per pair: name length, value length (varints), name, value
 };
 
 }  // namespace sio::engine

@@ -3,7 +3,8 @@
 // the TCP peer's addresses, and whether it came over TLS. A session keeps its opening
 // request for as long as it lives, so all of its text is packed in one buffer (a
 // FieldList: method and URL, the two addresses, the query pairs, then the header pairs),
-// read through accessors that return views into it.
+// read through accessors that return views into it. Query pairs that read as the url
+// writes them are not stored twice: they are read from the url.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +34,7 @@ class Request {
   std::string_view url() const { return head().second; }
   std::string_view path() const;  // the target without its query (the URL before '?')
   // Decoded parameters in order (set apart from the URL: setUrl does not change them).
-  FieldView query() const { return fields_.view(queryAt(), headersAt_); }
+  FieldView query() const;
   // Names in lower case, in the order received.
   FieldView headers() const { return fields_.view(headersAt_, fields_.bytes().size()); }
   // The client (from X-Forwarded-For with trustProxy).
@@ -53,7 +54,7 @@ class Request {
   void setMethod(std::string_view method) {
     setHead(method, url(), remoteAddress(), peerAddress());
   }
-  void setUrl(std::string_view url) { setHead(method(), url, remoteAddress(), peerAddress()); }
+  void setUrl(std::string_view url);
   void setRemoteAddress(std::string_view address) {
     setHead(method(), url(), address, peerAddress());
   }
@@ -63,13 +64,17 @@ class Request {
   void setSecure(bool secure) { secure_ = secure; }
   void setQuery(const FieldList& query);  // also from a codec::QueryParams or {{"k", "v"}, ...}
   void addParam(std::string_view key, std::string_view value);
+  // Sets the query to the url's parameters, as codec::parseQuery reads them. When none needs
+  // decoding (the usual case), they are read from the url's text rather than stored again.
+  void setQueryFromUrl();
   void setHeaders(const FieldList& headers);                      // names in lower case
   void addHeader(std::string_view name, std::string_view value);  // name in lower case
   // Room for `bytes` more bytes of pairs (FieldList::pairBytes), so that a request built
   // pair by pair takes one allocation.
   void reserve(std::size_t bytes) { fields_.reserve(fields_.bytes().size() + bytes); }
 
-  bool operator==(const Request&) const = default;
+  // Same method, url, addresses, security, parameters and headers (however stored).
+  bool operator==(const Request& other) const;
 
  private:
   std::pair<std::string_view, std::string_view> head() const;
@@ -77,9 +82,13 @@ class Request {
   std::size_t queryAt() const;
   void setHead(std::string_view method, std::string_view url, std::string_view remoteAddress,
                std::string_view peerAddress);
+  // Stores the parameters read from the url (before the url or the parameters change).
+  void storeQuery();
 
   FieldList fields_;  // (method, url), (remoteAddress, peerAddress), query..., headers...
   std::uint32_t headersAt_ = 0;  // the offset of the first header pair in fields_
+  bool remoteIsPeer_ = false;    // remoteAddress is peerAddress (stored once, as the latter)
+  bool queryInUrl_ = false;      // the parameters are read from the url (none stored)
   bool secure_ = false;
 };
 

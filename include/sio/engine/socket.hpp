@@ -3,6 +3,7 @@
 // (see close_reason.hpp).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,7 +14,7 @@
 
 namespace sio::engine {
 
-enum class ReadyState { Opening, Open, Closing, Closed };
+enum class ReadyState : std::uint8_t { Opening, Open, Closing, Closed };
 
 class Socket {
  public:

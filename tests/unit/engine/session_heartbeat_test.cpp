@@ -40,6 +40,19 @@ TEST(SessionHeartbeatV4, FirstPingComesOneIntervalAfterTheStart) {
   EXPECT_EQ(heartbeat.deadline(), at(500));  // the pong is due within pingTimeout
 }
 
+TEST(SessionHeartbeatV4, AnIntervalOfWeeksIsKeptAndOneOverTwentyFourDaysCountsAsThat) {
+  constexpr auto kWeek = std::chrono::duration_cast<milliseconds>(std::chrono::hours(24 * 7));
+  SessionHeartbeat weekly(4, kWeek, kTimeout);
+  EXPECT_EQ(weekly.protocol(), 4);
+  weekly.start(t0);
+  EXPECT_EQ(weekly.deadline(), t0 + kWeek);
+  constexpr milliseconds kLongest{INT32_MAX};  // about 24.8 days
+  SessionHeartbeat yearly(3, milliseconds(365LL * 24 * 3600 * 1000), kTimeout);
+  EXPECT_EQ(yearly.protocol(), 3);
+  yearly.start(t0);
+  EXPECT_EQ(yearly.deadline(), t0 + kLongest + kTimeout);
+}
+
 TEST(SessionHeartbeatV4, PongJustBeforeTheDeadlineKeepsTheSessionAndSchedulesTheNextPing) {
   SessionHeartbeat heartbeat(4, kInterval, kTimeout);
   heartbeat.start(t0);
