@@ -11,7 +11,7 @@ namespace sio::redis {
 
 namespace {
 
-// `*N\r\n`, written without a temporary string.
+// `*N\r\n` (an array's) or `$len\r\n` (a bulk string's), without a temporary string.
 void appendHeader(std::string& out, char tag, size_t n) {
   char text[24];
   text[0] = tag;
@@ -24,19 +24,9 @@ void appendHeader(std::string& out, char tag, size_t n) {
 }  // namespace
 
 Command& Command::push(std::string_view arg) {
-  // Written in place: room for the longest framing, then trimmed to what was written.
-  const size_t at = body_.size();
-  body_.resize(at + arg.size() + kFraming);
-  char* out = body_.data() + at;
-  *out++ = '$';
-  out = std::to_chars(out, out + 20, arg.size()).ptr;
-  *out++ = '\r';
-  *out++ = '\n';
-  if (!arg.empty()) std::memcpy(out, arg.data(), arg.size());
-  out += arg.size();
-  *out++ = '\r';
-  *out++ = '\n';
-  body_.resize(size_t(out - body_.data()));
+  appendHeader(body_, '$', arg.size());
+  body_.append(arg);
+  body_.append("\r\n");
   ++count_;
   return *this;
 }
